@@ -1,0 +1,81 @@
+"""What a check produces: an `Observation` per attempt, a `Result` per monitor and run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+RESULT_SCHEMA_VERSION = 1
+
+
+class Status(StrEnum):
+    UP = "up"
+    DEGRADED = "degraded"
+    DOWN = "down"
+
+
+class ErrorKind(StrEnum):
+    """Why a check failed; stored with the result so the page can say exactly why."""
+
+    TIMEOUT = "timeout"
+    CONNECT = "connect"
+    DNS = "dns"
+    TLS = "tls"
+    HTTP_STATUS = "http_status"
+    ASSERTION = "assertion"
+    PROTOCOL = "protocol"
+    NOT_PERMITTED = "not_permitted"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one probe attempt saw. `error_kind` is None when the target answered as expected;
+    `values` feed the monitor's conditions (`STATUS`, `BODY`, `IP`, ...)."""
+
+    response_time_ms: float | None = None
+    status_code: int | None = None
+    error_kind: ErrorKind | None = None
+    error_message: str | None = None
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def failed(
+        cls, kind: ErrorKind, message: str, response_time_ms: float | None = None
+    ) -> Observation:
+        return cls(
+            response_time_ms=response_time_ms,
+            error_kind=kind,
+            error_message=message,
+            values={"CONNECTED": False},
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    """One monitor checked once from one region: the row stored in the history."""
+
+    monitor_id: str
+    region: str
+    run_id: str
+    checked_at: datetime
+    status: Status
+    response_time_ms: float | None = None
+    status_code: int | None = None
+    error_kind: ErrorKind | None = None
+    error_message: str | None = None
+    attempts: int = 1
+
+    def __post_init__(self) -> None:
+        if self.checked_at.tzinfo is None:
+            raise ValueError("Result.checked_at must be timezone-aware (UTC)")
+
+
+def redact(message: str, secrets: Iterable[str]) -> str:
+    """Replace every secret value (from `${ENV}` in the config) with `***`."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            message = message.replace(secret, "***")
+    return message

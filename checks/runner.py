@@ -1,0 +1,176 @@
+"""Run many checks concurrently: one shared HTTP pool, a concurrency limit, a run deadline.
+
+Checking 1,000 monitors takes about as long as the slowest one, not the sum of all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from checks.base import CheckType, ProbeContext
+from checks.conditions import evaluate_all, parse_condition
+from checks.registry import CHECKS
+from checks.result import ErrorKind, Observation, Result, Status, redact
+from configuration.monitor import MonitorBase
+
+Clock = Callable[[], datetime]
+# A monitor is due a little before its interval has passed, because scheduled CI jobs start
+# late: without the slack a 5-minute monitor on a 5-minute cron would skip every other run.
+DUE_SLACK = 0.2
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    region: str
+    run_id: str
+    concurrency: int = 200
+    deadline: timedelta = timedelta(minutes=4)
+    retry_delay: timedelta = timedelta(0)
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def due_monitors(
+    monitors: Iterable[MonitorBase], last_checked: Mapping[str, datetime], now: datetime
+) -> list[MonitorBase]:
+    """The monitors whose interval has (nearly) passed since their last result."""
+    due = []
+    for monitor in monitors:
+        last = last_checked.get(monitor.id)
+        if last is None or now - last >= monitor.interval * (1 - DUE_SLACK):
+            due.append(monitor)
+    return due
+
+
+def run_checks(
+    monitors: Sequence[MonitorBase], settings: RunSettings, clock: Clock = utc_now
+) -> list[Result]:
+    """Check every monitor once; one result each, in the order given."""
+    return asyncio.run(check_all(monitors, settings, clock))
+
+
+async def check_all(
+    monitors: Sequence[MonitorBase], settings: RunSettings, clock: Clock = utc_now
+) -> list[Result]:
+    context = ProbeContext()
+    limit = asyncio.Semaphore(settings.concurrency)
+    started_at = clock()
+
+    async def limited(monitor: MonitorBase) -> Result:
+        async with limit:
+            return await check_one(monitor, context, settings, clock)
+
+    tasks = [asyncio.create_task(limited(monitor)) for monitor in monitors]
+    try:
+        if tasks:
+            await asyncio.wait(tasks, timeout=settings.deadline.total_seconds())
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await context.aclose()
+    return [
+        task.result()
+        if task.done() and not task.cancelled() and task.exception() is None
+        else _result(monitor, settings, started_at, _deadline_observation(task, settings), 1)
+        for monitor, task in zip(monitors, tasks, strict=True)
+    ]
+
+
+async def check_one(
+    monitor: MonitorBase, context: ProbeContext, settings: RunSettings, clock: Clock = utc_now
+) -> Result:
+    """Check one monitor with its retries; never raises."""
+    checked_at = clock()
+    attempts = 0
+    observation = Observation()
+    for attempts in range(1, monitor.retries + 2):
+        observation = await _attempt(monitor, context)
+        if observation.error_kind is None:
+            break
+        if attempts <= monitor.retries and settings.retry_delay:
+            await asyncio.sleep(settings.retry_delay.total_seconds())
+    return _result(monitor, settings, checked_at, observation, attempts)
+
+
+async def _attempt(monitor: MonitorBase, context: ProbeContext) -> Observation:
+    check: CheckType[Any] = CHECKS[monitor.type]
+    started = time.perf_counter()
+    try:
+        observation = await asyncio.wait_for(
+            check.probe(monitor, context), monitor.timeout.total_seconds()
+        )
+    except TimeoutError:
+        return Observation.failed(
+            ErrorKind.TIMEOUT,
+            f"no answer within {monitor.timeout.total_seconds():g}s",
+            (time.perf_counter() - started) * 1000,
+        )
+    except Exception as error:  # a probe bug must not stop the other checks
+        return Observation.failed(ErrorKind.INTERNAL, f"{type(error).__name__}: {error}")
+    return _apply_conditions(monitor, observation)
+
+
+def _apply_conditions(monitor: MonitorBase, observation: Observation) -> Observation:
+    if observation.error_kind is not None or not monitor.conditions:
+        return observation
+    outcomes = evaluate_all(
+        [parse_condition(text) for text in monitor.conditions], observation.values
+    )
+    failed = [outcome.explanation for outcome in outcomes if not outcome.passed]
+    if not failed:
+        return observation
+    return Observation(
+        response_time_ms=observation.response_time_ms,
+        status_code=observation.status_code,
+        error_kind=ErrorKind.ASSERTION,
+        error_message="; ".join(failed),
+        values=observation.values,
+    )
+
+
+def _result(
+    monitor: MonitorBase,
+    settings: RunSettings,
+    checked_at: datetime,
+    observation: Observation,
+    attempts: int,
+) -> Result:
+    return Result(
+        monitor_id=monitor.id,
+        region=settings.region,
+        run_id=settings.run_id,
+        checked_at=checked_at,
+        status=_status(monitor, observation),
+        response_time_ms=observation.response_time_ms,
+        status_code=observation.status_code,
+        error_kind=observation.error_kind,
+        error_message=redact(observation.error_message, settings.secrets)
+        if observation.error_message
+        else None,
+        attempts=attempts,
+    )
+
+
+def _status(monitor: MonitorBase, observation: Observation) -> Status:
+    if observation.error_kind is not None:
+        return Status.DOWN
+    limit, elapsed_ms = monitor.degraded_after, observation.response_time_ms
+    if limit is not None and elapsed_ms is not None and elapsed_ms > limit.total_seconds() * 1000:
+        return Status.DEGRADED
+    return Status.UP
+
+
+def _deadline_observation(task: asyncio.Task[Result], settings: RunSettings) -> Observation:
+    if task.cancelled() or not task.done():
+        seconds = settings.deadline.total_seconds()
+        return Observation.failed(ErrorKind.TIMEOUT, f"run deadline of {seconds:g}s reached")
+    return Observation.failed(ErrorKind.INTERNAL, f"{type(task.exception()).__name__}")

@@ -1,0 +1,199 @@
+"""Load `config.yaml`: parse, interpolate `${ENV}`, apply defaults, validate, report all.
+
+Nothing here prints or exits: problems are collected and raised as one `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import ValidationError
+
+from checks.result import redact
+from configuration.durations import format_duration, parse_duration
+from configuration.errors import ConfigError, Problem
+from configuration.messages import did_you_mean, problem_from_error
+from configuration.models import Config, Defaults
+from configuration.source import Path, Source, parse_yaml
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def load_config(path: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> Config:
+    file = FilePath(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        problem = Problem(str(file), 1, 1, "", f"cannot read: {error.strerror}")
+        raise ConfigError([problem]) from None
+    return load_config_text(text, str(path), environ)
+
+
+def load_config_text(
+    text: str, file: str = "config.yaml", environ: Mapping[str, str] | None = None
+) -> Config:
+    source = parse_yaml(text, file)
+    if not isinstance(source.data, dict):
+        raise ConfigError([source.problem((), "expected a mapping with site, regions, monitors")])
+    problems = list(source.duplicates)
+    secrets: set[str] = set()
+    data = _interpolate(source.data, (), environ or os.environ, source, problems, secrets)
+    problems += _semantic_problems(data, source)
+    _apply_defaults(data)
+    config = None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        problems += [
+            problem_from_error(detail, data, source, Config)
+            for detail in error.errors(include_url=False)
+        ]
+    if problems or config is None:
+        raise ConfigError([_redacted(problem, secrets) for problem in _first_per_path(problems)])
+    config.set_secrets(frozenset(secrets))
+    return config
+
+
+def _interpolate(
+    value: Any,
+    path: Path,
+    environ: Mapping[str, str],
+    source: Source,
+    problems: list[Problem],
+    secrets: set[str],
+) -> Any:
+    """Replace `${NAME}` in every string; remember the values so they can be redacted."""
+    if isinstance(value, dict):
+        return {
+            k: _interpolate(v, (*path, k), environ, source, problems, secrets)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _interpolate(v, (*path, i), environ, source, problems, secrets)
+            for i, v in enumerate(value)
+        ]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            problems.append(source.problem(path, f'environment variable "{name}" is not set'))
+            return match.group(0)
+        if environ[name]:
+            secrets.add(environ[name])
+        return environ[name]
+
+    return _ENV.sub(substitute, value)
+
+
+def _apply_defaults(data: dict[str, Any]) -> None:
+    """Copy `defaults:` into each monitor that leaves a key out, if the defaults are valid
+    (invalid defaults are reported once, at `defaults`, not again at every monitor)."""
+    defaults = data.get("defaults")
+    monitors = data.get("monitors")
+    if not isinstance(defaults, dict) or not isinstance(monitors, list):
+        return
+    try:
+        Defaults.model_validate(defaults)
+    except ValidationError:
+        return
+    for monitor in monitors:
+        if isinstance(monitor, dict):
+            for key, value in defaults.items():
+                monitor.setdefault(key, value)
+
+
+def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
+    """What no single field can know: duplicates, references, timeout against interval."""
+    problems: list[Problem] = []
+    region_ids = _ids(data, "regions", source, problems)
+    group_ids = _ids(data, "groups", source, problems)
+    _ids(data, "monitors", source, problems)
+    defaults = data.get("defaults")
+    defaults = defaults if isinstance(defaults, dict) else {}
+    problems += _unknown_refs(
+        defaults.get("regions"), ("defaults", "regions"), region_ids, "region", source
+    )
+    for index, monitor in enumerate(_list(data, "monitors")):
+        if not isinstance(monitor, dict):
+            continue
+        path: Path = ("monitors", index)
+        problems += _unknown_refs(
+            monitor.get("regions"), (*path, "regions"), region_ids, "region", source
+        )
+        group = monitor.get("group")
+        if isinstance(group, str) and group not in group_ids:
+            hint = did_you_mean(group, group_ids) or "; declare it under groups:"
+            problems.append(source.problem((*path, "group"), f'unknown group "{group}"{hint}'))
+        problems += _timeout_problem({**defaults, **monitor}, path, source)
+    return problems
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _ids(data: dict[str, Any], key: str, source: Source, problems: list[Problem]) -> set[str]:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(_list(data, key)):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str):
+            continue
+        if item_id in seen:
+            problems.append(
+                source.problem(
+                    (key, index, "id"),
+                    f'duplicate id "{item_id}", already used by {key}[{seen[item_id]}]',
+                )
+            )
+        else:
+            seen[item_id] = index
+    return set(seen)
+
+
+def _unknown_refs(
+    refs: Any, path: Path, known: set[str], what: str, source: Source
+) -> list[Problem]:
+    if not isinstance(refs, list):
+        return []
+    return [
+        source.problem((*path, i), f'unknown {what} "{ref}"{did_you_mean(ref, known)}')
+        for i, ref in enumerate(refs)
+        if isinstance(ref, str) and ref not in known
+    ]
+
+
+def _timeout_problem(monitor: dict[str, Any], path: Path, source: Source) -> list[Problem]:
+    fields = Defaults.model_fields
+    try:
+        timeout = parse_duration(monitor.get("timeout", fields["timeout"].default))
+        interval = parse_duration(monitor.get("interval", fields["interval"].default))
+    except ValueError:
+        return []  # the unreadable duration is reported by the field itself
+    if timeout <= interval:
+        return []
+    return [
+        source.problem(
+            (*path, "timeout"),
+            f"timeout {format_duration(timeout)} is longer than the interval "
+            f"{format_duration(interval)}; a check must end before the next one starts",
+        )
+    ]
+
+
+def _first_per_path(problems: list[Problem]) -> list[Problem]:
+    """An unset `${VAR}` also makes the value invalid; say only the first, clearer, problem."""
+    unset = {p.path for p in problems if p.message.startswith("environment variable")}
+    return [p for p in problems if p.path not in unset or p.message.startswith("environment")]
+
+
+def _redacted(problem: Problem, secrets: set[str]) -> Problem:
+    message = redact(problem.message, secrets)
+    return Problem(problem.file, problem.line, problem.column, problem.path, message)

@@ -1,0 +1,81 @@
+"""The value types config.yaml is written in, and the fields every monitor has.
+
+Each check type (`checks/<type>.py`) subclasses `MonitorBase` with its target fields.
+Field descriptions are the help text of the README's config reference and the JSON Schema.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
+
+from checks.conditions import parse_condition
+from configuration.durations import format_duration, parse_duration
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d+(\.\d+)?(ms|s|m|h|d))+$",
+            "examples": ["500ms", "30s", "5m", "1h"],
+        }
+    ),
+]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+class Options(BaseModel):
+    """Base of every config section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MonitorBase(Options):
+    """Fields every monitor has; `defaults:` fills the ones a monitor leaves out."""
+
+    type: str = Field(description="Check type: http, tcp, dns, tls, ping or heartbeat.")
+    id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
+    name: str = Field(description="Display name on the page.")
+    description: str = Field("", description="One line under the name.")
+    group: Identifier | None = Field(None, description="Id of the group it is shown in.")
+    interval: Duration = Field(timedelta(minutes=5), description="How often it is checked.")
+    timeout: Duration = Field(timedelta(seconds=10), description="How long one attempt may take.")
+    retries: int = Field(
+        0, ge=0, le=10, description="Extra attempts before a failed check counts as down."
+    )
+    regions: list[Identifier] = Field(
+        default_factory=list, description="Regions that check it; empty means all regions."
+    )
+    degraded_after: Duration | None = Field(
+        None, description="A response slower than this marks it degraded."
+    )
+    conditions: list[str] = Field(
+        default_factory=list,
+        description='Conditions that must all hold, e.g. `"[STATUS] == 200"`.',
+    )
+    public: bool = Field(True, description="Shown on the public page and in the public API.")
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions_parse(cls, values: list[str]) -> list[str]:
+        for text in values:
+            parse_condition(text)
+        return values
+
+    @property
+    def target(self) -> str:
+        """What is checked, in one short line (URL, host:port, name)."""
+        raise NotImplementedError

@@ -1,0 +1,81 @@
+"""YAML parsed together with the line and column of every key and value.
+
+PyYAML's composed node tree carries positions; the data itself comes from `safe_load`.
+Paths are tuples like `("monitors", 3, "timeout")`, shown as `monitors[3].timeout`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from configuration.errors import ConfigError, Problem
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and where each of its parts was written."""
+
+    file: str
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    duplicates: list[Problem] = field(default_factory=list)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of `path`, or of its nearest written ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return (1, 1)
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(self.file, line, column, format_path(path), message)
+
+
+def format_path(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def parse_yaml(text: str, file: str, line_offset: int = 0) -> Source:
+    """Parse one YAML document; a syntax error raises ConfigError with its position."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"invalid YAML: {error.problem or error.context}"
+        raise ConfigError([Problem(file, line + line_offset, column, "", message)]) from None
+    source = Source(file=file, data=data)
+    if node is not None:
+        _walk(node, (), source, line_offset)
+    return source
+
+
+def _walk(node: yaml.Node, path: Path, source: Source, offset: int) -> None:
+    source.values[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*path, key)
+            position = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if child in source.keys:
+                source.duplicates.append(
+                    Problem(source.file, *position, format_path(child), "key is written twice")
+                )
+            source.keys[child] = position
+            _walk(value_node, child, source, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), source, offset)

@@ -1,0 +1,240 @@
+"""The `vigil` command line: thin commands that wire config → checks → history → site.
+
+    config.yaml ─► checks (concurrent, per region) ─► data/results/*.parquet
+    incidents/*.md ───────────────┐                          │
+                                  ▼                          ▼
+                      history (DuckDB) ─► view model ─► site/ (HTML)
+
+Only this module prints or exits; the packages raise plain exceptions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from checks.runner import RunSettings, due_monitors, run_checks
+from configuration.errors import ConfigError
+from configuration.incidents import Incident, load_incidents
+from configuration.loader import load_config
+from configuration.models import Config
+from configuration.reference import config_reference, config_schema_text
+from history.demo import write_demo_history, write_demo_incidents
+from history.store import ResultStore, new_run_id
+from rendering.preview import Preview
+from rendering.site import build_site
+
+EXIT_INVALID = 2
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The config file.",
+)
+data_option = click.option(
+    "--data",
+    "data_dir",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the history.",
+)
+incidents_option = click.option(
+    "--incidents",
+    "incidents_dir",
+    default="incidents",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of incident files.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the site is written.",
+)
+now_option = click.option(
+    "--now",
+    "now_text",
+    default=None,
+    hidden=True,
+    help="Pretend it is this ISO time (UTC); for tests and reproducible builds.",
+)
+
+
+def _now(now_text: str | None) -> datetime:
+    if now_text is None:
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(now_text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _fail(problems: ConfigError) -> NoReturn:
+    for problem in problems.problems:
+        click.echo(str(problem), err=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(problem.github_annotation())
+    count = len(problems.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
+    """Config and incidents, or every problem of both printed and exit status 2."""
+    problems: list[Any] = []
+    config: Config | None = None
+    incidents: list[Incident] = []
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        problems += error.problems
+    if incidents_dir is not None:
+        ids = [m.id for m in config.monitors] if config else None
+        try:
+            incidents = load_incidents(incidents_dir, ids)
+        except ConfigError as error:
+            problems += error.problems
+    if problems or config is None:
+        _fail(ConfigError(problems))
+    return config, incidents
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vigil-status")
+def main() -> None:
+    """Vigil: a status page that costs nothing to run."""
+
+
+@main.command()
+@config_option
+@incidents_option
+def validate(config_path: Path, incidents_dir: Path) -> None:
+    """Check the config and every incident file; print every problem at once."""
+    config, incidents = _load(config_path, incidents_dir)
+    click.echo(
+        f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
+        f"{incidents_dir}: {len(incidents)} incident file(s) OK"
+    )
+
+
+@main.command()
+@click.option("--region", required=True, help="Id of the region this job runs in.")
+@click.option("--all", "check_all", is_flag=True, help="Check every monitor, due or not.")
+@config_option
+@data_option
+@now_option
+def check(
+    region: str, check_all: bool, config_path: Path, data_dir: Path, now_text: str | None
+) -> None:
+    """Run the due monitors of REGION once and append one result file."""
+    config, _ = _load(config_path)
+    if region not in {r.id for r in config.regions}:
+        known = ", ".join(r.id for r in config.regions)
+        raise click.BadParameter(
+            f'unknown region "{region}"; regions: {known}', param_hint="--region"
+        )
+    now = _now(now_text)
+    store = ResultStore(data_dir)
+    monitors = [m for m in config.monitors if region in config.regions_for(m)]
+    if not check_all:
+        monitors = due_monitors(monitors, store.last_checked(region), now)
+    run_id = new_run_id(region, now)
+    settings = RunSettings(region=region, run_id=run_id, secrets=config.secrets)
+    results = run_checks(monitors, settings, clock=_clock_from(now_text))
+    path = store.append(results, run_id)
+    for result in results:
+        detail = f" ({result.error_kind}: {result.error_message})" if result.error_kind else ""
+        took = f" {result.response_time_ms:.0f} ms" if result.response_time_ms is not None else ""
+        click.echo(f"{result.monitor_id}: {result.status}{took}{detail}")
+    click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
+
+
+def _clock_from(now_text: str | None) -> Callable[[], datetime]:
+    if now_text is None:
+        return lambda: datetime.now(UTC)
+    fixed = _now(now_text)
+    return lambda: fixed
+
+
+@main.command()
+@config_option
+@data_option
+@incidents_option
+@out_option
+@now_option
+def build(
+    config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path, now_text: str | None
+) -> None:
+    """Render the site from config, history and incidents."""
+    config, incidents = _load(config_path, incidents_dir)
+    index = build_site(config, incidents, ResultStore(data_dir), out_dir, _now(now_text))
+    click.echo(f"Built {index}")
+
+
+@main.command()
+@config_option
+@data_option
+@incidents_option
+@now_option
+def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None) -> None:
+    """Write 90 days of synthetic history and sample incidents, for a populated page offline."""
+    config, _ = _load(config_path)
+    now = _now(now_text)
+    count = write_demo_history(config, ResultStore(data_dir), now)
+    written = write_demo_incidents(incidents_dir, config, now)
+    click.echo(
+        f"Wrote {count} demo results to {data_dir}/ and {len(written)} files to {incidents_dir}/"
+    )
+    click.echo("Next: vigil build, then open site/index.html")
+
+
+@main.command()
+@config_option
+@data_option
+@incidents_option
+@out_option
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path, port: int) -> None:
+    """Serve the site on localhost, rebuilding when config, incidents, data or templates change."""
+
+    def rebuild() -> None:
+        try:
+            config, incidents = load_config(config_path), []
+            incidents = load_incidents(incidents_dir, [m.id for m in config.monitors])
+        except ConfigError as error:
+            click.echo(f"Not rebuilt:\n{error}", err=True)
+            return
+        build_site(config, incidents, ResultStore(data_dir), out_dir, datetime.now(UTC))
+        click.echo(f"Rebuilt {out_dir}/ at {datetime.now(UTC):%H:%M:%S} UTC")
+
+    preview = Preview(out_dir, [config_path, incidents_dir, data_dir], rebuild)
+    server = preview.start(port)
+    click.echo(f"Serving {out_dir}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+    try:
+        preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print the README's config reference instead.")
+def schema(markdown: bool) -> None:
+    """Print the JSON Schema of config.yaml."""
+    click.echo(config_reference() if markdown else config_schema_text(), nl=False)
+
+
+if __name__ == "__main__":
+    main()

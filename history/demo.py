@@ -1,0 +1,315 @@
+"""`vigil demo`: a realistic synthetic history, so a newcomer with no network sees a page.
+
+90 days of results for every monitor of the config from each of its regions, with a few
+outages, a regional blip, a degraded spell and a maintenance window, plus the incident
+files that tell their story. Deterministic for a given `now`; generated in one DuckDB query.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from checks.result import RESULT_SCHEMA_VERSION
+from configuration.models import Config
+from history.store import ResultStore, connect
+
+DEMO_DAYS = 90
+DEMO_PREFIX = "demo-"
+REGION_LATENCY_MS = (45.0, 95.0, 210.0)  # near, farther, far side of the world
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stretch of time in which results differ from the healthy baseline."""
+
+    monitor_id: str
+    start: datetime
+    duration: timedelta
+    status: str  # down | degraded
+    error_kind: str | None = None
+    error_message: str | None = None
+    status_code: int | None = None
+    slow_ms: float | None = None  # response time during the event
+    region: str | None = None  # None: every region sees it
+
+
+def demo_events(config: Config, now: datetime) -> dict[str, Event]:
+    """The story of the demo page, placed relative to `now` on the sample's monitors
+    (any config works: the story uses its first monitors when the ids differ)."""
+    ids = [monitor.id for monitor in config.monitors]
+    pick = {
+        name: (name if name in ids else ids[i % len(ids)])
+        for i, name in enumerate(("api", "website", "ingest", "auth"))
+    }
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    far_region = config.regions[-1].id
+    return {
+        "api-errors": Event(
+            pick["api"],
+            day - timedelta(days=12, hours=-14, minutes=-5),
+            timedelta(minutes=47),
+            "down",
+            "http_status",
+            "HTTP 503 Service Unavailable",
+            503,
+            30.0,
+        ),
+        "website-timeout": Event(
+            pick["website"],
+            day - timedelta(days=37, hours=-3, minutes=-10),
+            timedelta(minutes=18),
+            "down",
+            "timeout",
+            "no answer within 10s",
+            None,
+            10000.0,
+        ),
+        "ingestion-outage": Event(
+            pick["ingest"],
+            day - timedelta(days=61, hours=-9),
+            timedelta(hours=2, minutes=30),
+            "down",
+            "connect",
+            "Connection refused",
+        ),
+        "regional-blip": Event(
+            pick["auth"],
+            day - timedelta(days=3, hours=-6, minutes=-40),
+            timedelta(minutes=15),
+            "down",
+            "timeout",
+            "no answer within 10s",
+            None,
+            10000.0,
+            far_region,
+        ),
+        "api-slow": Event(
+            pick["api"],
+            day - timedelta(days=5, hours=-10),
+            timedelta(hours=3),
+            "degraded",
+            slow_ms=1450.0,
+        ),
+        # Down on purpose: the maintenance notice keeps it out of the uptime.
+        "database-upgrade": Event(
+            pick["api"],
+            day - timedelta(days=20, hours=-2),
+            timedelta(hours=1),
+            "down",
+            "http_status",
+            "HTTP 503 Service Unavailable",
+            503,
+            25.0,
+        ),
+    }
+
+
+def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int:
+    """Replace earlier demo results with a fresh 90-day history; returns the result count."""
+    for old in store.results_dir.glob(f"region=*/date=*/{DEMO_PREFIX}*.parquet"):
+        old.unlink()
+    store.data_dir.mkdir(parents=True, exist_ok=True)
+    staging = store.data_dir / f".demo-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    connection = connect()
+    _load(connection, config, now)
+    start = (now - timedelta(days=DEMO_DAYS - 1)).replace(hour=0, minute=0, second=0)
+    connection.execute(_RESULTS_SQL, [RESULT_SCHEMA_VERSION, start.timestamp(), now.timestamp()])
+    count = connection.execute("SELECT count(*) FROM demo").fetchone()
+    staging_sql = str(staging).replace("'", "''")
+    connection.execute(
+        f"COPY demo TO '{staging_sql}' (FORMAT PARQUET, PARTITION_BY (region, date), "
+        f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN '{DEMO_PREFIX}{{i}}')"
+    )
+    connection.close()
+    for file in staging.glob("region=*/date=*/*.parquet"):
+        target = store.results_dir / file.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(file, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return int(count[0]) if count else 0
+
+
+def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
+    connection.execute(
+        "CREATE TABLE spec (monitor_id VARCHAR, interval_s DOUBLE, base_ms DOUBLE, "
+        "region VARCHAR, region_ms DOUBLE, offset_s DOUBLE)"
+    )
+    rows = []
+    for index, monitor in enumerate(config.monitors):
+        for region_index, region in enumerate(config.regions_for(monitor)):
+            rows.append(
+                (
+                    monitor.id,
+                    monitor.interval.total_seconds(),
+                    60.0 + 35.0 * (index % 5),
+                    region,
+                    REGION_LATENCY_MS[region_index % len(REGION_LATENCY_MS)],
+                    7.0 + 12.0 * region_index,
+                )
+            )
+    connection.executemany("INSERT INTO spec VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.execute(
+        "CREATE TABLE events (monitor_id VARCHAR, region VARCHAR, start_s DOUBLE, end_s DOUBLE, "
+        "status VARCHAR, error_kind VARCHAR, error_message VARCHAR, status_code INTEGER, "
+        "slow_ms DOUBLE)"
+    )
+    connection.executemany(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.monitor_id,
+                e.region,
+                e.start.timestamp(),
+                (e.start + e.duration).timestamp(),
+                e.status,
+                e.error_kind,
+                e.error_message,
+                e.status_code,
+                e.slow_ms,
+            )
+            for e in demo_events(config, now).values()
+        ],
+    )
+
+
+# Healthy results answer in base + region latency with a little deterministic noise.
+_RESULTS_SQL = """
+CREATE TABLE demo AS
+WITH slots AS (
+    SELECT s.*, g.t + s.offset_s AS t
+    FROM spec AS s, generate_series(
+        (ceil(?2 / s.interval_s) * s.interval_s)::BIGINT, ?3::BIGINT, s.interval_s::BIGINT
+    ) AS g(t)
+    WHERE g.t + s.offset_s <= ?3
+)
+SELECT ?1::UTINYINT AS schema_version,
+       slots.monitor_id,
+       slots.region,
+       'demo-' || slots.region || '-' || CAST(to_timestamp(slots.t) AS DATE) AS run_id,
+       to_timestamp(slots.t) AS checked_at,
+       coalesce(e.status, 'up') AS status,
+       round(coalesce(e.slow_ms, slots.base_ms + slots.region_ms)
+             * (0.85 + 0.3 * (hash(slots.monitor_id, slots.region, slots.t) % 1000) / 1000.0),
+             1) AS response_time_ms,
+       CASE WHEN e.error_kind IN ('timeout', 'connect') THEN NULL
+            ELSE coalesce(e.status_code, 200) END AS status_code,
+       e.error_kind,
+       e.error_message,
+       CASE WHEN e.status = 'down' THEN 2 ELSE 1 END::UTINYINT AS attempts,
+       CAST(to_timestamp(slots.t) AS DATE) AS date
+FROM slots LEFT JOIN events AS e
+  ON e.monitor_id = slots.monitor_id
+ AND (e.region IS NULL OR e.region = slots.region)
+ AND slots.t >= e.start_s AND slots.t < e.end_s
+"""
+
+
+def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list[Path]:
+    """Two written incidents and two maintenance notices matching the demo history."""
+    for old in directory.glob(f"*-{DEMO_PREFIX}*.md"):
+        old.unlink()
+    directory.mkdir(parents=True, exist_ok=True)
+    events = demo_events(config, now)
+    written = []
+    for slug, text, when in _stories(events, now):
+        path = directory / f"{when:%Y-%m-%d}-{DEMO_PREFIX}{slug}.md"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, datetime]]:
+    api, ingest = events["api-errors"], events["ingestion-outage"]
+    api_end = api.start + api.duration
+    ingest_end = ingest.start + ingest.duration
+    past_window = events["database-upgrade"].start
+    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
+    return [
+        (
+            "api-errors",
+            f"""---
+title: Elevated error rates on the REST API
+impact: major
+monitors: [{api.monitor_id}]
+started_at: {_iso(api.start)}
+resolved_at: {_iso(api_end)}
+updates:
+  - at: {_iso(api.start + timedelta(minutes=6))}
+    status: investigating
+    message: We are investigating elevated 503 errors from the API.
+  - at: {_iso(api.start + timedelta(minutes=21))}
+    status: identified
+    message: A database connection pool was exhausted after a configuration change.
+  - at: {_iso(api.start + timedelta(minutes=38))}
+    status: monitoring
+    message: The change was rolled back; error rates are back to normal.
+  - at: {_iso(api_end + timedelta(minutes=15))}
+    status: resolved
+    message: The API has been stable for 15 minutes. We will publish a post-mortem.
+---
+Between {api.start:%H:%M} and {api_end:%H:%M} UTC about 40 % of API requests failed with
+HTTP 503. A configuration change lowered the database connection pool limit; it was rolled
+back and the deployment pipeline now checks the limit.
+""",
+            api.start,
+        ),
+        (
+            "ingestion-outage",
+            f"""---
+title: Event ingestion unavailable
+impact: critical
+monitors: [{ingest.monitor_id}]
+started_at: {_iso(ingest.start)}
+resolved_at: {_iso(ingest_end)}
+updates:
+  - at: {_iso(ingest.start + timedelta(minutes=9))}
+    status: investigating
+    message: Events from the tracking snippet are being rejected.
+  - at: {_iso(ingest_end)}
+    status: resolved
+    message: A failed load balancer was replaced; no events were lost, they were retried.
+---
+The ingestion load balancer stopped accepting connections after a kernel update.
+""",
+            ingest.start,
+        ),
+        (
+            "database-upgrade",
+            f"""---
+title: Database upgrade
+kind: maintenance
+impact: minor
+monitors: [{api.monitor_id}]
+scheduled_start: {_iso(past_window)}
+scheduled_end: {_iso(past_window + timedelta(hours=1))}
+---
+The primary database was upgraded to a new major version.
+""",
+            past_window,
+        ),
+        (
+            "network-maintenance",
+            f"""---
+title: Network maintenance in Frankfurt
+kind: maintenance
+impact: minor
+monitors: [{events["website-timeout"].monitor_id}]
+scheduled_start: {_iso(next_window)}
+scheduled_end: {_iso(next_window + timedelta(hours=2))}
+---
+Our hosting provider replaces core switches. Short interruptions are possible.
+""",
+            next_window,
+        ),
+    ]

@@ -1,0 +1,128 @@
+"""Result files: one immutable Parquet file per (region, run), hive-partitioned by region
+and date, written atomically (temp file + rename) so a half-written file is never read.
+
+    data/results/region=eu-west/date=2026-11-23/20261123T101500Z-eu-west-3f9a.parquet
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from checks.result import RESULT_SCHEMA_VERSION, Result
+
+RESULT_COLUMNS = """
+    schema_version UTINYINT NOT NULL,
+    monitor_id VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    checked_at TIMESTAMPTZ NOT NULL,
+    status VARCHAR NOT NULL,
+    response_time_ms DOUBLE,
+    status_code INTEGER,
+    error_kind VARCHAR,
+    error_message VARCHAR,
+    attempts UTINYINT NOT NULL
+"""
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection working in UTC, whatever the machine's time zone.
+    Timestamps leave SQL as epoch seconds; `from_epoch` makes them aware datetimes."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def new_run_id(region: str, now: datetime) -> str:
+    return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{region}-{secrets.token_hex(3)}"
+
+
+class ResultStore:
+    """The `data/` folder: where results are appended and read from."""
+
+    def __init__(self, data_dir: str | os.PathLike[str]) -> None:
+        self.data_dir = Path(data_dir)
+        self.results_dir = self.data_dir / "results"
+
+    def partition(self, region: str, day: str) -> Path:
+        return self.results_dir / f"region={region}" / f"date={day}"
+
+    def append(self, results: Sequence[Result], run_id: str) -> Path | None:
+        """Write one run's results as one new file; returns its path (None if no results)."""
+        if not results:
+            return None
+        region = results[0].region
+        started = min(result.checked_at for result in results).astimezone(UTC)
+        folder = self.partition(region, f"{started:%Y-%m-%d}")
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{run_id}.parquet"
+        temporary = folder / f".{run_id}.parquet.tmp"
+        connection = connect()
+        connection.execute(f"CREATE TABLE run ({RESULT_COLUMNS})")
+        connection.executemany(
+            "INSERT INTO run VALUES (?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?, ?)",
+            [_row(result) for result in results],
+        )
+        connection.execute(f"COPY run TO '{_sql_path(temporary)}' (FORMAT PARQUET)")
+        connection.close()
+        os.replace(temporary, final)
+        return final
+
+    def files(self) -> list[Path]:
+        """Every complete result file (temporary files end in `.tmp` and are never listed)."""
+        if not self.results_dir.is_dir():
+            return []
+        return sorted(self.results_dir.glob("region=*/date=*/*.parquet"))
+
+    def source_sql(self) -> str | None:
+        """A DuckDB table expression over all results, or None when there are none."""
+        if not self.files():
+            return None
+        pattern = _sql_path(self.results_dir / "region=*" / "date=*" / "*.parquet")
+        return f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+
+    def last_checked(self, region: str) -> dict[str, datetime]:
+        """When each monitor was last checked from `region`."""
+        return self._latest("monitor_id", "WHERE region = ?", [region])
+
+    def last_checked_by_region(self) -> dict[str, datetime]:
+        """When each region last reported any result."""
+        return self._latest("region", "", [])
+
+    def _latest(self, key: str, where: str, parameters: list[object]) -> dict[str, datetime]:
+        source = self.source_sql()
+        if source is None:
+            return {}
+        sql = f"SELECT {key}, max(epoch(checked_at)) FROM {source} {where} GROUP BY {key}"
+        rows = connect().execute(sql, parameters).fetchall()
+        return {name: from_epoch(seconds) for name, seconds in rows}
+
+
+def from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _row(result: Result) -> tuple[object, ...]:
+    return (
+        RESULT_SCHEMA_VERSION,
+        result.monitor_id,
+        result.region,
+        result.run_id,
+        result.checked_at.timestamp(),
+        result.status.value,
+        result.response_time_ms,
+        result.status_code,
+        result.error_kind.value if result.error_kind else None,
+        result.error_message,
+        result.attempts,
+    )
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")

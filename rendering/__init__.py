@@ -1,0 +1,1 @@
+"""Turn config, history and incidents into the static site. Never touches the network."""

@@ -1,0 +1,73 @@
+"""Write the static site. The whole tree is rendered into a temporary folder next to the
+output and swapped in at the end, so a visitor or a deploy never sees a half-built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from configuration.incidents import Incident, maintenance_windows
+from configuration.models import Config
+from history.store import ResultStore
+from history.timeline import MonitorSpec, Window, monitor_timelines
+from rendering.view import PageView, page_view
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BAR_DAYS = 90
+
+
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def collect(
+    config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
+) -> PageView:
+    """Query the history and prepare the page's view model."""
+    specs = [MonitorSpec(monitor.id, monitor.interval) for monitor in config.monitors]
+    windows = [Window(*window) for window in maintenance_windows(incidents)]
+    timelines = monitor_timelines(store, specs, windows, now, days=BAR_DAYS)
+    return page_view(config, timelines, incidents, store.last_checked_by_region(), now)
+
+
+def build_site(
+    config: Config, incidents: Sequence[Incident], store: ResultStore, out: Path, now: datetime
+) -> Path:
+    """Render the whole site into `out`; returns the path of the index page."""
+    page = collect(config, incidents, store, now)
+    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        _write_files(page, config, staging)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out / "index.html"
+
+
+def _write_files(page: PageView, config: Config, folder: Path) -> None:
+    env = environment()
+    (folder / "index.html").write_text(env.get_template("index.html").render(page=page), "utf-8")
+    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    if config.site.cname:
+        (folder / "CNAME").write_text(config.site.cname + "\n", "utf-8")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
