@@ -152,7 +152,7 @@ def check(
     run_id = new_run_id(region, now)
     settings = RunSettings(region=region, run_id=run_id, secrets=config.secrets)
     results = run_checks(monitors, settings, clock=_clock_from(now_text))
-    path = store.append(results, run_id)
+    path = store.append(results)
     for result in results:
         detail = f" ({result.error_kind}: {result.error_message})" if result.error_kind else ""
         took = f" {result.response_time_ms:.0f} ms" if result.response_time_ms is not None else ""

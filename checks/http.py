@@ -27,7 +27,7 @@ class HttpMonitor(MonitorBase):
     follow_redirects: bool = Field(True, description="Follow redirects.")
     verify_tls: bool = Field(True, description="Verify the server's TLS certificate.")
     expected_status: list[int | str] = Field(
-        default_factory=lambda: ["200-399"],
+        default_factory=lambda: list[int | str](["200-399"]),
         description="Status codes that count as up: codes and ranges like `200-299`.",
     )
 
@@ -35,8 +35,8 @@ class HttpMonitor(MonitorBase):
     @classmethod
     def _status_ranges(cls, values: list[int | str]) -> list[int | str]:
         for value in values:
-            low, _, high = str(value).partition("-")
-            if not (low.isdigit() and (not high or high.isdigit())):
+            low, dash, high = str(value).partition("-")
+            if not (low.isdigit() and (not dash or (high.isdigit() and int(low) <= int(high)))):
                 raise ValueError(f'expected a status code or a range like "200-299", got "{value}"')
         return values
 
@@ -65,11 +65,15 @@ async def probe(monitor: HttpMonitor, context: ProbeContext) -> Observation:
             content=monitor.body,
             timeout=monitor.timeout.total_seconds(),
         ) as response:
+            # The peer address is gone once a server that closes the connection is read to EOF.
+            stream = response.extensions.get("network_stream")
+            peer = stream.get_extra_info("server_addr") if stream is not None else None
             body = await _read_limited(response)
             elapsed_ms = (time.perf_counter() - started) * 1000
-            return _observe(monitor, response, body, elapsed_ms)
+            return _observe(monitor, response, body, elapsed_ms, peer)
     except httpx.TimeoutException:
-        return Observation.failed(ErrorKind.TIMEOUT, f"no response within {monitor.timeout}")
+        seconds = monitor.timeout.total_seconds()
+        return Observation.failed(ErrorKind.TIMEOUT, f"no response within {seconds:g}s")
     except httpx.TooManyRedirects as error:
         return Observation.failed(ErrorKind.PROTOCOL, f"too many redirects: {error}")
     except httpx.HTTPError as error:
@@ -79,7 +83,7 @@ async def probe(monitor: HttpMonitor, context: ProbeContext) -> Observation:
 async def _read_limited(response: httpx.Response) -> bytes:
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes():  # decoded: conditions read gzip bodies too
         chunks.append(chunk)
         size += len(chunk)
         if size >= MAX_BODY_BYTES:
@@ -88,10 +92,12 @@ async def _read_limited(response: httpx.Response) -> bytes:
 
 
 def _observe(
-    monitor: HttpMonitor, response: httpx.Response, body: bytes, elapsed_ms: float
+    monitor: HttpMonitor,
+    response: httpx.Response,
+    body: bytes,
+    elapsed_ms: float,
+    peer: tuple[object, ...] | None,
 ) -> Observation:
-    stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
     values: dict[str, object] = {
         "STATUS": response.status_code,
         "RESPONSE_TIME": elapsed_ms,

@@ -33,12 +33,14 @@ class ErrorKind(StrEnum):
 @dataclass(frozen=True)
 class Observation:
     """What one probe attempt saw. `error_kind` is None when the target answered as expected;
-    `values` feed the monitor's conditions (`STATUS`, `BODY`, `IP`, ...)."""
+    `degraded` says why a working target counts as degraded (e.g. a certificate about to
+    expire); `values` feed the monitor's conditions (`STATUS`, `BODY`, `IP`, ...)."""
 
     response_time_ms: float | None = None
     status_code: int | None = None
     error_kind: ErrorKind | None = None
     error_message: str | None = None
+    degraded: str | None = None
     values: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -65,7 +67,7 @@ class Result:
     response_time_ms: float | None = None
     status_code: int | None = None
     error_kind: ErrorKind | None = None
-    error_message: str | None = None
+    error_message: str | None = None  # why it is down, or degraded
     attempts: int = 1
 
     def __post_init__(self) -> None:

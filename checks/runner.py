@@ -144,29 +144,32 @@ def _result(
     observation: Observation,
     attempts: int,
 ) -> Result:
+    status, message = _judge(monitor, observation)
     return Result(
         monitor_id=monitor.id,
         region=settings.region,
         run_id=settings.run_id,
         checked_at=checked_at,
-        status=_status(monitor, observation),
+        status=status,
         response_time_ms=observation.response_time_ms,
         status_code=observation.status_code,
         error_kind=observation.error_kind,
-        error_message=redact(observation.error_message, settings.secrets)
-        if observation.error_message
-        else None,
+        error_message=redact(message, settings.secrets) if message else None,
         attempts=attempts,
     )
 
 
-def _status(monitor: MonitorBase, observation: Observation) -> Status:
+def _judge(monitor: MonitorBase, observation: Observation) -> tuple[Status, str | None]:
+    """The status of an observation and the message that says why it is not up."""
     if observation.error_kind is not None:
-        return Status.DOWN
+        return Status.DOWN, observation.error_message
+    if observation.degraded:
+        return Status.DEGRADED, observation.degraded
     limit, elapsed_ms = monitor.degraded_after, observation.response_time_ms
     if limit is not None and elapsed_ms is not None and elapsed_ms > limit.total_seconds() * 1000:
-        return Status.DEGRADED
-    return Status.UP
+        limit_ms = limit.total_seconds() * 1000
+        return Status.DEGRADED, f"slow: answered in {elapsed_ms:.0f} ms, over {limit_ms:.0f} ms"
+    return Status.UP, None
 
 
 def _deadline_observation(task: asyncio.Task[Result], settings: RunSettings) -> Observation:

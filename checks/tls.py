@@ -4,8 +4,8 @@ Values for conditions: `CERTIFICATE_EXPIRATION` (a timedelta until notAfter), `T
 (e.g. `TLSv1.3`), `RESPONSE_TIME` (ms, connect plus handshake), `CONNECTED` and `IP`.
 
 A certificate expiring within `down_within` (or already expired) is down with error kind `tls`,
-as is a failed verification. One expiring within `degraded_within` is up, with the reason in
-`values["DEGRADED"]` for the runner to mark it degraded.
+as is a failed verification. One expiring within `degraded_within` is degraded, with the
+reason in `Observation.degraded`.
 """
 
 from __future__ import annotations
@@ -143,10 +143,12 @@ def _observe(monitor: TlsMonitor, writer: asyncio.StreamWriter, elapsed_ms: floa
     peer = writer.get_extra_info("peername")
     if peer:
         values["IP"] = str(peer[0])
-    if degraded:
-        values["DEGRADED"] = degraded
     return Observation(
-        response_time_ms=elapsed_ms, error_kind=error_kind, error_message=message, values=values
+        response_time_ms=elapsed_ms,
+        error_kind=error_kind,
+        error_message=message,
+        degraded=degraded,
+        values=values,
     )
 
 

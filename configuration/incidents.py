@@ -17,14 +17,17 @@ from configuration.messages import did_you_mean, problem_from_error
 from configuration.monitor import Identifier, Options
 from configuration.source import parse_yaml
 
-IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved"]
-MaintenanceStatus = Literal["scheduled", "in_progress", "completed"]
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
+Status = Literal[
+    "investigating", "identified", "monitoring", "resolved", "scheduled", "in_progress", "completed"
+]
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
 
 
 class Update(Options):
     at: AwareDatetime = Field(description="When the update was posted, with a time zone.")
-    status: IncidentStatus | MaintenanceStatus = Field(description="Status from this update on.")
+    status: Status = Field(description="Status from this update on.")
     message: str = Field(description="What visitors are told.")
 
 
@@ -34,7 +37,7 @@ class Incident(Options):
     id: Identifier = Field(description="Stable id; the file name without `.md` when absent.")
     title: str = Field(description="One line saying what is affected.")
     kind: Literal["incident", "maintenance"] = Field("incident", description="What this is.")
-    status: IncidentStatus | MaintenanceStatus | None = Field(
+    status: Status | None = Field(
         None, description="Current status; for maintenance derived from the clock unless set."
     )
     impact: Literal["none", "minor", "major", "critical"] = Field(
@@ -50,7 +53,11 @@ class Incident(Options):
     body: str = Field("", description="The markdown write-up.")
 
     @model_validator(mode="after")
-    def _times_fit_kind(self) -> Incident:
+    def _fields_fit_kind(self) -> Incident:
+        allowed = INCIDENT_STATUSES if self.kind == "incident" else MAINTENANCE_STATUSES
+        for status in [self.status, *(update.status for update in self.updates)]:
+            if status is not None and status not in allowed:
+                raise ValueError(f'status "{status}" is not one of {self.kind}: {allowed}')
         if self.kind == "incident" and self.started_at is None:
             raise ValueError("an incident needs started_at")
         if self.kind == "maintenance":
@@ -78,7 +85,7 @@ class Incident(Options):
     @property
     def start(self) -> datetime:
         start = self.started_at or self.scheduled_start
-        assert start is not None  # guaranteed by _times_fit_kind
+        assert start is not None  # guaranteed by _fields_fit_kind
         return start
 
 

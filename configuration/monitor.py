@@ -10,13 +10,13 @@ from datetime import timedelta
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     WithJsonSchema,
-    field_validator,
 )
 
 from checks.conditions import parse_condition
@@ -35,6 +35,14 @@ Duration = Annotated[
     ),
 ]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+def _parses(text: str) -> str:
+    parse_condition(text)  # raises ValueError with the message shown to the user
+    return text
+
+
+ConditionText = Annotated[str, AfterValidator(_parses)]
 
 
 class Options(BaseModel):
@@ -62,18 +70,11 @@ class MonitorBase(Options):
     degraded_after: Duration | None = Field(
         None, description="A response slower than this marks it degraded."
     )
-    conditions: list[str] = Field(
+    conditions: list[ConditionText] = Field(
         default_factory=list,
         description='Conditions that must all hold, e.g. `"[STATUS] == 200"`.',
     )
     public: bool = Field(True, description="Shown on the public page and in the public API.")
-
-    @field_validator("conditions")
-    @classmethod
-    def _conditions_parse(cls, values: list[str]) -> list[str]:
-        for text in values:
-            parse_condition(text)
-        return values
 
     @property
     def target(self) -> str:

@@ -25,8 +25,8 @@ def config_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Vigil config.yaml",
         **schema,
+        "title": "Vigil config.yaml",
     }
 
 

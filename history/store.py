@@ -53,11 +53,14 @@ class ResultStore:
     def partition(self, region: str, day: str) -> Path:
         return self.results_dir / f"region={region}" / f"date={day}"
 
-    def append(self, results: Sequence[Result], run_id: str) -> Path | None:
-        """Write one run's results as one new file; returns its path (None if no results)."""
+    def append(self, results: Sequence[Result]) -> Path | None:
+        """Write one run's results as one new file named after the run; returns its path
+        (None when there are no results)."""
         if not results:
             return None
-        region = results[0].region
+        region, run_id = results[0].region, results[0].run_id
+        if any((r.region, r.run_id) != (region, run_id) for r in results):
+            raise ValueError("one result file holds one run of one region")
         started = min(result.checked_at for result in results).astimezone(UTC)
         folder = self.partition(region, f"{started:%Y-%m-%d}")
         folder.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ class MonitorView:
     state: str  # up | degraded | down | maintenance | nodata
     icon: str
     state_text: str
-    uptime: str  # 90-day uptime, e.g. "99.95%"
+    uptime_label: str  # 90-day uptime, e.g. "99.95% uptime", or "no data yet"
     segments: list[Segment]  # exactly `days` segments, oldest first
 
 
@@ -159,9 +159,13 @@ def _monitor_view(
         state=state,
         icon=icon,
         state_text=text,
-        uptime=percent(timeline.uptime()),
+        uptime_label=_uptime_label(timeline.uptime()),
         segments=[_segment(day) for day in timeline.days],
     )
+
+
+def _uptime_label(uptime: float | None) -> str:
+    return "no data yet" if uptime is None else f"{percent(uptime)} uptime"
 
 
 def _segment(day: Day) -> Segment:

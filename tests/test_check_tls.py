@@ -120,12 +120,12 @@ def test_without_verify_the_expiry_is_still_judged(ca: trustme.CA) -> None:
     assert str(observation.error_message).startswith("certificate expires in 2 days (")
 
 
-def test_expiring_soon_is_up_with_a_degraded_reason(ca: trustme.CA, ca_file: str) -> None:
+def test_expiring_soon_is_degraded_with_its_reason(ca: trustme.CA, ca_file: str) -> None:
     not_after = datetime.now(UTC) + timedelta(days=10, hours=1)
     observation = _probe(ca.issue_cert("127.0.0.1", not_after=not_after), ca_file=ca_file)
     assert observation.error_kind is None
     day = not_after.date().isoformat()
-    assert observation.values["DEGRADED"] == f"certificate expires in 10 days ({day})"
+    assert observation.degraded == f"certificate expires in 10 days ({day})"
 
 
 def test_plain_tcp_server_is_tls_error() -> None:

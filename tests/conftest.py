@@ -1,0 +1,64 @@
+"""Shared fixtures: a small valid config, a fixed clock, and the golden-file switch."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+SMALL_CONFIG = """\
+version: 1
+site:
+  title: Example Status
+  timezone: UTC
+regions:
+  - {id: eu-west, name: Europe, location: "Frankfurt, DE"}
+  - {id: us-east, name: US East}
+  - {id: ap-south, name: Asia}
+groups:
+  - {id: api, name: API}
+monitors:
+  - id: api
+    name: API
+    group: api
+    type: http
+    url: https://api.example.com/health
+    interval: 1h
+  - id: db
+    name: Database
+    type: tcp
+    host: db.example.com
+    port: 5432
+    interval: 1h
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files under tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write dedented text to a file under tmp_path and return its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write

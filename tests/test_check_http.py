@@ -1,0 +1,359 @@
+"""The http check against a real threaded HTTP(S) server on 127.0.0.1 (ephemeral port)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import json
+import socket
+import ssl
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import trustme
+from pydantic import ValidationError
+
+from checks.base import ProbeContext
+from checks.http import MAX_BODY_BYTES, HttpMonitor, probe
+from checks.result import ErrorKind, Observation, Result, Status
+from checks.runner import RunSettings, check_one
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+OK_BODY = {"status": "ok", "items": [1, 2]}
+SLOW_CAP = 5.0  # /slow answers after this at the latest, so no test can hang on it
+BIG_CAP = 64 * MAX_BODY_BYTES  # /big stops after this even if nobody hangs up
+
+
+@dataclass(frozen=True)
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.release = threading.Event()  # set at teardown: /slow answers at once
+        self.seen: list[Seen] = []
+        self.big_sent = 0
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def url(self, path: str, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Probes hang up mid-response (timeouts, body limit, failed TLS handshakes).
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    timeout = 5  # an idle connection never keeps a handler thread for long
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        seen = Seen(self.command, url.path, dict(self.headers.items()), body)
+        self.server.seen.append(seen)
+        if url.path == "/ok":
+            self._send(200, json.dumps(OK_BODY).encode(), "application/json")
+        elif url.path == "/fail":
+            self._send(503, b"maintenance")
+        elif url.path == "/slow":
+            self.server.release.wait(SLOW_CAP)
+            self._send(200, b"late")
+        elif url.path == "/slowish":
+            self.server.release.wait(int(parse_qs(url.query)["ms"][0]) / 1000)
+            self._send(200, json.dumps(OK_BODY).encode(), "application/json")
+        elif url.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif url.path == "/big":
+            self._stream_big()
+        elif url.path == "/gzip":
+            payload = gzip.compress(json.dumps(OK_BODY).encode())
+            self._send(200, payload, "application/json", {"Content-Encoding": "gzip"})
+        elif url.path == "/echo":
+            echo = {"method": self.command, "body": body.decode()}
+            self._send(200, json.dumps(echo).encode(), "application/json")
+        else:
+            self._send(404, b"not found")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+    def _send(
+        self, status: int, body: bytes, content_type: str = "text/plain", extra: Any = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _stream_big(self) -> None:
+        # HTTP/1.0 without Content-Length: the body ends when the server closes, i.e. never
+        # before BIG_CAP unless the client hangs up first.
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.end_headers()
+        block = b"x" * 65536
+        while self.server.big_sent < BIG_CAP:
+            self.wfile.write(block)
+            self.server.big_sent += len(block)
+
+
+@contextlib.contextmanager
+def _serving(tls: ssl.SSLContext | None = None) -> Iterator[_Server]:
+    server = _Server()
+    if tls is not None:
+        # Handshake in the handler thread, not in the accept loop.
+        server.socket = tls.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=SLOW_CAP)
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    with _serving() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def https_server(ca: trustme.CA) -> Iterator[_Server]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    with _serving(context) as running:
+        yield running
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port that was just free: nothing listens on it, so connecting is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _monitor(url: str, **fields: object) -> HttpMonitor:
+    base = {"type": "http", "id": "api", "name": "API", "url": url, "timeout": "2s"}
+    return HttpMonitor.model_validate(base | fields)
+
+
+def _probe(monitor: HttpMonitor) -> Observation:
+    async def run() -> Observation:
+        context = ProbeContext()
+        try:
+            return await probe(monitor, context)
+        finally:
+            await context.aclose()
+
+    return asyncio.run(run())
+
+
+def _check(monitor: HttpMonitor) -> Result:
+    """One check through the runner: its timeout, retries, conditions and status."""
+
+    async def run() -> Result:
+        context = ProbeContext()
+        try:
+            return await check_one(monitor, context, RunSettings("test", "run-1"), lambda: NOW)
+        finally:
+            await context.aclose()
+
+    return asyncio.run(run())
+
+
+def test_up_fills_the_values_for_conditions(server: _Server) -> None:
+    observation = _probe(_monitor(server.url("/ok")))
+    assert observation.error_kind is None, observation.error_message
+    assert observation.status_code == 200
+    assert observation.response_time_ms is not None and observation.response_time_ms > 0
+    assert observation.values["STATUS"] == 200
+    assert json.loads(str(observation.values["BODY"])) == OK_BODY
+    assert observation.values["IP"] == "127.0.0.1"
+    assert observation.values["CONNECTED"] is True
+
+
+def test_up_through_the_runner(server: _Server) -> None:
+    result = _check(_monitor(server.url("/ok")))
+    assert result.status is Status.UP
+    assert (result.status_code, result.error_kind, result.error_message) == (200, None, None)
+    assert result.response_time_ms is not None and result.response_time_ms > 0
+    assert (result.monitor_id, result.region, result.run_id) == ("api", "test", "run-1")
+    assert result.checked_at == NOW
+    assert result.attempts == 1
+
+
+def test_unexpected_status_is_down(server: _Server) -> None:
+    result = _check(_monitor(server.url("/fail")))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.HTTP_STATUS
+    assert result.status_code == 503
+    assert result.error_message is not None and "503" in result.error_message
+
+
+def test_expected_status_can_accept_an_error_code(server: _Server) -> None:
+    result = _check(_monitor(server.url("/fail"), expected_status=["200-299", 503]))
+    assert result.status is Status.UP
+    assert result.status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("follow", "expected", "status", "code"),
+    [
+        (False, ["200-299"], Status.DOWN, 302),
+        (False, ["200-399"], Status.UP, 302),
+        (True, ["200-299"], Status.UP, 200),
+        (True, [302], Status.DOWN, 200),
+    ],
+)
+def test_expected_status_and_redirects(
+    server: _Server, follow: bool, expected: list[int | str], status: Status, code: int
+) -> None:
+    monitor = _monitor(server.url("/redirect"), follow_redirects=follow, expected_status=expected)
+    result = _check(monitor)
+    assert (result.status, result.status_code) == (status, code)
+    assert result.error_kind is (ErrorKind.HTTP_STATUS if status is Status.DOWN else None)
+
+
+@pytest.mark.parametrize("value", ["2xx", "200-", "-299", "abc", "300-200"])
+def test_expected_status_must_be_codes_or_ranges(value: str) -> None:
+    with pytest.raises(ValidationError, match="expected a status code or a range"):
+        _monitor("http://127.0.0.1/", expected_status=[value])
+
+
+def test_refused_connection_is_connect_error(closed_port: int) -> None:
+    result = _check(_monitor(f"http://127.0.0.1:{closed_port}/ok"))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.CONNECT
+    assert result.status_code is None
+    assert result.error_message
+
+
+def test_slow_server_times_out(server: _Server) -> None:
+    started = time.perf_counter()
+    result = _check(_monitor(server.url("/slow"), timeout="300ms"))
+    elapsed = time.perf_counter() - started
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.TIMEOUT
+    assert result.error_message is not None and "0.3s" in result.error_message
+    assert elapsed < 1.5
+
+
+def test_conditions_that_hold_keep_it_up(server: _Server) -> None:
+    conditions = ["[STATUS] == 200", "[BODY].status == ok", "len([BODY].items) == 2"]
+    result = _check(_monitor(server.url("/ok"), conditions=conditions))
+    assert result.status is Status.UP
+    assert result.error_kind is None
+
+
+def test_failed_condition_is_assertion_with_explanation(server: _Server) -> None:
+    conditions = ["[STATUS] == 200", "[BODY].status == bad"]
+    result = _check(_monitor(server.url("/ok"), conditions=conditions))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.ASSERTION
+    assert result.status_code == 200
+    assert result.error_message == "[BODY].status (ok) == bad"
+
+
+def test_conditions_read_a_compressed_body(server: _Server) -> None:
+    result = _check(_monitor(server.url("/gzip"), conditions=["[BODY].status == ok"]))
+    assert result.error_kind is None, result.error_message
+    assert result.status is Status.UP
+
+
+def test_slow_success_is_degraded(server: _Server) -> None:
+    result = _check(_monitor(server.url("/slowish?ms=150"), degraded_after="50ms"))
+    assert result.status is Status.DEGRADED
+    assert result.error_kind is None
+    assert result.response_time_ms is not None and result.response_time_ms >= 150
+    assert str(result.error_message).startswith("slow: answered in ")
+    assert str(result.error_message).endswith(", over 50 ms")
+
+
+def test_fast_success_is_not_degraded(server: _Server) -> None:
+    result = _check(_monitor(server.url("/ok"), degraded_after="1s"))
+    assert result.status is Status.UP
+
+
+def test_body_is_read_at_most_max_body_bytes(server: _Server) -> None:
+    observation = _probe(_monitor(server.url("/big")))
+    assert observation.error_kind is None, observation.error_message
+    assert len(str(observation.values["BODY"])) == MAX_BODY_BYTES
+    assert server.big_sent < BIG_CAP  # the probe hung up instead of reading it all
+
+
+def test_method_body_and_headers_are_sent(server: _Server) -> None:
+    monitor = _monitor(
+        server.url("/echo"),
+        method="POST",
+        body='{"ping": 1}',
+        headers={"X-Vigil-Test": "yes", "Content-Type": "application/json"},
+        conditions=["[BODY].method == POST"],
+    )
+    result = _check(monitor)
+    assert result.status is Status.UP, result.error_message
+    [seen] = server.seen
+    assert (seen.method, seen.path, seen.body) == ("POST", "/echo", b'{"ping": 1}')
+    assert seen.headers["X-Vigil-Test"] == "yes"
+    assert seen.headers["Content-Type"] == "application/json"
+    assert seen.headers["User-Agent"].startswith("Vigil/")
+
+
+def test_untrusted_certificate_is_tls_error(https_server: _Server) -> None:
+    result = _check(_monitor(https_server.url("/ok", "https"), verify_tls=True))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.TLS
+    assert https_server.seen == []  # no request went over the unverified connection
+
+
+def test_without_verification_an_untrusted_certificate_is_up(https_server: _Server) -> None:
+    observation = _probe(_monitor(https_server.url("/ok", "https"), verify_tls=False))
+    assert observation.error_kind is None, observation.error_message
+    assert observation.status_code == 200
+    assert json.loads(str(observation.values["BODY"])) == OK_BODY
+    assert [seen.path for seen in https_server.seen] == ["/ok"]
+
+
+def test_target_is_the_url() -> None:
+    assert _monitor("https://example.test/health").target == "https://example.test/health"

@@ -1,0 +1,173 @@
+"""The `vigil` commands through click's CliRunner, against real files and real servers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from configuration.reference import config_schema_text
+from generator import main
+from tests.conftest import SMALL_CONFIG
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding the repository's sample config.yaml."""
+    shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_accepts_the_sample_config(project: Path) -> None:
+    code, out, _ = run("validate")
+    assert code == 0
+    assert "config.yaml: OK (8 monitors, 3 regions)" in out
+
+
+def test_validate_reports_three_mistakes_with_locations_and_exits_2(project: Path) -> None:
+    text = (project / "config.yaml").read_text()
+    text = text.replace("  theme: system", "  theme: sepia")
+    text = text.replace("    port: 587", "    port: smtp")
+    text = text.replace("    interval: 1h", "    interval: hourly")
+    (project / "config.yaml").write_text(text)
+    code, out, err = run("validate", env={"GITHUB_ACTIONS": "false"})
+    assert code == 2
+    lines = err.splitlines()
+    assert lines == [
+        'config.yaml:13:10: site.theme: expected one of "system", "light" or "dark", got "sepia"',
+        'config.yaml:108:15: monitors[6].interval: expected a duration like "10s", got "hourly"',
+        'config.yaml:115:11: monitors[7].port: expected a whole number, got "smtp"',
+        "3 problems found; nothing was written.",
+    ]
+    assert "::error" not in out
+
+
+def test_validate_annotates_pull_requests_under_github_actions(project: Path) -> None:
+    text = (project / "config.yaml").read_text().replace("  theme: system", "  theme: sepia")
+    (project / "config.yaml").write_text(text)
+    code, out, _ = run("validate", env={"GITHUB_ACTIONS": "true"})
+    assert code == 2
+    assert out.startswith("::error file=config.yaml,line=13,col=10::site.theme: expected one of")
+
+
+def test_validate_checks_incident_files_too(project: Path) -> None:
+    (project / "incidents").mkdir()
+    (project / "incidents" / "2026-11-01-x.md").write_text(
+        "---\ntitle: X\nmonitors: [apii]\nstarted_at: 2026-11-01T10:00:00\n---\nBody\n"
+    )
+    code, _, err = run("validate")
+    assert code == 2
+    assert (
+        'incidents/2026-11-01-x.md:3:12: monitors[0]: unknown monitor "apii", did you mean "api"?'
+        in err
+    )
+    assert "incidents/2026-11-01-x.md:4:13: started_at: expected a time with a time zone" in err
+
+
+def test_demo_then_build_gives_a_populated_page_offline(project: Path) -> None:
+    code, out, _ = run("demo", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0, out
+    assert len(list((project / "incidents").glob("*-demo-*.md"))) == 4
+    code, out, _ = run("build", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0, out
+    html = (project / "site" / "index.html").read_text()
+    assert html.count('<li class="day ') == 90 * 8
+    assert "Elevated error rates on the REST API" in html
+    assert "Scheduled maintenance: Network maintenance in Frankfurt" in html
+    assert 'class="day day-nodata"' not in html  # 90 days of demo data everywhere
+    assert 'class="day day-maintenance"' in html and 'class="day day-partial"' in html
+    code, _, _ = run("validate")
+    assert code == 0  # the demo's incident files are valid
+
+
+def test_an_invalid_config_writes_nothing(project: Path) -> None:
+    (project / "config.yaml").write_text(SMALL_CONFIG.replace("port: 5432", "port: x"))
+    for command in (["build"], ["demo"], ["check", "--region", "eu-west"]):
+        code, _, err = run(*command)
+        assert code == 2, command
+        assert "monitors[1].port" in err
+    assert sorted(p.name for p in project.iterdir()) == ["config.yaml"]
+
+
+class _Health(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b'{"status": "ok"}'
+        self.send_response(200 if self.path == "/health" else 500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_port() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_check_appends_one_result_file_per_run(project: Path, http_port: int) -> None:
+    config = f"""\
+version: 1
+regions: [{{id: local, name: Loopback}}]
+monitors:
+  - {{id: web, name: Web, type: http, url: "http://127.0.0.1:{http_port}/health",
+      conditions: ["[BODY].status == ok"]}}
+  - {{id: broken, name: Broken, type: http, url: "http://127.0.0.1:{http_port}/nope"}}
+  - {{id: gone, name: Gone, type: tcp, host: 127.0.0.1, port: {closed_port()}, timeout: 2s}}
+"""
+    (project / "config.yaml").write_text(config)
+    code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0, out
+    [path] = list((project / "data" / "results" / "region=local" / "date=2026-11-23").iterdir())
+    rows = duckdb.sql(
+        f"SELECT monitor_id, status, status_code, error_kind FROM '{path}' ORDER BY monitor_id"
+    ).fetchall()
+    assert rows == [
+        ("broken", "down", 500, "http_status"),
+        ("gone", "down", None, "connect"),
+        ("web", "up", 200, None),
+    ]
+    # Nothing is due a minute later, so the second run writes nothing.
+    code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:01:00Z")
+    assert "nothing due" in out
+    assert len(list((project / "data" / "results").rglob("*.parquet"))) == 1
+
+
+def test_check_refuses_an_unknown_region(project: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--region", "mars"])
+    assert result.exit_code == 2
+    assert 'unknown region "mars"; regions: eu-west, us-east, ap-southeast' in result.stderr
+
+
+def test_schema_prints_the_committed_schema(project: Path) -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    assert out == config_schema_text()
+    assert json.loads(out)["title"] == "Vigil config.yaml"

@@ -1,0 +1,149 @@
+"""config.yaml: every problem at once, each located and worded for the person who wrote it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from configuration.errors import ConfigError
+from configuration.loader import load_config_text
+from tests.conftest import SMALL_CONFIG
+
+
+def problems_of(text: str, environ: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text(text, "config.yaml", environ or {})
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_small_config_loads_with_defaults_applied() -> None:
+    config = load_config_text(SMALL_CONFIG, environ={})
+    api = config.monitor("api")
+    assert api.interval == timedelta(hours=1)
+    assert api.timeout == timedelta(seconds=10)
+    assert config.regions_for(api) == ["eu-west", "us-east", "ap-south"]
+
+
+def test_defaults_fill_what_a_monitor_leaves_out_but_never_override() -> None:
+    text = SMALL_CONFIG.replace("monitors:", "defaults:\n  retries: 2\n  timeout: 3s\nmonitors:")
+    text = text.replace("    port: 5432\n", "    port: 5432\n    retries: 0\n")
+    config = load_config_text(text, environ={})
+    assert config.monitor("api").retries == 2
+    assert config.monitor("api").timeout == timedelta(seconds=3)
+    assert config.monitor("db").retries == 0
+
+
+def test_a_bad_duration_is_located_and_explained() -> None:
+    text = SMALL_CONFIG.replace("    interval: 1h\n  - id: db", "    timeout: ten\n  - id: db", 1)
+    text = text.replace("    interval: 1h\n", "", 1)
+    assert problems_of(text) == [
+        'config.yaml:17:14: monitors[0].timeout: expected a duration like "10s", got "ten"'
+    ]
+
+
+def test_three_mistakes_give_three_located_problems() -> None:
+    text = (
+        SMALL_CONFIG.replace("  timezone: UTC", "  timezon: UTC")
+        .replace("    port: 5432", "    port: 70000")
+        .replace("    group: api", "    group: apis")
+    )
+    assert problems_of(text) == [
+        'config.yaml:4:3: site.timezon: unknown key "timezon", did you mean "timezone"?',
+        'config.yaml:14:12: monitors[0].group: unknown group "apis", did you mean "api"?',
+        "config.yaml:22:11: monitors[1].port: expected a number <= 65535, got 70000",
+    ]
+
+
+def test_references_duplicates_and_timeouts_are_checked() -> None:
+    text = SMALL_CONFIG + (
+        "  - id: api\n"
+        "    name: Again\n"
+        "    type: tcp\n"
+        "    host: x\n"
+        "    port: 1\n"
+        "    regions: [eu-wset]\n"
+        "    interval: 30s\n"
+        "    timeout: 1m\n"
+    )
+    assert problems_of(text) == [
+        'config.yaml:24:9: monitors[2].id: duplicate id "api", already used by monitors[0]',
+        'config.yaml:29:15: monitors[2].regions[0]: unknown region "eu-wset", '
+        'did you mean "eu-west"?',
+        "config.yaml:31:14: monitors[2].timeout: timeout 1m is longer than the interval 30s; "
+        "a check must end before the next one starts",
+    ]
+
+
+def test_an_unknown_check_type_lists_the_known_ones() -> None:
+    [problem] = problems_of(SMALL_CONFIG.replace("type: tcp", "type: tpc"))
+    assert problem.startswith("config.yaml:20:11: monitors[1].type: expected one of ")
+    assert '"tcp"' in problem and problem.endswith('got "tpc"')
+
+
+def test_missing_keys_and_wrong_types() -> None:
+    text = SMALL_CONFIG.replace("    url: https://api.example.com/health\n", "").replace(
+        "    port: 5432", '    port: "five"'
+    )
+    assert problems_of(text) == [
+        "config.yaml:12:5: monitors[0].url: required key is missing",
+        'config.yaml:21:11: monitors[1].port: expected a whole number, got "five"',
+    ]
+
+
+def test_a_condition_with_a_typo_is_a_config_error() -> None:
+    text = SMALL_CONFIG.replace(
+        "    interval: 1h\n", '    interval: 1h\n    conditions: ["[STAUS] == 200"]\n', 1
+    )
+    [problem] = problems_of(text)
+    assert problem.startswith("config.yaml:18:18: monitors[0].conditions[0]: unknown placeholder")
+    assert 'did you mean "[STATUS]"?' in problem
+
+
+def test_yaml_syntax_error_is_located() -> None:
+    [problem] = problems_of("site:\n  title: [unclosed\nregions: []\n")
+    assert problem.startswith("config.yaml:3:")
+    assert "invalid YAML" in problem
+
+
+def test_a_key_written_twice_is_an_error() -> None:
+    [problem] = problems_of(
+        SMALL_CONFIG.replace("  title: Example Status", "  title: A\n  title: B")
+    )
+    assert problem == "config.yaml:4:3: site.title: key is written twice"
+
+
+def test_environment_variables_are_interpolated_and_remembered_as_secrets() -> None:
+    text = SMALL_CONFIG.replace(
+        "    interval: 1h\n",
+        '    interval: 1h\n    headers: {Authorization: "Bearer ${API_TOKEN}"}\n',
+        1,
+    )
+    config = load_config_text(text, environ={"API_TOKEN": "tok-123"})
+    assert config.monitor("api").headers == {"Authorization": "Bearer tok-123"}  # type: ignore[attr-defined]
+    assert config.secrets == frozenset({"tok-123"})
+
+
+def test_an_unset_variable_names_itself_and_where_it_is_used() -> None:
+    text = SMALL_CONFIG.replace(
+        "https://api.example.com/health", "https://api.example.com/health?key=${API_KEY}"
+    )
+    assert problems_of(text) == [
+        'config.yaml:16:10: monitors[0].url: environment variable "API_KEY" is not set'
+    ]
+
+
+def test_secret_values_never_appear_in_problems() -> None:
+    text = SMALL_CONFIG.replace("    port: 5432", "    port: ${DB_PORT}")
+    [problem] = problems_of(text, {"DB_PORT": "hunter2"})
+    assert "hunter2" not in problem
+    assert problem == 'config.yaml:22:11: monitors[1].port: expected a whole number, got "***"'
+
+
+def test_problems_have_github_annotations() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text(SMALL_CONFIG.replace("port: 5432", "port: 0"), "config.yaml", {})
+    [problem] = caught.value.problems
+    assert problem.github_annotation() == (
+        "::error file=config.yaml,line=22,col=11::monitors[1].port: expected a number >= 1, got 0"
+    )

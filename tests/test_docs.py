@@ -1,0 +1,73 @@
+"""Generated documents stay in step with the models, and every check type is complete."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import get_args
+
+import jsonschema
+import yaml
+
+from checks.registry import CHECKS
+from configuration.models import Config, Defaults, Group, Region, Site
+from configuration.monitor import MonitorBase
+from configuration.reference import config_reference, config_schema, config_schema_text
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_committed_schema_matches_the_models() -> None:
+    committed = (ROOT / "config.schema.json").read_text()
+    assert committed == config_schema_text(), "run `vigil schema > config.schema.json`"
+
+
+def test_sample_config_points_editors_at_the_schema_and_satisfies_it() -> None:
+    text = (ROOT / "config.yaml").read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=./config.schema.json"
+    jsonschema.validate(yaml.safe_load(text), config_schema())
+
+
+def test_schema_rejects_what_the_loader_rejects() -> None:
+    bad = yaml.safe_load((ROOT / "config.yaml").read_text())
+    bad["monitors"][0]["type"] = "gopher"
+    validator = jsonschema.Draft202012Validator(config_schema())
+    assert list(validator.iter_errors(bad))
+
+
+def test_readme_reference_is_generated_from_the_models() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert config_reference() in readme, "paste `vigil schema --markdown` into README.md"
+
+
+def test_every_field_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    models = [Config, Site, Region, Group, Defaults, MonitorBase]
+    models += [check.model for check in CHECKS.values()]
+    for model in models:
+        for name, field in model.model_fields.items():
+            assert f"| `{name}` |" in readme, f"{model.__name__}.{name} missing from README"
+            assert field.description, f"{model.__name__}.{name} has no description"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = readme.split("```sh\n")
+    assert blocks[1].startswith("pip install -e . && vigil demo && vigil build\n")
+    assert blocks[2].startswith("pip install -e '.[test]' && pytest\n")
+    assert "pip install -e '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_check_type_is_complete() -> None:
+    """Adding a check type is one module and one registry line; this finds what is missing."""
+    schema = json.dumps(config_schema())
+    readme = (ROOT / "README.md").read_text()
+    for name, check in CHECKS.items():
+        assert get_args(check.model.model_fields["type"].annotation) == (name,)
+        assert issubclass(check.model, MonitorBase)
+        assert inspect.iscoroutinefunction(check.probe)
+        assert (ROOT / "checks" / f"{name}.py").is_file()
+        assert f'"const": "{name}"' in schema
+        assert f"`type: {name}`" in readme
+        assert isinstance(check.model.target, property)

@@ -1,0 +1,167 @@
+"""The built site: 90 day segments coloured from a known history, and a golden page."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from checks.result import Result, Status
+from configuration.incidents import load_incidents
+from configuration.loader import load_config_text
+from configuration.models import Config
+from history.store import ResultStore
+from rendering.site import build_site
+from tests.conftest import NOW, SMALL_CONFIG
+
+GOLDEN = Path(__file__).parent / "golden"
+SEGMENT = re.compile(
+    r'<li class="day day-(?P<state>\w+)" style="background:(?P<colour>#[0-9a-f]{6})" '
+    r'title="(?P<label>[^"]*)" data-date="(?P<date>[\d-]+)">'
+)
+MAINTENANCE = """\
+---
+title: Database upgrade
+kind: maintenance
+monitors: [api]
+scheduled_start: 2026-11-18T00:00:00Z
+scheduled_end: 2026-11-19T00:00:00Z
+---
+Upgrading the primary database.
+"""
+INCIDENT = """\
+---
+title: API errors <script>alert(1)</script>
+impact: major
+monitors: [api]
+started_at: 2026-11-21T12:00:00Z
+resolved_at: 2026-11-21T13:00:00Z
+updates:
+  - at: 2026-11-21T12:30:00Z
+    status: resolved
+    message: Fixed a bad deploy.
+---
+"""
+
+
+def hourly(day_offset: int, down_hours: int, hours: int = 24) -> list[Result]:
+    """One result per hour of the day `day_offset` days before NOW, the first ones down."""
+    start = (NOW - timedelta(days=day_offset)).replace(hour=0)
+    return [
+        Result(
+            "api",
+            "eu-west",
+            f"r{day_offset}-{h}",
+            start + timedelta(hours=h),
+            Status.DOWN if h < down_hours else Status.UP,
+        )
+        for h in range(hours)
+    ]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A site built from a known history of the `api` monitor (interval 1h, one region)."""
+    config = load_config_text(SMALL_CONFIG, environ={})
+    store = ResultStore(tmp_path / "data")
+    for offset, down in ((1, 0), (2, 1), (3, 12), (5, 3)):
+        for r in hourly(offset, down):
+            store.append([r])
+    for r in hourly(0, 0, hours=12):
+        store.append([r])
+    incidents_dir = tmp_path / "incidents"
+    incidents_dir.mkdir()
+    (incidents_dir / "2026-11-18-db.md").write_text(MAINTENANCE)
+    (incidents_dir / "2026-11-21-api.md").write_text(INCIDENT)
+    incidents = load_incidents(incidents_dir, ["api", "db"])
+    build_site(config, incidents, store, tmp_path / "site", NOW)
+    return tmp_path / "site"
+
+
+def segments_of(html: str, monitor_id: str) -> list[dict[str, str]]:
+    block = html.split(f'id="monitor-{monitor_id}"', 1)[1].split("</ol>", 1)[0]
+    return [match.groupdict() for match in SEGMENT.finditer(block)]
+
+
+def test_ninety_segments_coloured_from_the_history(site: Path) -> None:
+    html = (site / "index.html").read_text()
+    segments = segments_of(html, "api")
+    assert len(segments) == 90
+    assert segments[0]["date"] == "2026-08-26" and segments[-1]["date"] == "2026-11-23"
+    by_date = {s["date"]: s for s in segments}
+    assert by_date["2026-11-23"]["colour"] == "#2da44e"  # up so far today
+    assert by_date["2026-11-22"]["colour"] == "#2da44e"  # all up
+    assert by_date["2026-11-21"]["colour"] == "#e1940c"  # 1 h of 24 down: amber, not red
+    assert by_date["2026-11-21"]["state"] == "partial"
+    assert by_date["2026-11-21"]["label"] == "2026-11-21: 95.83% uptime, down for 1 h"
+    assert by_date["2026-11-20"]["colour"] == "#d1242f"  # half the day down: red
+    assert by_date["2026-11-18"]["colour"] == "#3b82f6"  # maintenance all day: blue
+    assert by_date["2026-11-18"]["label"] == "2026-11-18: maintenance for 1 d"
+    assert by_date["2026-11-19"]["colour"] == "#c4cad3"  # no results: grey, never red
+    assert sum(s["state"] == "nodata" for s in segments) == 85
+    assert "2026-11-18" not in [s["date"] for s in segments if s["state"] == "down"]
+
+
+def test_the_page_says_status_uptime_and_escapes_what_people_wrote(site: Path) -> None:
+    html = (site / "index.html").read_text()
+    assert "<title>Example Status</title>" in html
+    assert "<h1>All systems operational</h1>" in html
+    api = html.split('id="monitor-api"', 1)[1].split('id="monitor-db"', 1)[0]
+    db = html.split('id="monitor-db"', 1)[1]
+    assert "Operational" in api and "No data" not in api
+    assert "No data" in db
+    # 84 h observed, 13 h down; the maintenance day is left out.
+    assert "84.52% uptime" in api
+    assert "no data yet" in db
+    assert "<script>alert(1)</script>" not in html
+    assert "API errors &lt;script&gt;" in html
+
+
+def test_the_page_is_self_contained(site: Path) -> None:
+    html = (site / "index.html").read_text()
+    assert not re.search(
+        r'(src|href)="(https?:)?//',
+        html.replace('href="https://github.com/vigil-status/vigil"', ""),
+    )
+    assert '<link rel="stylesheet"' not in html
+
+
+def test_cname_and_robots_are_written(tmp_path: Path) -> None:
+    config = load_config_text(
+        SMALL_CONFIG.replace("  timezone: UTC", "  timezone: UTC\n  cname: status.example.com"),
+        environ={},
+    )
+    build_site(config, [], ResultStore(tmp_path / "data"), tmp_path / "site", NOW)
+    assert (tmp_path / "site" / "CNAME").read_text() == "status.example.com\n"
+    assert (tmp_path / "site" / "robots.txt").is_file()
+    assert "Status unknown" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_a_rebuild_replaces_the_site_without_leftovers(tmp_path: Path) -> None:
+    config: Config = load_config_text(SMALL_CONFIG, environ={})
+    store, out = ResultStore(tmp_path / "data"), tmp_path / "site"
+    build_site(config, [], store, out, NOW)
+    (out / "stale.html").write_text("old")
+    build_site(config, [], store, out, NOW)
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "robots.txt"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_golden_index(site: Path, update_golden: bool) -> None:
+    """The whole page for the known history; `pytest --update-golden` rewrites it."""
+    html = (site / "index.html").read_text()
+    golden = GOLDEN / "index.html"
+    if update_golden:
+        golden.write_text(html)
+    assert html == golden.read_text(), "run `pytest --update-golden` and review the diff"
+
+
+def test_built_at_uses_the_page_time_zone(tmp_path: Path) -> None:
+    config = load_config_text(
+        SMALL_CONFIG.replace("timezone: UTC", "timezone: Asia/Tokyo"), environ={}
+    )
+    build_site(config, [], ResultStore(tmp_path / "d"), tmp_path / "s", NOW)
+    assert "Built 2026-11-23 21:00 JST" in (tmp_path / "s" / "index.html").read_text()
+    assert isinstance(NOW, datetime)
