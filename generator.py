@@ -15,14 +15,14 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from checks.runner import RunSettings, due_monitors, run_checks
 from configuration.errors import ConfigError
-from configuration.incidents import Incident, load_incidents
-from configuration.loader import load_config
+from configuration.incidents import Incident
+from configuration.loader import load_project
 from configuration.models import Config
 from configuration.reference import config_reference, config_schema_text
 from history.demo import write_demo_history, write_demo_incidents
@@ -92,22 +92,10 @@ def _fail(problems: ConfigError) -> NoReturn:
 
 def _load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
     """Config and incidents, or every problem of both printed and exit status 2."""
-    problems: list[Any] = []
-    config: Config | None = None
-    incidents: list[Incident] = []
     try:
-        config = load_config(config_path)
+        return load_project(config_path, incidents_dir)
     except ConfigError as error:
-        problems += error.problems
-    if incidents_dir is not None:
-        ids = [m.id for m in config.monitors] if config else None
-        try:
-            incidents = load_incidents(incidents_dir, ids)
-        except ConfigError as error:
-            problems += error.problems
-    if problems or config is None:
-        _fail(ConfigError(problems))
-    return config, incidents
+        _fail(error)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,8 +198,7 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
 
     def rebuild() -> None:
         try:
-            config, incidents = load_config(config_path), []
-            incidents = load_incidents(incidents_dir, [m.id for m in config.monitors])
+            config, incidents = load_project(config_path, incidents_dir)
         except ConfigError as error:
             click.echo(f"Not rebuilt:\n{error}", err=True)
             return

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from checks.result import redact
 from configuration.durations import format_duration, parse_duration
 from configuration.errors import ConfigError, Problem
+from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
 from configuration.source import Path, Source, parse_yaml
@@ -31,6 +32,30 @@ def load_config(path: str | os.PathLike[str], environ: Mapping[str, str] | None 
         problem = Problem(str(file), 1, 1, "", f"cannot read: {error.strerror}")
         raise ConfigError([problem]) from None
     return load_config_text(text, str(path), environ)
+
+
+def load_project(
+    config_path: str | os.PathLike[str],
+    incidents_dir: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Config, list[Incident]]:
+    """The config and the incident files, with the problems of both in one ConfigError."""
+    problems: list[Problem] = []
+    config: Config | None = None
+    incidents: list[Incident] = []
+    try:
+        config = load_config(config_path, environ)
+    except ConfigError as error:
+        problems += error.problems
+    if incidents_dir is not None:
+        ids = [monitor.id for monitor in config.monitors] if config else None
+        try:
+            incidents = load_incidents(FilePath(incidents_dir), ids)
+        except ConfigError as error:
+            problems += error.problems
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config, incidents
 
 
 def load_config_text(
