@@ -24,7 +24,11 @@ from configuration.errors import ConfigError
 from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
-from configuration.reference import config_reference, config_schema_text
+from configuration.reference import (
+    config_reference,
+    config_schema_text,
+    update_generated_files,
+)
 from history.demo import write_demo_history, write_demo_incidents
 from history.store import ResultStore, new_run_id
 from rendering.preview import Preview
@@ -218,8 +222,15 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
 
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print the README's config reference instead.")
-def schema(markdown: bool) -> None:
+@click.option(
+    "--write", is_flag=True, help="Rewrite config.schema.json and the README's reference here."
+)
+def schema(markdown: bool, write: bool) -> None:
     """Print the JSON Schema of config.yaml."""
+    if write:
+        for path in update_generated_files(Path.cwd()):
+            click.echo(f"Wrote {path.name}")
+        return
     click.echo(config_reference() if markdown else config_schema_text(), nl=False)
 
 

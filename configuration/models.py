@@ -6,14 +6,13 @@ the JSON Schema that editors use (`vigil schema`).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
-from configuration.monitor import Duration, Identifier, MonitorBase, Options
+from configuration.monitor import CheckSettings, Identifier, MonitorBase, Options
 
 if TYPE_CHECKING:
     AnyMonitor = MonitorBase
@@ -76,18 +75,8 @@ class Group(Options):
     collapsed: bool = Field(False, description="Start collapsed on the page.")
 
 
-class Defaults(Options):
-    interval: Duration = Field(timedelta(minutes=5), description="How often a monitor is checked.")
-    timeout: Duration = Field(timedelta(seconds=10), description="How long one attempt may take.")
-    retries: int = Field(
-        0, ge=0, le=10, description="Extra attempts before a failed check counts as down."
-    )
-    regions: list[Identifier] = Field(
-        default_factory=list, description="Regions that run the checks; empty means all regions."
-    )
-    degraded_after: Duration | None = Field(
-        None, description="A response slower than this marks a monitor degraded."
-    )
+class Defaults(CheckSettings):
+    """The check settings every monitor inherits unless it sets its own."""
 
 
 class Config(Options):

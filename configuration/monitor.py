@@ -51,14 +51,9 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class MonitorBase(Options):
-    """Fields every monitor has; `defaults:` fills the ones a monitor leaves out."""
+class CheckSettings(Options):
+    """How a monitor is checked: set once under `defaults:`, or per monitor."""
 
-    type: str = Field(description="Check type: http, tcp, dns, tls, ping or heartbeat.")
-    id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
-    name: str = Field(description="Display name on the page.")
-    description: str = Field("", description="One line under the name.")
-    group: Identifier | None = Field(None, description="Id of the group it is shown in.")
     interval: Duration = Field(timedelta(minutes=5), description="How often it is checked.")
     timeout: Duration = Field(timedelta(seconds=10), description="How long one attempt may take.")
     retries: int = Field(
@@ -70,6 +65,16 @@ class MonitorBase(Options):
     degraded_after: Duration | None = Field(
         None, description="A response slower than this marks it degraded."
     )
+
+
+class MonitorBase(CheckSettings):
+    """Fields every monitor has; `defaults:` fills the check settings a monitor leaves out."""
+
+    type: str = Field(description="Check type: http, tcp, dns, tls, ping or heartbeat.")
+    id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
+    name: str = Field(description="Display name on the page.")
+    description: str = Field("", description="One line under the name.")
+    group: Identifier | None = Field(None, description="Id of the group it is shown in.")
     conditions: list[ConditionText] = Field(
         default_factory=list,
         description='Conditions that must all hold, e.g. `"[STATUS] == 200"`.',

@@ -4,6 +4,7 @@ config reference. Tests fail when the committed copies drift from the models."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import timedelta
 from typing import Any
 
@@ -98,3 +99,15 @@ def _default(field: FieldInfo) -> str:
     if isinstance(value, timedelta):
         return f"`{format_duration(value)}`"
     return f"`{json.dumps(value)}`"
+
+
+def update_generated_files(root: Path) -> list[Path]:
+    """Rewrite `config.schema.json` and the README's reference from the models."""
+    schema = root / "config.schema.json"
+    schema.write_text(config_schema_text(), encoding="utf-8")
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    before, _, rest = text.partition(REFERENCE_START)
+    _, _, after = rest.partition(REFERENCE_END + "\n")
+    readme.write_text(before + config_reference() + after, encoding="utf-8")
+    return [schema, readme]

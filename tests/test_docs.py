@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent.parent
 
 def test_committed_schema_matches_the_models() -> None:
     committed = (ROOT / "config.schema.json").read_text()
-    assert committed == config_schema_text(), "run `vigil schema > config.schema.json`"
+    assert committed == config_schema_text(), "run `vigil schema --write`"
 
 
 def test_sample_config_points_editors_at_the_schema_and_satisfies_it() -> None:
@@ -38,7 +38,7 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
 
 def test_readme_reference_is_generated_from_the_models() -> None:
     readme = (ROOT / "README.md").read_text()
-    assert config_reference() in readme, "paste `vigil schema --markdown` into README.md"
+    assert config_reference() in readme, "run `vigil schema --write`"
 
 
 def test_every_field_is_documented_in_the_readme() -> None:
