@@ -48,7 +48,8 @@ _UNPARSED = object()
 class ConditionOutcome:
     condition: str
     passed: bool
-    explanation: str
+    explanation: str  # e.g. "[STATUS] (503) == 200"
+    actual: str | None = None  # the left side's value, shortened; None when unresolvable
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Condition:
         explanation = " ".join(sides)
         if passed is None:
             passed, explanation = False, f"{explanation}: not a number or duration"
-        return ConditionOutcome(self.text, passed, explanation)
+        return ConditionOutcome(self.text, passed, explanation, _shorten(str(left)))
 
 
 def evaluate_all(
@@ -359,3 +360,8 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
     return None if math.isnan(number) else number
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    """Stored with every result, so a whole body must not be."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from checks.conditions import ConditionOutcome
+
 RESULT_SCHEMA_VERSION = 1
 
 
@@ -26,8 +28,22 @@ class ErrorKind(StrEnum):
     HTTP_STATUS = "http_status"
     ASSERTION = "assertion"
     PROTOCOL = "protocol"
+    BODY_TOO_LARGE = "body_too_large"
     NOT_PERMITTED = "not_permitted"
+    RUNNER_OFFLINE = "runner_offline"
     INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Phases of one request in milliseconds; None where a phase did not happen (a reused
+    connection has no DNS, connect or TLS phase)."""
+
+    dns_ms: float | None = None
+    connect_ms: float | None = None
+    tls_ms: float | None = None
+    ttfb_ms: float | None = None
+    total_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,10 @@ class Observation:
     error_message: str | None = None
     degraded: str | None = None
     values: Mapping[str, object] = field(default_factory=dict)
+    timings: Timings | None = None
+    peer_ip: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)  # the few worth keeping
+    certificate_expires_at: datetime | None = None
 
     @classmethod
     def failed(
@@ -69,6 +89,11 @@ class Result:
     error_kind: ErrorKind | None = None
     error_message: str | None = None  # why it is down, or degraded
     attempts: int = 1
+    timings: Timings | None = None
+    peer_ip: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    certificate_expires_at: datetime | None = None
+    conditions: tuple[ConditionOutcome, ...] = ()
 
     def __post_init__(self) -> None:
         if self.checked_at.tzinfo is None:

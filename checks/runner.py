@@ -6,14 +6,15 @@ Checking 1,000 monitors takes about as long as the slowest one, not the sum of a
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks.base import CheckType, ProbeContext
-from checks.conditions import evaluate_all, parse_condition
+from checks.conditions import Condition, ConditionOutcome, evaluate_all, parse_condition
 from checks.registry import CHECKS
 from checks.result import ErrorKind, Observation, Result, Status, redact
 from configuration.monitor import MonitorBase
@@ -94,7 +95,7 @@ async def check_one(
     observation = Observation()
     for attempts in range(1, monitor.retries + 2):
         observation = await _attempt(monitor, context)
-        if observation.error_kind is None:
+        if judge(monitor, observation).status is not Status.DOWN:
             break
         if attempts <= monitor.retries and settings.retry_delay:
             await asyncio.sleep(settings.retry_delay.total_seconds())
@@ -105,7 +106,7 @@ async def _attempt(monitor: MonitorBase, context: ProbeContext) -> Observation:
     check: CheckType[Any] = CHECKS[monitor.type]
     started = time.perf_counter()
     try:
-        observation = await asyncio.wait_for(
+        return await asyncio.wait_for(
             check.probe(monitor, context), monitor.timeout.total_seconds()
         )
     except TimeoutError:
@@ -116,25 +117,42 @@ async def _attempt(monitor: MonitorBase, context: ProbeContext) -> Observation:
         )
     except Exception as error:  # a probe bug must not stop the other checks
         return Observation.failed(ErrorKind.INTERNAL, f"{type(error).__name__}: {error}")
-    return _apply_conditions(monitor, observation)
 
 
-def _apply_conditions(monitor: MonitorBase, observation: Observation) -> Observation:
-    if observation.error_kind is not None or not monitor.conditions:
-        return observation
-    outcomes = evaluate_all(
-        [parse_condition(text) for text in monitor.conditions], observation.values
-    )
-    failed = [outcome.explanation for outcome in outcomes if not outcome.passed]
-    if not failed:
-        return observation
-    return Observation(
-        response_time_ms=observation.response_time_ms,
-        status_code=observation.status_code,
-        error_kind=ErrorKind.ASSERTION,
-        error_message="; ".join(failed),
-        values=observation.values,
-    )
+@dataclass(frozen=True)
+class Verdict:
+    """What an observation means for the monitor: its status and why."""
+
+    status: Status
+    error_kind: ErrorKind | None = None
+    message: str | None = None
+    conditions: tuple[ConditionOutcome, ...] = ()
+
+
+def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
+    """Down when the probe failed or a condition fails; degraded when a degraded-only
+    condition fails, the probe says so, or the answer was slower than `degraded_after`."""
+    if observation.error_kind is not None:
+        return Verdict(Status.DOWN, observation.error_kind, observation.error_message)
+    hard = evaluate_all(_compiled(tuple(monitor.conditions)), observation.values)
+    soft = evaluate_all(_compiled(tuple(monitor.degraded_conditions)), observation.values)
+    outcomes = (*hard, *soft)
+    if failed := [outcome.explanation for outcome in hard if not outcome.passed]:
+        return Verdict(Status.DOWN, ErrorKind.ASSERTION, "; ".join(failed), outcomes)
+    reasons = [outcome.explanation for outcome in soft if not outcome.passed]
+    reasons += [observation.degraded] if observation.degraded else []
+    limit, elapsed_ms = monitor.degraded_after, observation.response_time_ms
+    if limit is not None and elapsed_ms is not None and elapsed_ms > limit.total_seconds() * 1000:
+        limit_ms = limit.total_seconds() * 1000
+        reasons.append(f"slow: answered in {elapsed_ms:.0f} ms, over {limit_ms:.0f} ms")
+    if reasons:
+        return Verdict(Status.DEGRADED, None, "; ".join(reasons), outcomes)
+    return Verdict(Status.UP, None, None, outcomes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(texts: tuple[str, ...]) -> list[Condition]:
+    return [parse_condition(text) for text in texts]
 
 
 def _result(
@@ -144,32 +162,32 @@ def _result(
     observation: Observation,
     attempts: int,
 ) -> Result:
-    status, message = _judge(monitor, observation)
+    verdict = judge(monitor, observation)
+    secrets = settings.secrets
     return Result(
         monitor_id=monitor.id,
         region=settings.region,
         run_id=settings.run_id,
         checked_at=checked_at,
-        status=status,
+        status=verdict.status,
         response_time_ms=observation.response_time_ms,
         status_code=observation.status_code,
-        error_kind=observation.error_kind,
-        error_message=redact(message, settings.secrets) if message else None,
+        error_kind=verdict.error_kind,
+        error_message=redact(verdict.message, secrets) if verdict.message else None,
         attempts=attempts,
+        timings=observation.timings,
+        peer_ip=observation.peer_ip,
+        headers={name: redact(value, secrets) for name, value in observation.headers.items()},
+        certificate_expires_at=observation.certificate_expires_at,
+        conditions=tuple(
+            replace(
+                outcome,
+                actual=redact(outcome.actual, secrets) if outcome.actual else None,
+                explanation=redact(outcome.explanation, secrets),
+            )
+            for outcome in verdict.conditions
+        ),
     )
-
-
-def _judge(monitor: MonitorBase, observation: Observation) -> tuple[Status, str | None]:
-    """The status of an observation and the message that says why it is not up."""
-    if observation.error_kind is not None:
-        return Status.DOWN, observation.error_message
-    if observation.degraded:
-        return Status.DEGRADED, observation.degraded
-    limit, elapsed_ms = monitor.degraded_after, observation.response_time_ms
-    if limit is not None and elapsed_ms is not None and elapsed_ms > limit.total_seconds() * 1000:
-        limit_ms = limit.total_seconds() * 1000
-        return Status.DEGRADED, f"slow: answered in {elapsed_ms:.0f} ms, over {limit_ms:.0f} ms"
-    return Status.UP, None
 
 
 def _deadline_observation(task: asyncio.Task[Result], settings: RunSettings) -> Observation:

@@ -77,7 +77,12 @@ class MonitorBase(CheckSettings):
     group: Identifier | None = Field(None, description="Id of the group it is shown in.")
     conditions: list[ConditionText] = Field(
         default_factory=list,
-        description='Conditions that must all hold, e.g. `"[STATUS] == 200"`.',
+        description='Conditions that must all hold, else it is down, e.g. `"[STATUS] == 200"`.',
+    )
+    degraded_conditions: list[ConditionText] = Field(
+        default_factory=list,
+        description="Conditions whose failure makes it degraded, not down, e.g. "
+        '`"[RESPONSE_TIME] < 800"`.',
     )
     public: bool = Field(True, description="Shown on the public page and in the public API.")
 

@@ -4,8 +4,8 @@ config reference. Tests fail when the committed copies drift from the models."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel

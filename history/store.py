@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,14 @@ RESULT_COLUMNS = """
     status_code INTEGER,
     error_kind VARCHAR,
     error_message VARCHAR,
-    attempts UTINYINT NOT NULL
+    attempts UTINYINT NOT NULL,
+    timings STRUCT(
+        dns_ms DOUBLE, connect_ms DOUBLE, tls_ms DOUBLE, ttfb_ms DOUBLE, total_ms DOUBLE
+    ),
+    peer_ip VARCHAR,
+    headers MAP(VARCHAR, VARCHAR),
+    certificate_expires_at TIMESTAMPTZ,
+    conditions STRUCT(condition VARCHAR, passed BOOLEAN, actual VARCHAR)[]
 """
 
 
@@ -69,7 +77,8 @@ class ResultStore:
         connection = connect()
         connection.execute(f"CREATE TABLE run ({RESULT_COLUMNS})")
         connection.executemany(
-            "INSERT INTO run VALUES (?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO run VALUES "
+            "(?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, to_timestamp(?), ?)",
             [_row(result) for result in results],
         )
         connection.execute(f"COPY run TO '{_sql_path(temporary)}' (FORMAT PARQUET)")
@@ -124,6 +133,14 @@ def _row(result: Result) -> tuple[object, ...]:
         result.error_kind.value if result.error_kind else None,
         result.error_message,
         result.attempts,
+        asdict(result.timings) if result.timings else None,
+        result.peer_ip,
+        {"key": list(result.headers), "value": list(result.headers.values())},
+        expires.timestamp() if (expires := result.certificate_expires_at) else None,
+        [
+            {"condition": c.condition, "passed": c.passed, "actual": c.actual}
+            for c in result.conditions
+        ],
     )
 
 

@@ -99,7 +99,14 @@ def test_ordering_reads_floats_and_rejects_text() -> None:
 
 def test_explanation_shows_the_actual_value() -> None:
     outcome = check("[STATUS] == 200", {"STATUS": 503})
-    assert outcome == ConditionOutcome("[STATUS] == 200", False, "[STATUS] (503) == 200")
+    assert outcome == ConditionOutcome("[STATUS] == 200", False, "[STATUS] (503) == 200", "503")
+
+
+def test_the_stored_actual_value_is_shortened() -> None:
+    outcome = check("[BODY] == x", {"BODY": "y" * 1000})
+    assert outcome.actual is not None and len(outcome.actual) == 200
+    assert outcome.actual.endswith("…")
+    assert check("[BODY].a == x", {"BODY": "{}"}).actual is None
 
 
 def test_json_paths_into_objects_and_arrays() -> None:
