@@ -15,10 +15,11 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import click
 
+from checks.heartbeat import HeartbeatMonitor, record_heartbeat
 from checks.runner import RunSettings, due_monitors, run_checks
 from configuration.errors import ConfigError
 from configuration.incidents import Incident
@@ -35,6 +36,7 @@ from rendering.preview import Preview
 from rendering.site import build_site
 
 EXIT_INVALID = 2
+HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
 config_option = click.option(
     "--config",
@@ -142,7 +144,12 @@ def check(
     if not check_all:
         monitors = due_monitors(monitors, store.last_checked(region), now)
     run_id = new_run_id(region, now)
-    settings = RunSettings(region=region, run_id=run_id, secrets=config.secrets)
+    settings = RunSettings(
+        region=region,
+        run_id=run_id,
+        secrets=config.secrets,
+        heartbeats=data_dir / HEARTBEATS_FOLDER,
+    )
     results = run_checks(monitors, settings, clock=_clock_from(now_text))
     path = store.append(results)
     for result in results:
@@ -157,6 +164,45 @@ def _clock_from(now_text: str | None) -> Callable[[], datetime]:
         return lambda: datetime.now(UTC)
     fixed = _now(now_text)
     return lambda: fixed
+
+
+@main.command()
+@click.argument("monitor_id")
+@click.option(
+    "--status",
+    type=click.Choice(["up", "down"]),
+    default="up",
+    show_default=True,
+    help="What the job reports: down when it failed.",
+)
+@click.option("--message", default=None, help="One line for the page, e.g. why it failed.")
+@config_option
+@data_option
+@now_option
+def heartbeat(
+    monitor_id: str,
+    status: Literal["up", "down"],
+    message: str | None,
+    config_path: Path,
+    data_dir: Path,
+    now_text: str | None,
+) -> None:
+    """Record that the job of heartbeat monitor MONITOR_ID reported in; commit data/ after."""
+    config, _ = _load(config_path)
+    monitor = next((m for m in config.monitors if m.id == monitor_id), None)
+    if not isinstance(monitor, HeartbeatMonitor):
+        known = ", ".join(m.id for m in config.monitors if isinstance(m, HeartbeatMonitor))
+        problem = (
+            f'no monitor "{monitor_id}" in {config_path}'
+            if monitor is None
+            else f'monitor "{monitor_id}" is type {monitor.type}, not heartbeat'
+        )
+        click.echo(f"{problem}; heartbeat monitors: {known or 'none'}", err=True)
+        sys.exit(EXIT_INVALID)
+    path = record_heartbeat(
+        data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, _now(now_text)
+    )
+    click.echo(f"{monitor_id}: heartbeat {status} recorded in {path}")
 
 
 @main.command()

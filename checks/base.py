@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import httpx
@@ -16,10 +18,15 @@ M = TypeVar("M", bound=MonitorBase)
 
 
 class ProbeContext:
-    """What probes share during one run: HTTP clients with pooled connections."""
+    """What probes share during one run: HTTP clients with pooled connections, and the folder
+    where jobs record their heartbeats (`data/heartbeats`; None: heartbeat checks are down)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, heartbeats: Path | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self._clients: dict[tuple[bool, bool], httpx.AsyncClient] = {}
+        self.heartbeats = heartbeats  # the folder `vigil heartbeat` writes to
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def http_client(self, *, verify: bool, follow_redirects: bool) -> httpx.AsyncClient:
         key = (verify, follow_redirects)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import dns, http, tcp, tls
+from checks import dns, heartbeat, http, ping, tcp, tls
 from checks.base import CheckType
 
 CHECKS: dict[str, CheckType[Any]] = {
@@ -14,5 +14,7 @@ CHECKS: dict[str, CheckType[Any]] = {
         tcp.CHECK,
         dns.CHECK,
         tls.CHECK,
+        ping.CHECK,
+        heartbeat.CHECK,
     )
 }

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from checks.base import CheckType, ProbeContext
@@ -33,6 +34,7 @@ class RunSettings:
     deadline: timedelta = timedelta(minutes=4)
     retry_delay: timedelta = timedelta(0)
     secrets: frozenset[str] = field(default_factory=frozenset)
+    heartbeats: Path | None = None  # folder of `vigil heartbeat` files, usually data/heartbeats
 
 
 def utc_now() -> datetime:
@@ -61,7 +63,7 @@ def run_checks(
 async def check_all(
     monitors: Sequence[MonitorBase], settings: RunSettings, clock: Clock = utc_now
 ) -> list[Result]:
-    context = ProbeContext()
+    context = ProbeContext(heartbeats=settings.heartbeats, clock=clock)
     limit = asyncio.Semaphore(settings.concurrency)
     started_at = clock()
 

@@ -37,14 +37,14 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 def test_validate_accepts_the_sample_config(project: Path) -> None:
     code, out, _ = run("validate")
     assert code == 0
-    assert "config.yaml: OK (8 monitors, 3 regions)" in out
+    assert "config.yaml: OK (9 monitors, 3 regions)" in out
 
 
 def test_validate_reports_three_mistakes_with_locations_and_exits_2(project: Path) -> None:
     text = (project / "config.yaml").read_text()
     text = text.replace("  theme: system", "  theme: sepia")
     text = text.replace("    port: 587", "    port: smtp")
-    text = text.replace("    interval: 1h", "    interval: hourly")
+    text = text.replace("    interval: 1h", "    interval: hourly", 1)
     (project / "config.yaml").write_text(text)
     code, out, err = run("validate", env={"GITHUB_ACTIONS": "false"})
     assert code == 2
@@ -87,7 +87,7 @@ def test_demo_then_build_gives_a_populated_page_offline(project: Path) -> None:
     code, out, _ = run("build", "--now", "2026-11-23T12:00:00Z")
     assert code == 0, out
     html = (project / "site" / "index.html").read_text()
-    assert html.count('<li class="day ') == 90 * 8
+    assert html.count('<li class="day ') == 90 * 9
     assert "Elevated error rates on the REST API" in html
     assert "Scheduled maintenance: Network maintenance in Frankfurt" in html
     assert 'class="day day-nodata"' not in html  # 90 days of demo data everywhere
@@ -158,6 +158,27 @@ monitors:
     code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:01:00Z")
     assert "nothing due" in out
     assert len(list((project / "data" / "results").rglob("*.parquet"))) == 1
+
+
+def test_a_heartbeat_keeps_its_monitor_up_for_the_grace_period(project: Path) -> None:
+    (project / "config.yaml").write_text(
+        "version: 1\nregions: [{id: local, name: Loopback}]\nmonitors:\n"
+        "  - {id: backup, name: Backup, type: heartbeat, grace: 10m, interval: 1m}\n"
+        "  - {id: web, name: Web, type: tcp, host: 127.0.0.1, port: 9, interval: 1m}\n"
+    )
+    code, out, _ = run("heartbeat", "backup", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0 and "backup: heartbeat up recorded" in out
+    for minute, expected in (("05", "backup: up"), ("15", "backup: down")):
+        code, out, _ = run("check", "--region", "local", "--now", f"2026-11-23T12:{minute}:00Z")
+        assert code == 0
+        assert expected in out
+    assert "no heartbeat for 15 min (grace 10m)" in out
+
+
+def test_heartbeat_refuses_a_monitor_that_is_not_a_heartbeat(project: Path) -> None:
+    code, _, err = run("heartbeat", "api")
+    assert code == 2
+    assert 'monitor "api" is type http, not heartbeat; heartbeat monitors: backups' in err
 
 
 def test_check_refuses_an_unknown_region(project: Path) -> None:

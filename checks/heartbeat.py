@@ -1,0 +1,163 @@
+"""heartbeat: for jobs that report in rather than being polled (backups, cron jobs, imports).
+
+The job runs `vigil heartbeat MONITOR_ID [--status down --message TEXT]` when it finishes,
+which records its latest heartbeat as `<folder>/<monitor_id>.json` (normally
+`data/heartbeats/`). The probe only reads that file and judges its age:
+
+- no heartbeat folder configured for the run: down, error kind `internal` (a wiring problem of
+  the run, not the job's);
+- no heartbeat yet, an unreadable file, or the last heartbeat older than `grace`: down,
+  `timeout` (the job has gone quiet);
+- a last heartbeat that reported down: down, `assertion`, with the job's own message;
+- otherwise up, with `CONNECTED` true and no response time (nothing was timed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from checks.base import CheckType, ProbeContext
+from checks.result import ErrorKind, Observation
+from configuration.durations import format_duration
+from configuration.monitor import Duration, MonitorBase
+
+HeartbeatStatus = Literal["up", "down"]
+# The config's monitor id pattern: it also keeps every file name inside the folder.
+_MONITOR_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+class HeartbeatMonitor(MonitorBase):
+    type: Literal["heartbeat"] = Field(description="Check type.")
+    grace: Duration = Field(
+        timedelta(minutes=10), description="Down when no heartbeat arrived within this."
+    )
+
+    @property
+    def target(self) -> str:
+        return f"heartbeat within {format_duration(self.grace)}"
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """The latest report of a job; `at` is aware UTC."""
+
+    monitor_id: str
+    status: HeartbeatStatus
+    message: str | None
+    at: datetime
+
+
+def heartbeat_path(directory: Path, monitor_id: str) -> Path:
+    """The file of a monitor's heartbeat; ValueError if `monitor_id` is not a monitor id."""
+    if not _MONITOR_ID.fullmatch(monitor_id):
+        raise ValueError(f'not a monitor id: "{monitor_id}"')
+    return directory / f"{monitor_id}.json"
+
+
+def record_heartbeat(
+    directory: Path,
+    monitor_id: str,
+    status: HeartbeatStatus,
+    message: str | None,
+    now: datetime,
+) -> Path:
+    """Record a heartbeat, replacing the previous one atomically; returns the file written."""
+    if now.tzinfo is None:
+        raise ValueError("a heartbeat's time must be timezone-aware")
+    path = heartbeat_path(directory, monitor_id)
+    document = {
+        "monitor_id": monitor_id,
+        "status": status,
+        "message": message,
+        "at": now.astimezone(UTC).isoformat(),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Written beside the target, then renamed over it: a probe reading at the same moment sees
+    # the old heartbeat or the new one, never half of one.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())  # the data is on disk before the name points at it
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from other readers
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_heartbeat(directory: Path, monitor_id: str) -> Heartbeat | None:
+    """The latest heartbeat of a monitor; None if there is none or its file is unreadable."""
+    try:
+        text = heartbeat_path(directory, monitor_id).read_text(encoding="utf-8")
+        return _parse(json.loads(text), monitor_id)
+    except (OSError, ValueError):  # JSON and Unicode decode errors are ValueErrors
+        return None
+
+
+def _parse(document: object, monitor_id: str) -> Heartbeat | None:
+    if not isinstance(document, dict) or document.get("monitor_id") != monitor_id:
+        return None
+    status, message, at = document.get("status"), document.get("message"), document.get("at")
+    if status not in ("up", "down") or not isinstance(at, str):
+        return None
+    if message is not None and not isinstance(message, str):
+        return None
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        return None
+    return Heartbeat(monitor_id, status, message, moment.astimezone(UTC))
+
+
+async def probe(monitor: HeartbeatMonitor, context: ProbeContext) -> Observation:
+    if context.heartbeats is None:
+        return Observation.failed(ErrorKind.INTERNAL, "no heartbeat folder configured for this run")
+    heartbeat = read_heartbeat(context.heartbeats, monitor.id)
+    if heartbeat is None:
+        exists = heartbeat_path(context.heartbeats, monitor.id).exists()
+        message = "heartbeat file is unreadable" if exists else "no heartbeat received yet"
+        return Observation.failed(ErrorKind.TIMEOUT, message)
+    return judge(monitor, heartbeat, context.clock())
+
+
+def judge(monitor: HeartbeatMonitor, heartbeat: Heartbeat, now: datetime) -> Observation:
+    """What the latest heartbeat says at `now`."""
+    age = now - heartbeat.at  # negative when the recorder's clock ran ahead: fresh
+    if age > monitor.grace:
+        grace = format_duration(monitor.grace)
+        return Observation.failed(
+            ErrorKind.TIMEOUT, f"no heartbeat for {_age(age)} (grace {grace})"
+        )
+    if heartbeat.status == "down":
+        return Observation.failed(ErrorKind.ASSERTION, heartbeat.message or "the job reported down")
+    return Observation(values={"CONNECTED": True})
+
+
+def _age(age: timedelta) -> str:
+    seconds = int(age.total_seconds())
+    minutes, hours = seconds // 60, seconds // 3600
+    if minutes < 1:
+        return f"{seconds} s"
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+
+
+CHECK = CheckType(name="heartbeat", model=HeartbeatMonitor, probe=probe)
