@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Literal, NoReturn, TypeVar
 
 import click
 
 from checks.heartbeat import HeartbeatMonitor, record_heartbeat
-from checks.runner import RunSettings, due_monitors, run_checks
+from checks.result import Result
+from checks.runner import RunSettings, run_checks, utc_now
+from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
+from configuration.durations import parse_duration
 from configuration.errors import ConfigError
 from configuration.incidents import Incident
 from configuration.loader import load_project
@@ -36,6 +40,7 @@ from rendering.preview import Preview
 from rendering.site import build_site
 
 EXIT_INVALID = 2
+T = TypeVar("T")
 HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
 config_option = click.option(
@@ -125,43 +130,86 @@ def validate(config_path: Path, incidents_dir: Path) -> None:
 @main.command()
 @click.option("--region", required=True, help="Id of the region this job runs in.")
 @click.option("--all", "check_all", is_flag=True, help="Check every monitor, due or not.")
+@click.option("--shard", default=None, help="Run only shard I of N parallel jobs, e.g. 2/4.")
+@click.option("--loop", is_flag=True, help="Keep checking in rounds, a result file per round.")
+@click.option("--every", default="1m", show_default=True, help="With --loop: time between rounds.")
+@click.option("--for", "loop_for", default="55m", show_default=True, help="With --loop: how long.")
 @config_option
 @data_option
 @now_option
 def check(
-    region: str, check_all: bool, config_path: Path, data_dir: Path, now_text: str | None
+    region: str,
+    check_all: bool,
+    shard: str | None,
+    loop: bool,
+    every: str,
+    loop_for: str,
+    config_path: Path,
+    data_dir: Path,
+    now_text: str | None,
 ) -> None:
-    """Run the due monitors of REGION once and append one result file."""
+    """Run the due monitors of REGION once (or in rounds) and append a result file per run."""
     config, _ = _load(config_path)
     if region not in {r.id for r in config.regions}:
         known = ", ".join(r.id for r in config.regions)
         raise click.BadParameter(
             f'unknown region "{region}"; regions: {known}', param_hint="--region"
         )
-    now = _now(now_text)
-    store = ResultStore(data_dir)
     monitors = [m for m in config.monitors if region in config.regions_for(m)]
-    if not check_all:
-        monitors = due_monitors(monitors, store.last_checked(region), now)
-    run_id = new_run_id(region, now)
-    settings = RunSettings(
+    if shard is not None:
+        monitors = in_shard(monitors, *_parsed(parse_shard, shard, "--shard"))
+    store = ResultStore(data_dir)
+
+    def round_(now: datetime) -> None:
+        due = monitors if check_all else due_monitors(monitors, store.last_checked(region), now)
+        settings = _run_settings(config, region, new_run_id(region, now), data_dir)
+        results = run_checks(due, settings, clock=_clock_from(now_text))
+        path = store.append(results)
+        for result in results:
+            click.echo(_describe(result))
+        click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
+
+    if not loop:
+        round_(_now(now_text))
+        return
+    every_td = _parsed(parse_duration, every, "--every")
+    rounds = run_rounds(
+        round_, every_td, _parsed(parse_duration, loop_for, "--for"), utc_now, time.sleep
+    )
+    click.echo(f"{region}: {rounds} rounds")
+
+
+def _parsed(parse: Callable[[str], T], text: str, option: str) -> T:
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+def _run_settings(config: Config, region: str, run_id: str, data_dir: Path) -> RunSettings:
+    runner = config.runner
+    return RunSettings(
         region=region,
         run_id=run_id,
+        concurrency=runner.concurrency,
+        deadline=runner.deadline,
+        retry_delay=runner.retry_backoff,
         secrets=config.secrets,
         heartbeats=data_dir / HEARTBEATS_FOLDER,
+        canary=tuple(runner.canary),
+        canary_timeout=runner.canary_timeout,
     )
-    results = run_checks(monitors, settings, clock=_clock_from(now_text))
-    path = store.append(results)
-    for result in results:
-        detail = f" ({result.error_kind}: {result.error_message})" if result.error_kind else ""
-        took = f" {result.response_time_ms:.0f} ms" if result.response_time_ms is not None else ""
-        click.echo(f"{result.monitor_id}: {result.status}{took}{detail}")
-    click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
+
+
+def _describe(result: Result) -> str:
+    detail = f" ({result.error_kind}: {result.error_message})" if result.error_kind else ""
+    took = f" {result.response_time_ms:.0f} ms" if result.response_time_ms is not None else ""
+    return f"{result.monitor_id}: {result.status}{took}{detail}"
 
 
 def _clock_from(now_text: str | None) -> Callable[[], datetime]:
     if now_text is None:
-        return lambda: datetime.now(UTC)
+        return utc_now
     fixed = _now(now_text)
     return lambda: fixed
 

@@ -87,7 +87,7 @@ async def probe(monitor: PingMonitor, context: ProbeContext) -> Observation:
     except NameLookupError:
         return Observation.failed(ErrorKind.DNS, f"cannot resolve {monitor.host}")
     except SocketPermissionError:
-        return Observation.failed(ErrorKind.NOT_PERMITTED, NOT_PERMITTED_MESSAGE)
+        return Observation.failed(ErrorKind.ICMP_NOT_PERMITTED, NOT_PERMITTED_MESSAGE)
     except (ICMPLibError, OSError) as error:  # e.g. no ICMPv6 socket on an IPv4-only system
         return Observation.failed(ErrorKind.CONNECT, str(error) or type(error).__name__)
     return _observe(monitor, address, host, (time.perf_counter() - started) * 1000)

@@ -16,6 +16,7 @@ class Status(StrEnum):
     UP = "up"
     DEGRADED = "degraded"
     DOWN = "down"
+    UNKNOWN = "unknown"  # the check could not tell (the runner was offline): counts as no data
 
 
 class ErrorKind(StrEnum):
@@ -29,7 +30,7 @@ class ErrorKind(StrEnum):
     ASSERTION = "assertion"
     PROTOCOL = "protocol"
     BODY_TOO_LARGE = "body_too_large"
-    NOT_PERMITTED = "not_permitted"
+    ICMP_NOT_PERMITTED = "icmp_not_permitted"
     RUNNER_OFFLINE = "runner_offline"
     INTERNAL = "internal"
 

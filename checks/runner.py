@@ -8,49 +8,37 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from checks.base import CheckType, ProbeContext
+from checks.canary import reachable
 from checks.conditions import Condition, ConditionOutcome, evaluate_all, parse_condition
 from checks.registry import CHECKS
 from checks.result import ErrorKind, Observation, Result, Status, redact
 from configuration.monitor import MonitorBase
 
 Clock = Callable[[], datetime]
-# A monitor is due a little before its interval has passed, because scheduled CI jobs start
-# late: without the slack a 5-minute monitor on a 5-minute cron would skip every other run.
-DUE_SLACK = 0.2
 
 
 @dataclass(frozen=True)
 class RunSettings:
     region: str
     run_id: str
-    concurrency: int = 200
+    concurrency: int = 256
     deadline: timedelta = timedelta(minutes=4)
-    retry_delay: timedelta = timedelta(0)
+    retry_delay: timedelta = timedelta(0)  # before the 2nd attempt; doubled for each further one
     secrets: frozenset[str] = field(default_factory=frozenset)
     heartbeats: Path | None = None  # folder of `vigil heartbeat` files, usually data/heartbeats
+    canary: tuple[str, ...] = ()  # `host:port`s that prove the runner is online; () = trust it
+    canary_timeout: timedelta = timedelta(seconds=3)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def due_monitors(
-    monitors: Iterable[MonitorBase], last_checked: Mapping[str, datetime], now: datetime
-) -> list[MonitorBase]:
-    """The monitors whose interval has (nearly) passed since their last result."""
-    due = []
-    for monitor in monitors:
-        last = last_checked.get(monitor.id)
-        if last is None or now - last >= monitor.interval * (1 - DUE_SLACK):
-            due.append(monitor)
-    return due
 
 
 def run_checks(
@@ -80,12 +68,30 @@ async def check_all(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await context.aclose()
-    return [
+    results = [
         task.result()
         if task.done() and not task.cancelled() and task.exception() is None
         else _result(monitor, settings, started_at, _deadline_observation(task, settings), 1)
         for monitor, task in zip(monitors, tasks, strict=True)
     ]
+    if any(r.status is Status.DOWN for r in results) and not await reachable(
+        settings.canary, settings.canary_timeout.total_seconds()
+    ):
+        return [_offline(result, settings) for result in results]
+    return results
+
+
+def _offline(result: Result, settings: RunSettings) -> Result:
+    """A failure seen while the runner itself is cut off says nothing about the monitor."""
+    if result.status is not Status.DOWN:
+        return result
+    targets = ", ".join(settings.canary)
+    return replace(
+        result,
+        status=Status.UNKNOWN,
+        error_kind=ErrorKind.RUNNER_OFFLINE,
+        error_message=f"runner offline: none of {targets} answered ({result.error_message})",
+    )
 
 
 async def check_one(
@@ -100,7 +106,7 @@ async def check_one(
         if judge(monitor, observation).status is not Status.DOWN:
             break
         if attempts <= monitor.retries and settings.retry_delay:
-            await asyncio.sleep(settings.retry_delay.total_seconds())
+            await asyncio.sleep(settings.retry_delay.total_seconds() * 2 ** (attempts - 1))
     return _result(monitor, settings, checked_at, observation, attempts)
 
 

@@ -6,13 +6,14 @@ the JSON Schema that editors use (`vigil schema`).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
-from configuration.monitor import CheckSettings, Identifier, MonitorBase, Options
+from configuration.monitor import CheckSettings, Duration, Identifier, MonitorBase, Options
 
 if TYPE_CHECKING:
     AnyMonitor = MonitorBase
@@ -79,6 +80,39 @@ class Defaults(CheckSettings):
     """The check settings every monitor inherits unless it sets its own."""
 
 
+class Runner(Options):
+    """How `vigil check` runs: concurrency, time limits, retries and the canary."""
+
+    concurrency: int = Field(256, ge=1, le=10000, description="Checks in flight at once.")
+    deadline: Duration = Field(
+        timedelta(minutes=4),
+        description="A run ends by then, so it is over before the next one is due; "
+        "checks still running are recorded as timed out.",
+    )
+    retry_backoff: Duration = Field(
+        timedelta(milliseconds=500),
+        description="Wait before the first retry; doubled before each further one.",
+    )
+    canary: list[str] = Field(
+        default_factory=lambda: ["1.1.1.1:443", "8.8.8.8:443", "9.9.9.9:443"],
+        description="`host:port`s that prove the runner is online. When a run has failures "
+        "and none of them answers, the failures are recorded as runner offline, never down. "
+        "An empty list turns the canary off.",
+    )
+    canary_timeout: Duration = Field(
+        timedelta(seconds=3), description="How long each canary target may take to answer."
+    )
+
+    @field_validator("canary")
+    @classmethod
+    def _host_ports(cls, values: list[str]) -> list[str]:
+        for value in values:
+            host, _, port = value.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f'expected "host:port" like "1.1.1.1:443", got "{value}"')
+        return values
+
+
 class Config(Options):
     """The whole of `config.yaml`."""
 
@@ -92,6 +126,7 @@ class Config(Options):
         default_factory=Defaults, description="Values a monitor inherits unless it sets its own."
     )
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
+    runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
     @property

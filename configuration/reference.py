@@ -13,7 +13,7 @@ from pydantic.fields import FieldInfo
 
 from checks.registry import CHECKS
 from configuration.durations import format_duration
-from configuration.models import Config, Defaults, Group, Region, Site
+from configuration.models import Config, Defaults, Group, Region, Runner, Site
 from configuration.monitor import MonitorBase
 
 SCHEMA_ID = "https://github.com/vigil-status/vigil/config.schema.json"
@@ -43,6 +43,7 @@ def config_reference() -> str:
         ("`regions[]`", Region, set()),
         ("`groups[]`", Group, set()),
         ("`defaults`", Defaults, set()),
+        ("`runner`", Runner, set()),
         ("`monitors[]`: every type", MonitorBase, set()),
     ]
     common = set(MonitorBase.model_fields)

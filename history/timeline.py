@@ -157,6 +157,7 @@ def _judge(
                    max(epoch(r.checked_at)) AS last_t
             FROM {source} AS r JOIN spec AS s USING (monitor_id)
             WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
+              AND r.status IN ('up', 'degraded', 'down')  -- unknown (runner offline): no data
             GROUP BY ALL
         )
         SELECT monitor_id, interval_s, bucket, bucket * interval_s AS start_s,

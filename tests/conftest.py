@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,6 +38,37 @@ monitors:
     port: 5432
     interval: 1h
 """
+
+
+def _loopback_only(address: object) -> None:
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        try:
+            loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise OSError(f"test tried to reach {host}: tests stay on loopback")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in the tests may leave the machine: any connect or send elsewhere fails."""
+    for name in ("connect", "connect_ex"):
+        real = getattr(socket.socket, name)
+
+        def guarded(self: socket.socket, address: object, _real: object = real) -> object:
+            _loopback_only(address)
+            return _real(self, address)  # type: ignore[operator]
+
+        monkeypatch.setattr(socket.socket, name, guarded)
+    real_sendto = socket.socket.sendto
+
+    def guarded_sendto(self: socket.socket, data: bytes, *args: object) -> int:
+        _loopback_only(args[-1])
+        return real_sendto(self, data, *args)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(socket.socket, "sendto", guarded_sendto)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -76,7 +76,7 @@ def test_not_permitted_says_so_and_suggests_tcp(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(ping, "_is_root", lambda: True)
     result = _check(_monitor())
     assert result.status is Status.DOWN
-    assert result.error_kind is ErrorKind.NOT_PERMITTED
+    assert result.error_kind is ErrorKind.ICMP_NOT_PERMITTED
     assert result.error_message == (
         "ICMP is not permitted on this runner (GitHub-hosted runners block it); "
         "use a tcp check instead"
@@ -88,7 +88,7 @@ def test_not_permitted_without_root_tries_no_raw_socket(monkeypatch: pytest.Monk
     calls = _fake_ping(monkeypatch, SocketPermissionError(False))
     monkeypatch.setattr(ping, "_is_root", lambda: False)
     observation = _probe(_monitor())
-    assert observation.error_kind is ErrorKind.NOT_PERMITTED
+    assert observation.error_kind is ErrorKind.ICMP_NOT_PERMITTED
     assert [call["privileged"] for call in calls] == [False]
 
 

@@ -136,6 +136,7 @@ def test_check_appends_one_result_file_per_run(project: Path, http_port: int) ->
     config = f"""\
 version: 1
 regions: [{{id: local, name: Loopback}}]
+runner: {{canary: ["127.0.0.1:{http_port}"]}}
 monitors:
   - {{id: web, name: Web, type: http, url: "http://127.0.0.1:{http_port}/health",
       conditions: ["[BODY].status == ok"]}}
@@ -162,7 +163,7 @@ monitors:
 
 def test_a_heartbeat_keeps_its_monitor_up_for_the_grace_period(project: Path) -> None:
     (project / "config.yaml").write_text(
-        "version: 1\nregions: [{id: local, name: Loopback}]\nmonitors:\n"
+        "version: 1\nregions: [{id: local, name: Loopback}]\nrunner: {canary: []}\nmonitors:\n"
         "  - {id: backup, name: Backup, type: heartbeat, grace: 10m, interval: 1m}\n"
         "  - {id: web, name: Web, type: tcp, host: 127.0.0.1, port: 9, interval: 1m}\n"
     )
@@ -179,6 +180,39 @@ def test_heartbeat_refuses_a_monitor_that_is_not_a_heartbeat(project: Path) -> N
     code, _, err = run("heartbeat", "api")
     assert code == 2
     assert 'monitor "api" is type http, not heartbeat; heartbeat monitors: backups' in err
+
+
+def test_failures_while_the_runner_is_offline_are_never_down(project: Path) -> None:
+    (project / "config.yaml").write_text(
+        "version: 1\nregions: [{id: local, name: Loopback}]\n"
+        f"runner: {{canary: ['127.0.0.1:{closed_port()}'], canary_timeout: 1s}}\n"
+        f"monitors: [{{id: gone, name: Gone, type: tcp, host: 127.0.0.1, port: {closed_port()}}}]\n"
+    )
+    code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0
+    assert "gone: unknown (runner_offline: runner offline: none of 127.0.0.1:" in out
+    [path] = list((project / "data").rglob("*.parquet"))
+    assert duckdb.sql(f"SELECT status FROM '{path}'").fetchall() == [("unknown",)]
+
+
+def test_shards_and_loops_are_options_of_check(project: Path, http_port: int) -> None:
+    (project / "config.yaml").write_text(
+        "version: 1\nregions: [{id: local, name: Loopback}]\nmonitors:\n"
+        + "".join(
+            f"  - {{id: m{i}, name: M{i}, type: tcp, host: 127.0.0.1, port: {http_port}}}\n"
+            for i in range(8)
+        )
+    )
+    seen = []
+    for shard in ("1/2", "2/2"):
+        code, out, _ = run("check", "--region", "local", "--all", "--shard", shard)
+        assert code == 0
+        seen += [line.split(":")[0] for line in out.splitlines() if line.startswith("m")]
+    assert sorted(seen) == [f"m{i}" for i in range(8)]
+    code, _, err = run("check", "--region", "local", "--shard", "3/2")
+    assert code == 2 and 'expected a shard like "1/4"' in err
+    code, _, err = run("check", "--region", "local", "--loop", "--every", "soon")
+    assert code == 2 and 'expected a duration like "10s", got "soon"' in err
 
 
 def test_check_refuses_an_unknown_region(project: Path) -> None:

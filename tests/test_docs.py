@@ -11,7 +11,7 @@ import jsonschema
 import yaml
 
 from checks.registry import CHECKS
-from configuration.models import Config, Defaults, Group, Region, Site
+from configuration.models import Config, Defaults, Group, Region, Runner, Site
 from configuration.monitor import MonitorBase
 from configuration.reference import config_reference, config_schema, config_schema_text
 
@@ -43,7 +43,7 @@ def test_readme_reference_is_generated_from_the_models() -> None:
 
 def test_every_field_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    models = [Config, Site, Region, Group, Defaults, MonitorBase]
+    models = [Config, Site, Region, Group, Defaults, Runner, MonitorBase]
     models += [check.model for check in CHECKS.values()]
     for model in models:
         for name, field in model.model_fields.items():

@@ -19,7 +19,7 @@ from checks.base import CheckType, ProbeContext
 from checks.http import HttpMonitor
 from checks.registry import CHECKS
 from checks.result import ErrorKind, Observation, Status
-from checks.runner import RunSettings, due_monitors, run_checks
+from checks.runner import RunSettings, run_checks
 from checks.tcp import TcpMonitor
 from configuration.monitor import MonitorBase
 
@@ -211,15 +211,3 @@ def test_default_clock_is_aware_utc(server: _Server) -> None:
 
 def test_no_monitors_no_results() -> None:
     assert run_checks([], _settings()) == []
-
-
-def test_due_monitors_with_slack() -> None:
-    monitors = [_http(name, "http://127.0.0.1/", interval="5m") for name in "abcde"]
-    last_checked = {
-        "b": NOW - timedelta(minutes=1),
-        "c": NOW - timedelta(minutes=4, seconds=30),  # due thanks to the slack
-        "d": NOW - timedelta(minutes=3, seconds=59),
-        "e": NOW - timedelta(hours=2),
-    }
-    due = due_monitors(monitors, last_checked, NOW)
-    assert [monitor.id for monitor in due] == ["a", "c", "e"]
