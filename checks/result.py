@@ -29,7 +29,6 @@ class ErrorKind(StrEnum):
     HTTP_STATUS = "http_status"
     ASSERTION = "assertion"
     PROTOCOL = "protocol"
-    BODY_TOO_LARGE = "body_too_large"
     ICMP_NOT_PERMITTED = "icmp_not_permitted"
     RUNNER_OFFLINE = "runner_offline"
     INTERNAL = "internal"

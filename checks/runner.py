@@ -51,7 +51,9 @@ def run_checks(
 async def check_all(
     monitors: Sequence[MonitorBase], settings: RunSettings, clock: Clock = utc_now
 ) -> list[Result]:
-    context = ProbeContext(heartbeats=settings.heartbeats, clock=clock)
+    context = ProbeContext(
+        heartbeats=settings.heartbeats, clock=clock, http_connections=settings.concurrency
+    )
     limit = asyncio.Semaphore(settings.concurrency)
     started_at = clock()
 

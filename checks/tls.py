@@ -11,8 +11,6 @@ reason in `Observation.degraded`.
 from __future__ import annotations
 
 import asyncio
-import functools
-import socket
 import ssl
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,11 +19,11 @@ from typing import Literal
 from pydantic import Field
 
 from checks.base import CheckType, ProbeContext
+from checks.connection import close, connect, ssl_context, start_tls
 from checks.result import ErrorKind, Observation
 from configuration.monitor import Duration, MonitorBase
 
 # A server that never answers our close_notify must not hold up the probe.
-CLOSE_GRACE_SECONDS = 0.5
 
 
 class TlsMonitor(MonitorBase):
@@ -80,59 +78,34 @@ def _span(delta: timedelta) -> str:
 
 async def probe(monitor: TlsMonitor, context: ProbeContext) -> Observation:
     try:
-        ssl_context = _ssl_context(monitor.verify, monitor.ca_file)
+        tls_context = ssl_context(monitor.verify, monitor.ca_file)
     except OSError as error:  # ssl.SSLError is an OSError too
         message = f"cannot load ca_file {monitor.ca_file}: {error}"
         return Observation.failed(ErrorKind.INTERNAL, message)
     started = time.perf_counter()
+    connection = await connect(monitor.host, monitor.port)
+    if isinstance(connection, Observation):
+        return connection
+    _reader, writer = connection
     try:
-        _reader, writer = await asyncio.open_connection(monitor.host, monitor.port)
-    except OSError as error:
-        kind = ErrorKind.DNS if isinstance(error, socket.gaierror) else ErrorKind.CONNECT
-        return Observation.failed(kind, error.strerror or str(error))
-    try:
-        observation = await _handshake(monitor, ssl_context, writer, started)
+        failed = await start_tls(writer, tls_context, monitor.server_name or monitor.host)
+        observation = failed or _observe(
+            monitor, writer, (time.perf_counter() - started) * 1000, context.clock()
+        )
     except asyncio.CancelledError:
         writer.transport.abort()  # the runner's timeout struck: no time for a polite close
         raise
-    await _close(writer)
+    await close(writer)
     return observation
 
 
-async def _handshake(
-    monitor: TlsMonitor, ssl_context: ssl.SSLContext, writer: asyncio.StreamWriter, started: float
+def _observe(
+    monitor: TlsMonitor, writer: asyncio.StreamWriter, elapsed_ms: float, now: datetime
 ) -> Observation:
-    # The handshake is separate from the connect so that a refused port reads as `connect`
-    # and everything after it as `tls`.
-    try:
-        await writer.start_tls(ssl_context, server_hostname=monitor.server_name or monitor.host)
-    except ssl.SSLCertVerificationError as error:
-        reason = error.verify_message or error.reason or str(error)
-        return Observation.failed(ErrorKind.TLS, f"certificate not valid: {reason}")
-    except (OSError, EOFError) as error:  # ssl.SSLError is an OSError
-        detail = getattr(error, "reason", None) or str(error) or type(error).__name__
-        return Observation.failed(ErrorKind.TLS, f"TLS handshake failed: {detail}")
-    return _observe(monitor, writer, (time.perf_counter() - started) * 1000)
-
-
-@functools.lru_cache(maxsize=32)
-def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
-    # Cached: loading the system's CAs for every probe would cost more than the handshake.
-    context = ssl.create_default_context()
-    if ca_file:
-        context.load_verify_locations(cafile=ca_file)
-    if not verify:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def _observe(monitor: TlsMonitor, writer: asyncio.StreamWriter, elapsed_ms: float) -> Observation:
     ssl_object: ssl.SSLObject = writer.get_extra_info("ssl_object")
     not_after = certificate_not_after(ssl_object)
     if not_after is None:
         return Observation.failed(ErrorKind.PROTOCOL, "no readable certificate from the server")
-    now = datetime.now(UTC)
     error_kind, message, degraded = expiry_verdict(not_after, now, monitor)
     values: dict[str, object] = {
         "CERTIFICATE_EXPIRATION": not_after - now,
@@ -197,14 +170,6 @@ def _der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int
         children.append(child)
         start = child[2]
     return children
-
-
-async def _close(writer: asyncio.StreamWriter) -> None:
-    writer.close()
-    try:
-        await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE_SECONDS)
-    except (OSError, TimeoutError):
-        writer.transport.abort()
 
 
 CHECK = CheckType(name="tls", model=TlsMonitor, probe=probe)

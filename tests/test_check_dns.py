@@ -5,16 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-import socketserver
-import struct
-import threading
 import time
 from collections.abc import Iterator
 
-import dns.message
-import dns.rcode
-import dns.rdatatype
-import dns.rrset
 import pytest
 from pydantic import ValidationError
 
@@ -22,67 +15,13 @@ from checks.base import ProbeContext
 from checks.dns import DnsMonitor, _qname, parse_resolver, probe
 from checks.result import ErrorKind, Observation, Status
 from checks.runner import RunSettings, check_one
-
-UP_ADDRESS = "192.0.2.10"
-
-
-def _reply(wire: bytes) -> bytes | None:
-    """up.example. A has an address, empty.example. has no records, broken.example. fails,
-    slow.example. is never answered, every other name does not exist."""
-    query = dns.message.from_wire(wire)
-    question = query.question[0]
-    name = question.name.to_text()
-    if name == "slow.example.":
-        return None
-    response = dns.message.make_response(query)
-    if name == "up.example." and question.rdtype == dns.rdatatype.A:
-        response.answer.append(dns.rrset.from_text(name, 60, "IN", "A", UP_ADDRESS))
-    elif name == "broken.example.":
-        response.set_rcode(dns.rcode.SERVFAIL)
-    elif name not in ("up.example.", "empty.example."):
-        response.set_rcode(dns.rcode.NXDOMAIN)
-    return response.to_wire()
-
-
-class _UdpHandler(socketserver.BaseRequestHandler):
-    def handle(self) -> None:
-        data, sock = self.request
-        answer = _reply(data)
-        if answer is not None:
-            sock.sendto(answer, self.client_address)
-
-
-class _TcpHandler(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
-        (length,) = struct.unpack("!H", self.rfile.read(2))
-        answer = _reply(self.rfile.read(length))
-        if answer is not None:
-            self.wfile.write(struct.pack("!H", len(answer)) + answer)
-
-
-def _servers() -> tuple[socketserver.ThreadingUDPServer, socketserver.ThreadingTCPServer]:
-    # TCP must share the UDP port, which another process may hold: try a few ports.
-    for _ in range(10):
-        udp = socketserver.ThreadingUDPServer(("127.0.0.1", 0), _UdpHandler)
-        try:
-            tcp = socketserver.ThreadingTCPServer(udp.server_address, _TcpHandler)
-        except OSError:
-            udp.server_close()
-            continue
-        return udp, tcp
-    raise RuntimeError("no free port for both UDP and TCP")
+from tests.servers import UP_ADDRESS, dns_server
 
 
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
-    servers = _servers()
-    for server in servers:
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield servers[0].server_address[1]
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with dns_server() as server_port:
+        yield server_port
 
 
 def _monitor(query: str, resolver: str | None, **fields: object) -> DnsMonitor:

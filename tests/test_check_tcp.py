@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
 import pytest
+import trustme
 from pydantic import ValidationError
 
 from checks.base import ProbeContext
@@ -115,3 +118,85 @@ def test_port_must_be_valid(port: int) -> None:
 
 def test_target() -> None:
     assert _monitor(host="db.internal", port=5432).target == "db.internal:5432"
+
+
+async def _talk_to(
+    handler: Handler, ssl_context: ssl.SSLContext | None = None, **fields: object
+) -> Result:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=ssl_context)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        monitor = _monitor(port=port, **fields)
+        return await check_one(monitor, ProbeContext(), RunSettings("test", "run-1"), lambda: NOW)
+
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def _pong(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    request = await reader.readline()
+    writer.write(b"+PO")
+    await writer.drain()
+    await asyncio.sleep(0.01)  # the answer arrives in two pieces
+    writer.write(b"NG\r\n" if request == b"PING\r\n" else b"-ERR\r\n")
+    await writer.drain()
+    writer.close()
+
+
+def test_a_payload_is_sent_and_the_expected_answer_found() -> None:
+    result = asyncio.run(_talk_to(_pong, send="PING\r\n", expect="+PONG"))
+    assert result.status is Status.UP
+    assert result.timings is not None and result.timings.connect_ms is not None
+
+
+def test_a_wrong_answer_is_down_and_shows_what_came() -> None:
+    result = asyncio.run(_talk_to(_pong, send="PONG\r\n", expect="+PONG"))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.ASSERTION
+    assert result.error_message == 'expected "+PONG" in the answer, got "+PO-ERR\r\n"'
+
+
+def test_an_answer_that_never_comes_times_out() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # waits until the client gives up
+
+    result = asyncio.run(_talk_to(silent, expect="220", timeout="300ms"))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.TIMEOUT
+
+
+def test_a_banner_feeds_body_conditions() -> None:
+    async def banner(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 mail.example ESMTP ready\r\n")
+        await writer.drain()
+        writer.close()
+
+    result = asyncio.run(_talk_to(banner, expect="220", conditions=["[BODY] == pat(220 *)"]))
+    assert result.status is Status.UP
+    assert [c.passed for c in result.conditions] == [True]
+
+
+@pytest.fixture
+def tls_server_context() -> ssl.SSLContext:
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+def test_tls_is_spoken_when_asked(tls_server_context: ssl.SSLContext) -> None:
+    result = asyncio.run(
+        _talk_to(
+            _pong, tls_server_context, tls=True, verify_tls=False, send="PING\r\n", expect="+PONG"
+        )
+    )
+    assert result.status is Status.UP
+
+
+def test_tls_with_an_untrusted_certificate_is_a_tls_error(
+    tls_server_context: ssl.SSLContext,
+) -> None:
+    result = asyncio.run(_talk_to(_pong, tls_server_context, tls=True, send="PING\r\n"))
+    assert result.status is Status.DOWN
+    assert result.error_kind is ErrorKind.TLS
+    assert str(result.error_message).startswith("certificate not valid: ")

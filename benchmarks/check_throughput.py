@@ -1,0 +1,290 @@
+"""How long one `vigil check` round takes for 1,000 http monitors, against doing it one by one.
+
+A loopback server in its own process answers every request after 100 ms. Each monitor targets
+its own loopback address (127.0.1.1, 127.0.1.2, ..., 127.0.2.1, ...: on Linux all of 127.0.0.0/8
+is loopback, and the server listens on each of these addresses), so no connection is reused.
+Timed, in this process:
+
+- `wall_s`: the round as `vigil check` does it: config text → `load_config_text`, `run_checks`,
+  `ResultStore.append` into a temporary folder; `wall_s_tls` the same over https, verified
+  against a trustme CA that the probe trusts through SSL_CERT_FILE (as a private CA would be);
+  each address has its own ordinary certificate.
+- `sequential_s`: a plain httpx loop over the first 100 monitors, scaled to 1,000.
+- httpx.AsyncClient and bare aiohttp on the same 1,000 (printed only): the engine comparison.
+
+Prints figures, asserts nothing; the last line is one JSON object. Run:
+`python benchmarks/check_throughput.py [--concurrency N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import os
+import resource
+import socket
+import ssl
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+import trustme
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+
+from checks.base import HTTP_CONNECTIONS
+from checks.runner import RunSettings, run_checks
+from configuration.loader import load_config_text
+from history.store import ResultStore, new_run_id
+
+MONITORS = 1000
+SEQUENTIAL = 100  # timed one by one, then scaled to MONITORS
+DELAY_S = 0.1  # the server answers every request after this
+BACKLOG = 4096  # 1,000 connects at once must not overflow the accept queue (SYN retries: 1 s)
+ENGINE_TIMEOUT_S = 60.0  # bounds the httpx.AsyncClient round: its pool can be slow (httpx#3215)
+REGION = "bench"
+
+
+def serve(ports: Any, stop: Any, certs: Sequence[tuple[str, str]]) -> None:
+    """The server process: on each (address, PEM file) of `certs`, http on one port and https
+    with that address's own certificate on another, until `stop` is set."""
+    asyncio.run(_serve(ports, stop, certs))
+
+
+async def _serve(ports: Any, stop: Any, certs: Sequence[tuple[str, str]]) -> None:
+    async def answer(_: web.Request) -> web.Response:
+        await asyncio.sleep(DELAY_S)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    plain_port, tls_port = _free_ports(certs[0][0], 2)
+    # A listener per address rather than one on 0.0.0.0: nothing is reachable from outside.
+    # Without SNI for an IP address, that is also how each address gets its own certificate.
+    sites = []
+    for host, pem in certs:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(pem)
+        sites.append(web.SockSite(runner, _listen(host, plain_port)))
+        sites.append(web.SockSite(runner, _listen(host, tls_port), ssl_context=context))
+    for site in sites:
+        await site.start()
+    ports.put((plain_port, tls_port))
+    while not stop.is_set():
+        await asyncio.sleep(0.05)
+    await runner.cleanup()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    return sock
+
+
+def _free_ports(host: str, count: int) -> list[int]:
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:  # all bound at once, so the ports differ
+            sock.bind((host, 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+
+
+def hosts(count: int) -> list[str]:
+    """127.0.1.1 ... 127.0.1.254, then 127.0.2.1 ...: one loopback address per monitor."""
+    return [f"127.0.{1 + i // 254}.{1 + i % 254}" for i in range(count)]
+
+
+def config_text(urls: Sequence[str]) -> str:
+    monitors = [
+        {"id": f"m{i:04d}", "name": f"M{i}", "type": "http", "url": url, "timeout": "10s"}
+        for i, url in enumerate(urls)
+    ]
+    config = {"version": 1, "regions": [{"id": REGION, "name": "Bench"}], "monitors": monitors}
+    return json.dumps(config)  # JSON is YAML
+
+
+@dataclass(frozen=True)
+class Round:
+    load_s: float
+    checks_s: float
+    append_s: float
+    outcome: str
+
+    @property
+    def wall_s(self) -> float:
+        return self.load_s + self.checks_s + self.append_s
+
+    def __str__(self) -> str:
+        return (
+            f"{self.wall_s:.2f} s (load {self.load_s:.2f} s, checks {self.checks_s:.2f} s, "
+            f"append {self.append_s:.2f} s; {self.outcome})"
+        )
+
+
+def vigil_round(urls: Sequence[str], data: Path, concurrency: int | None) -> Round:
+    """One `vigil check --all` round, as generator.check runs it."""
+    started = time.perf_counter()
+    config = load_config_text(config_text(urls), "bench.yaml", environ={})
+    run_id = new_run_id(REGION, datetime.now(UTC))
+    settings = RunSettings(REGION, run_id)
+    if concurrency is not None:
+        settings = RunSettings(REGION, run_id, concurrency=concurrency)
+    loaded = time.perf_counter()
+    results = run_checks(config.monitors, settings)
+    checked = time.perf_counter()
+    ResultStore(data).append(results)
+    done = time.perf_counter()
+    outcome = ", ".join(f"{n} {s}" for s, n in Counter(str(r.status) for r in results).items())
+    errors = Counter(str(result.error_message) for result in results if result.error_kind)
+    if errors:
+        outcome += f"; errors: {errors.most_common(3)}"
+    return Round(loaded - started, checked - loaded, done - checked, outcome)
+
+
+def sequential(urls: Sequence[str]) -> float:
+    started = time.perf_counter()
+    with httpx.Client() as client:
+        for url in urls:
+            client.get(url).raise_for_status()
+    return time.perf_counter() - started
+
+
+async def httpx_async(urls: Sequence[str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=100)  # as Vigil had it
+    async with httpx.AsyncClient(limits=limits) as client:
+        answers = await asyncio.gather(*(client.get(url) for url in urls), return_exceptions=True)
+    ok = sum(isinstance(a, httpx.Response) and a.status_code == 200 for a in answers)
+    return time.perf_counter() - started, ok
+
+
+async def bare_aiohttp(urls: Sequence[str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
+        async def get(url: str) -> int:
+            async with session.get(url) as response:
+                await response.read()
+                return response.status
+
+        codes = await asyncio.gather(*(get(url) for url in urls), return_exceptions=True)
+    return time.perf_counter() - started, codes.count(200)
+
+
+def timed_engine(make: Callable[[], Any], label: str) -> str:
+    try:
+        seconds, ok = asyncio.run(asyncio.wait_for(make(), ENGINE_TIMEOUT_S))
+    except TimeoutError:
+        return f"{label}: over {ENGINE_TIMEOUT_S:g} s, stopped"
+    return f"{label}: {seconds:.2f} s ({ok}/{MONITORS} answered 200)"
+
+
+def raise_file_limit() -> None:
+    # Each open connection is a descriptor: 1,000 at once exceed the usual soft limit of 1,024.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 8192 if hard == resource.RLIM_INFINITY else min(hard, 8192)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def check_loopback(host: str, port: int) -> None:
+    with socket.create_connection((host, port), timeout=2):
+        pass  # raises if 127.0.0.0/8 is not all loopback here
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--concurrency", type=int, default=None, help="RunSettings.concurrency")
+    args = parser.parse_args()
+    raise_file_limit()
+    with tempfile.TemporaryDirectory() as folder:
+        run(Path(folder), args.concurrency)
+
+
+def run(folder: Path, concurrency: int | None) -> None:
+    addresses = hosts(MONITORS)
+    ca = trustme.CA()
+    cafile = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    certs = []
+    for host in addresses:  # a certificate per address, of ordinary size
+        pem = folder / f"{host}.pem"
+        ca.issue_cert(host).private_key_and_cert_chain_pem.write_to_path(str(pem))
+        certs.append((host, str(pem)))
+    spawn = multiprocessing.get_context("spawn")
+    ports, stop = spawn.Queue(), spawn.Event()
+    server = spawn.Process(target=serve, args=(ports, stop, certs), daemon=True)
+    server.start()
+    try:
+        plain_port, tls_port = ports.get(timeout=60)
+        check_loopback(addresses[-1], plain_port)
+        figures = measure(folder, addresses, (plain_port, tls_port), cafile, concurrency)
+    finally:
+        stop.set()
+        server.join(timeout=5)
+        if server.is_alive():
+            server.terminate()
+            server.join(timeout=5)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps(figures | {"peak_rss_mb": round(peak_rss_mb, 1)}))
+
+
+def measure(
+    folder: Path,
+    addresses: Sequence[str],
+    ports: tuple[int, int],
+    cafile: Path,
+    concurrency: int | None,
+) -> dict[str, object]:
+    plain = [f"http://{host}:{ports[0]}/" for host in addresses]
+    secure = [f"https://{host}:{ports[1]}/" for host in addresses]
+    used = concurrency or RunSettings(REGION, "-").concurrency
+    print(
+        f"{MONITORS} monitors on {addresses[0]}..{addresses[-1]}, answered after "
+        f"{DELAY_S * 1000:.0f} ms; {os.cpu_count()} CPUs; runner concurrency {used}, "
+        f"connection limit {HTTP_CONNECTIONS}"
+    )
+
+    plain_round = vigil_round(plain, folder / "data", concurrency)
+    print(f"vigil check round, http: {plain_round}")
+    os.environ["SSL_CERT_FILE"] = str(cafile)  # the probe's TLS context trusts the trustme CA
+    tls_round = vigil_round(secure, folder / "data-tls", concurrency)
+    print(f"vigil check round, https verified (CA via SSL_CERT_FILE): {tls_round}")
+
+    one_by_one = sequential(plain[:SEQUENTIAL])
+    sequential_s = one_by_one * MONITORS / SEQUENTIAL
+    print(f"httpx one by one: {one_by_one:.2f} s for {SEQUENTIAL}, {sequential_s:.1f} s scaled")
+
+    print(timed_engine(lambda: bare_aiohttp(plain), "bare aiohttp, 1,000 at once, http"))
+    print(timed_engine(lambda: httpx_async(plain), "httpx.AsyncClient, 1,000 at once, http"))
+    return {
+        "monitors": MONITORS,
+        "wall_s": round(plain_round.wall_s, 3),
+        "wall_s_tls": round(tls_round.wall_s, 3),
+        "sequential_s": round(sequential_s, 2),
+        "speedup": round(sequential_s / plain_round.wall_s, 1),
+        "checks_s": round(plain_round.checks_s, 3),
+        "checks_s_tls": round(tls_round.checks_s, 3),
+        "load_s": round(plain_round.load_s, 3),
+        "append_s": round(plain_round.append_s, 3),
+    }
+
+
+if __name__ == "__main__":
+    main()
