@@ -16,7 +16,13 @@ from typing import Any
 
 from checks.base import CheckType, ProbeContext
 from checks.canary import reachable
-from checks.conditions import Condition, ConditionOutcome, evaluate_all, parse_condition
+from checks.conditions import (
+    Condition,
+    ConditionOutcome,
+    compile_assertion,
+    evaluate_all,
+    parse_condition,
+)
 from checks.registry import CHECKS
 from checks.result import ErrorKind, Observation, Result, Status, redact
 from configuration.monitor import MonitorBase
@@ -144,7 +150,11 @@ def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
     condition fails, the probe says so, or the answer was slower than `degraded_after`."""
     if observation.error_kind is not None:
         return Verdict(Status.DOWN, observation.error_kind, observation.error_message)
-    hard = evaluate_all(_compiled(tuple(monitor.conditions)), observation.values)
+    hard = evaluate_all(
+        _compiled(tuple(monitor.conditions))
+        + [compile_assertion(assertion) for assertion in monitor.assertions],
+        observation.values,
+    )
     soft = evaluate_all(_compiled(tuple(monitor.degraded_conditions)), observation.values)
     outcomes = (*hard, *soft)
     if failed := [outcome.explanation for outcome in hard if not outcome.passed]:

@@ -19,7 +19,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from checks.conditions import parse_condition
+from checks.conditions import compile_assertion, parse_condition
 from configuration.durations import format_duration, parse_duration
 
 Duration = Annotated[
@@ -43,6 +43,14 @@ def _parses(text: str) -> str:
 
 
 ConditionText = Annotated[str, AfterValidator(_parses)]
+
+
+def _compiles(assertion: dict[str, str | int | float]) -> dict[str, str | int | float]:
+    compile_assertion(assertion)  # raises ValueError with the message shown to the user
+    return assertion
+
+
+AssertionSpec = Annotated[dict[str, str | int | float], AfterValidator(_compiles)]
 
 
 class Options(BaseModel):
@@ -78,6 +86,12 @@ class MonitorBase(CheckSettings):
     conditions: list[ConditionText] = Field(
         default_factory=list,
         description='Conditions that must all hold, else it is down, e.g. `"[STATUS] == 200"`.',
+    )
+    assertions: list[AssertionSpec] = Field(
+        default_factory=list,
+        description="openstatus-style assertions that must all hold, like the conditions: "
+        "`{kind: statusCode|textBody|header, compare: eq|not_eq|gt|gte|lt|lte|contains|"
+        "not_contains|empty|not_empty, target: …, key: <header>}`.",
     )
     degraded_conditions: list[ConditionText] = Field(
         default_factory=list,

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
+from pydantic import ValidationError
 
 from checks.http import HttpMonitor
 from checks.result import ErrorKind, Observation, Result, Status, Timings
@@ -37,6 +39,24 @@ def test_a_failed_condition_is_down_and_says_expected_and_got() -> None:
     assert verdict.status is Status.DOWN
     assert verdict.error_kind is ErrorKind.ASSERTION
     assert verdict.message == "[STATUS] (503) == 200"
+
+
+def test_openstatus_assertions_are_conditions_too() -> None:
+    watched = monitor(
+        assertions=[
+            {"kind": "statusCode", "compare": "eq", "target": 200},
+            {"kind": "textBody", "compare": "contains", "target": "ok"},
+        ]
+    )
+    assert judge(watched, seen()).status is Status.UP
+    verdict = judge(watched, seen(status=503))
+    assert verdict.status is Status.DOWN
+    assert [c.passed for c in verdict.conditions] == [False, True]
+
+
+def test_a_bad_assertion_is_a_config_error() -> None:
+    with pytest.raises(ValidationError, match="statusCode compare must be one of"):
+        monitor(assertions=[{"kind": "statusCode", "compare": "contains", "target": 200}])
 
 
 def test_degraded_only_conditions_give_the_third_state() -> None:
