@@ -10,6 +10,7 @@ Only this module prints or exits; the packages raise plain exceptions.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -113,6 +114,8 @@ def _load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config,
 @click.version_option(package_name="vigil-status")
 def main() -> None:
     """Vigil: a status page that costs nothing to run."""
+    # The packages log warnings (e.g. a quarantined result file); show them plainly.
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
 
 
 @main.command()

@@ -157,6 +157,7 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
             hint = did_you_mean(group, group_ids) or "; declare it under groups:"
             problems.append(source.problem((*path, "group"), f'unknown group "{group}"{hint}'))
         problems += _timeout_problem({**defaults, **monitor}, path, source)
+        problems += _quorum_problem({**defaults, **monitor}, path, region_ids, source)
     return problems
 
 
@@ -192,6 +193,27 @@ def _unknown_refs(
         source.problem((*path, i), f'unknown {what} "{ref}"{did_you_mean(ref, known)}')
         for i, ref in enumerate(refs)
         if isinstance(ref, str) and ref not in known
+    ]
+
+
+def _quorum_problem(
+    monitor: dict[str, Any], path: Path, region_ids: set[str], source: Source
+) -> list[Problem]:
+    quorum, regions = monitor.get("quorum"), monitor.get("regions") or region_ids
+    if (
+        not isinstance(quorum, int)
+        or isinstance(quorum, bool)
+        or not isinstance(regions, list | set)
+    ):
+        return []
+    if quorum <= len(regions):
+        return []
+    return [
+        source.problem(
+            (*path, "quorum"),
+            f"quorum {quorum} is more than the {len(regions)} region(s) that check it; "
+            "it could never be down",
+        )
     ]
 
 

@@ -7,7 +7,7 @@ Field descriptions are the help text of the README's config reference and the JS
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -72,6 +72,11 @@ class CheckSettings(Options):
     )
     degraded_after: Duration | None = Field(
         None, description="A response slower than this marks it degraded."
+    )
+    quorum: Literal["majority"] | Annotated[int, Field(ge=1)] = Field(
+        "majority",
+        description="How many of the regions that reported in a time bucket must say down "
+        "for the monitor to be down; fewer make it degraded. `majority` or a number.",
     )
 
 

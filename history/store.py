@@ -6,6 +6,7 @@ and date, written atomically (temp file + rename) so a half-written file is neve
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION, Result
 
+log = logging.getLogger("vigil.history")
+MAGIC = b"PAR1"
 RESULT_COLUMNS = """
     schema_version UTINYINT NOT NULL,
     monitor_id VARCHAR NOT NULL,
@@ -64,6 +67,7 @@ class ResultStore:
     def __init__(self, data_dir: str | os.PathLike[str]) -> None:
         self.data_dir = Path(data_dir)
         self.results_dir = self.data_dir / "results"
+        self._screened = False
 
     def partition(self, region: str, day: str) -> Path:
         return self.results_dir / f"region={region}" / f"date={day}"
@@ -97,8 +101,26 @@ class ResultStore:
             return []
         return sorted(self.results_dir.glob("region=*/date=*/*.parquet"))
 
+    def quarantine_corrupt(self) -> list[Path]:
+        """Move every truncated or corrupt result file to `data/quarantine/`, with a warning
+        naming it, so one bad file never stops a build. Returns the moved files."""
+        moved = []
+        for file in self.files():
+            if _is_complete_parquet(file):
+                continue
+            target = self.data_dir / "quarantine" / file.relative_to(self.results_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(file, target)
+            log.warning("corrupt result file %s moved to %s", file, target)
+            moved.append(target)
+        return moved
+
     def source_sql(self) -> str | None:
-        """A DuckDB table expression over all results, or None when there are none."""
+        """A DuckDB table expression over all results, or None when there are none.
+        Corrupt files are quarantined first (once per store)."""
+        if not self._screened:
+            self.quarantine_corrupt()
+            self._screened = True
         if not self.files():
             return None
         pattern = _sql_path(self.results_dir / "region=*" / "date=*" / "*.parquet")
@@ -119,6 +141,21 @@ class ResultStore:
         sql = f"SELECT {key}, max(epoch(checked_at)) FROM {source} {where} GROUP BY {key}"
         rows = connect().execute(sql, parameters).fetchall()
         return {name: from_epoch(seconds) for name, seconds in rows}
+
+
+def _is_complete_parquet(file: Path) -> bool:
+    """Parquet starts and ends with `PAR1`, preceded at the end by the footer's length; a
+    file cut off while it was copied or pushed fails this check."""
+    try:
+        size = file.stat().st_size
+        with file.open("rb") as handle:
+            head = handle.read(4)
+            handle.seek(max(size - 8, 0))
+            tail = handle.read(8)
+    except OSError:
+        return False
+    footer = int.from_bytes(tail[:4], "little") if len(tail) == 8 else 0
+    return head == tail[4:] == MAGIC and 0 < footer <= size - 12
 
 
 def from_epoch(seconds: float) -> datetime:

@@ -1,9 +1,9 @@
 """From raw results to what the page shows: judged buckets, days, uptime, current status.
 
 Time is cut into buckets of each monitor's interval. In a bucket the monitor is **down**
-only when more than half of the regions that reported say down; a failure seen by fewer
-regions makes it **degraded**; a bucket without any result is **no data**. Maintenance time
-is neither up nor down. Uptime is time-weighted and counts degraded as up.
+only when its quorum of the regions that reported say down (by default more than half); a
+failure seen by fewer regions makes it **degraded**; a bucket without any result is **no
+data**. Maintenance time is neither up nor down. Uptime is time-weighted and counts degraded as up.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class MonitorSpec:
 
     id: str
     interval: timedelta
+    quorum: int | None = None  # regions that must say down; None: more than half
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ def _load_tables(
     monitors: Sequence[MonitorSpec],
     maintenance: Sequence[Window],
 ) -> None:
-    connection.execute("CREATE TEMP TABLE spec (monitor_id VARCHAR, interval_s DOUBLE)")
+    connection.execute(
+        "CREATE TEMP TABLE spec (monitor_id VARCHAR, interval_s DOUBLE, quorum INTEGER)"
+    )
     connection.executemany(
-        "INSERT INTO spec VALUES (?, ?)",
-        [(monitor.id, monitor.interval.total_seconds()) for monitor in monitors],
+        "INSERT INTO spec VALUES (?, ?, ?)",
+        [(m.id, m.interval.total_seconds(), m.quorum) for m in monitors],
     )
     connection.execute(
         "CREATE TEMP TABLE maintenance (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE)"
@@ -150,7 +153,7 @@ def _judge(
         f"""
         CREATE TEMP TABLE judged AS
         WITH per_region AS (
-            SELECT r.monitor_id, s.interval_s, r.region,
+            SELECT r.monitor_id, s.interval_s, s.quorum, r.region,
                    floor(epoch(r.checked_at) / s.interval_s) AS bucket,
                    max(CASE r.status WHEN 'down' THEN 2 WHEN 'degraded' THEN 1 ELSE 0 END)
                        AS severity,
@@ -162,7 +165,8 @@ def _judge(
         )
         SELECT monitor_id, interval_s, bucket, bucket * interval_s AS start_s,
                max(last_t) AS last_t,
-               CASE WHEN 2 * count(*) FILTER (WHERE severity = 2) > count(*) THEN 'down'
+               CASE WHEN count(*) FILTER (WHERE severity = 2)
+                         >= coalesce(any_value(quorum), count(*) // 2 + 1) THEN 'down'
                     WHEN max(severity) > 0 THEN 'degraded'
                     ELSE 'up' END AS status
         FROM per_region

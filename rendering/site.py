@@ -35,7 +35,10 @@ def collect(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
 ) -> PageView:
     """Query the history and prepare the page's view model."""
-    specs = [MonitorSpec(monitor.id, monitor.interval) for monitor in config.monitors]
+    specs = [
+        MonitorSpec(m.id, m.interval, None if m.quorum == "majority" else m.quorum)
+        for m in config.monitors
+    ]
     windows = [Window(*window) for window in maintenance_windows(incidents)]
     timelines = monitor_timelines(store, specs, windows, now, days=BAR_DAYS)
     return page_view(config, timelines, incidents, store.last_checked_by_region(), now)

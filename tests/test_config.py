@@ -147,3 +147,11 @@ def test_problems_have_github_annotations() -> None:
     assert problem.github_annotation() == (
         "::error file=config.yaml,line=22,col=11::monitors[1].port: expected a number >= 1, got 0"
     )
+
+
+def test_a_quorum_larger_than_the_regions_is_an_error() -> None:
+    text = SMALL_CONFIG.replace("    port: 5432\n", "    port: 5432\n    quorum: 4\n")
+    assert problems_of(text) == [
+        "config.yaml:23:13: monitors[1].quorum: quorum 4 is more than the 3 region(s) that "
+        "check it; it could never be down"
+    ]

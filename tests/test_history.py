@@ -167,3 +167,44 @@ def test_uptime_is_time_weighted_and_counts_degraded_as_up(
     days: list[Day], expected: float | None
 ) -> None:
     assert uptime_percent(days) == expected
+
+
+def test_corrupt_and_truncated_files_are_quarantined_and_the_rest_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = ResultStore(tmp_path)
+    good = store.append([result("api", "eu-west", hours_ago(1))])
+    assert good is not None
+    truncated = good.with_name("cut.parquet")
+    truncated.write_bytes(good.read_bytes()[:-20])
+    garbage = good.with_name("garbage.parquet")
+    garbage.write_bytes(b"not parquet at all")
+    with caplog.at_level("WARNING", logger="vigil.history"):
+        today = timelines(store)["api"].days[-1]
+    assert today.up == 3600.0
+    assert sorted(p.name for p in (tmp_path / "quarantine").rglob("*.parquet")) == [
+        "cut.parquet",
+        "garbage.parquet",
+    ]
+    assert store.files() == [good]
+    assert "corrupt result file" in caplog.text and "cut.parquet" in caplog.text
+
+
+def test_a_result_file_pushed_twice_counts_once(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    path = store.append([result("api", "eu-west", hours_ago(1), Status.DOWN)])
+    assert path is not None
+    path.with_name("copy.parquet").write_bytes(path.read_bytes())
+    store.append([result("api", "us-east", hours_ago(1))])
+    store.append([result("api", "ap-south", hours_ago(1))])
+    today = timelines(store)["api"].days[-1]
+    assert (today.down, today.degraded) == (0.0, 3600.0)  # still one region of three
+
+
+def test_a_quorum_of_one_makes_any_failing_region_count(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    store.append([result("api", "eu-west", hours_ago(1), Status.DOWN)])
+    store.append([result("api", "us-east", hours_ago(1))])
+    spec = [MonitorSpec("api", HOUR, quorum=1)]
+    today = monitor_timelines(store, spec, [], NOW, days=1)["api"].days[-1]
+    assert today.down == 3600.0
