@@ -68,11 +68,14 @@ class Incident(Options):
         return self
 
     def current_status(self, now: datetime) -> str:
-        """The written status, or for maintenance without one, the status the clock implies."""
+        """The written status, else the latest update's; for an incident without either,
+        resolved once `resolved_at` is set; for maintenance, what the clock implies."""
         if self.status is not None:
             return self.status
         if self.kind == "incident":
-            return "resolved" if self.resolved_at else "investigating"
+            if self.resolved_at:
+                return "resolved"
+            return max(self.updates, key=lambda u: u.at).status if self.updates else "investigating"
         assert self.scheduled_start is not None and self.scheduled_end is not None
         if now < self.scheduled_start:
             return "scheduled"

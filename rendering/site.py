@@ -14,7 +14,8 @@ import jinja2
 from configuration.incidents import Incident, maintenance_windows
 from configuration.models import Config
 from history.store import ResultStore
-from history.timeline import MonitorSpec, Window, monitor_timelines
+from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
+from rendering.api import write_api
 from rendering.view import PageView, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -33,7 +34,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 def collect(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
-) -> PageView:
+) -> tuple[PageView, dict[str, MonitorTimeline]]:
     """Query the history and prepare the page's view model."""
     specs = [
         MonitorSpec(m.id, m.interval, None if m.quorum == "majority" else m.quorum)
@@ -41,19 +42,20 @@ def collect(
     ]
     windows = [Window(*window) for window in maintenance_windows(incidents)]
     timelines = monitor_timelines(store, specs, windows, now, days=BAR_DAYS)
-    return page_view(config, timelines, incidents, store.last_checked_by_region(), now)
+    return page_view(config, timelines, incidents, store.last_checked_by_region(), now), timelines
 
 
 def build_site(
     config: Config, incidents: Sequence[Incident], store: ResultStore, out: Path, now: datetime
 ) -> Path:
     """Render the whole site into `out`; returns the path of the index page."""
-    page = collect(config, incidents, store, now)
+    page, timelines = collect(config, incidents, store, now)
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         _write_files(page, config, staging)
+        write_api(staging, config, timelines, incidents, now)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -33,7 +33,7 @@ def test_an_incident_file_is_read_with_its_body_and_timeline(write_file: WriteFi
     assert incident.id == "2026-11-01-api-down"
     assert incident.body == "The **write-up**."
     assert incident.updates[0].at == datetime(2026, 11, 1, 9, 5, tzinfo=UTC)
-    assert incident.current_status(datetime(2026, 11, 2, tzinfo=UTC)) == "investigating"
+    assert incident.current_status(datetime(2026, 11, 2, tzinfo=UTC)) == "identified"
     assert incident.is_active(datetime(2026, 11, 2, tzinfo=UTC))
 
 

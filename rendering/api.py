@@ -1,0 +1,177 @@
+"""The public read APIs as static JSON files under `api/`: a Statuspage-compatible `api/v2/`
+(`rendering.api_v2`) and the seeds' `api/v1/` (`rendering.api_v1`).
+
+Both are serialised from dicts built here (`json.dumps`, never templates) and say what the
+HTML page says: the states come from the same `page_view`, so the API never disagrees with
+the page. Each file shape has a JSON Schema in `schemas/`; `tests/test_api.py` validates every
+built file against it.
+
+Decisions (the formats leave them open):
+
+- **Only public monitors.** A monitor with `public: false` is in no file: not as a component,
+  not in an incident's components, not in a group's children. A group without public
+  monitors is left out, as on the page.
+- **Ids are stable across builds:** a monitor's component id is its config id; a group's is
+  `group.<id>` (a dot is not allowed in config ids, so it cannot clash with a monitor); an
+  incident's is its file id; an update's is `<incident id>-<n>`, n counting the updates in
+  their file order from 1, so appending an update keeps the earlier ids. The page id is a
+  hash of `site.url` (or of the title when there is no url).
+- **Times** are ISO 8601 in UTC with a `Z`, to the second.
+- **No data.** Statuspage has no "unknown" component status, and aggregators reject values
+  outside its set, while the timeline keeps no last known state once results are stale. So in
+  `api/v2/` a monitor without recent checks is `operational` (Statuspage's "nothing
+  reported"), its `description` says "No recent checks", and when no monitor has data the
+  page's `status.description` is "Status Unknown: No Recent Checks" with indicator `none`.
+  Missing data is never reported as an outage (no false alarms). `api/v1/` has no fixed set,
+  so it says `unknown` there.
+- **Down** is `major_outage` for a monitor (the quorum of regions agreed). A group with some
+  but not all of its monitors down is `partial_outage`.
+- **Incidents and maintenance** are listed newest first by their start; `incidents.json` holds
+  incidents, `scheduled-maintenances.json` maintenance, 50 of each at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from configuration.incidents import Incident
+from configuration.models import Config, Site
+from history.timeline import MonitorTimeline
+from rendering.view import page_view
+
+Json = dict[str, object]
+RECENT = 50  # incidents per list, as Statuspage's incidents.json
+TERMINAL = ("resolved", "completed")
+
+
+@dataclass(frozen=True)
+class MonitorState:
+    """A public monitor as the page shows it."""
+
+    id: str
+    name: str
+    description: str
+    state: str  # up | degraded | down | maintenance | nodata
+    group: str | None  # id of its (declared) group
+    timeline: MonitorTimeline
+
+
+@dataclass(frozen=True)
+class GroupState:
+    id: str
+    name: str
+    description: str
+    state: str  # the worst state of its public monitors
+    members: list[str]  # public monitor ids, in page order
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the API files are built from, public monitors only."""
+
+    site: Site
+    now: datetime
+    state: str  # the page's state: up | degraded | partial | major | maintenance | nodata
+    monitors: list[MonitorState]  # in page order
+    groups: list[GroupState]
+    incidents: list[Incident]  # kind incident, newest first
+    maintenances: list[Incident]  # kind maintenance, newest first
+
+
+def write_api(
+    folder: Path,
+    config: Config,
+    timelines: Mapping[str, MonitorTimeline],
+    incidents: Sequence[Incident],
+    now: datetime,
+) -> list[Path]:
+    """Write `api/v1/` and `api/v2/` under `folder`; returns the files written."""
+    # Imported here because both build on this module's Snapshot and helpers.
+    from rendering import api_v1, api_v2
+
+    snapshot = snapshot_of(config, timelines, incidents, now)
+    written = []
+    for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        written.append(path)
+    return written
+
+
+def snapshot_of(
+    config: Config,
+    timelines: Mapping[str, MonitorTimeline],
+    incidents: Sequence[Incident],
+    now: datetime,
+) -> Snapshot:
+    # The page's own view model, so that states and grouping match the page exactly;
+    # regions are not part of the API, hence no last-checked times.
+    page = page_view(config, timelines, incidents, {}, now)
+    declared = {group.id for group in config.groups}
+    monitors = [
+        MonitorState(m.id, m.name, m.description, m.state, g.id or None, timelines[m.id])
+        for g in page.groups
+        for m in g.monitors
+    ]
+    groups = [
+        GroupState(g.id, g.name, g.description, g.state, [m.id for m in g.monitors])
+        for g in page.groups
+        if g.id in declared
+    ]
+    ordered = sorted(incidents, key=lambda i: (i.start, i.id), reverse=True)
+    return Snapshot(
+        site=config.site,
+        now=now,
+        state=page.state,
+        monitors=monitors,
+        groups=groups,
+        incidents=[i for i in ordered if i.kind == "incident"],
+        maintenances=[i for i in ordered if i.kind == "maintenance"],
+    )
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else iso(moment)
+
+
+def page_id(site: Site) -> str:
+    return hashlib.sha256((site.url or site.title).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Times:
+    """When an incident was created, last changed, reached monitoring and ended."""
+
+    created: datetime
+    updated: datetime
+    monitoring: datetime | None
+    resolved: datetime | None
+
+
+def incident_times(incident: Incident, now: datetime) -> Times:
+    status = incident.current_status(now)
+    posted = [update.at for update in incident.updates]
+    created = min([incident.start, *posted])
+
+    def first(wanted: str) -> datetime | None:
+        return next((u.at for u in incident.updates if u.status == wanted), None)
+
+    resolved = None
+    if status in TERMINAL:
+        # The written time, else the update that said so, else the end of the window.
+        resolved = incident.resolved_at or first(status) or incident.scheduled_end
+        resolved = resolved or max([created, *posted])
+    events = [created, *posted, *([resolved] if resolved else [])]
+    if incident.kind == "maintenance" and status != "scheduled" and incident.scheduled_start:
+        events.append(incident.scheduled_start)  # the clock moved it to in progress
+    return Times(created, max(events), first("monitoring"), resolved)

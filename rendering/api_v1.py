@@ -1,0 +1,86 @@
+"""`api/v1/`: the seeds' read API (JustKalm style, snake_case) as static files. The decisions
+behind the values are in `rendering.api`'s docstring."""
+
+from __future__ import annotations
+
+import math
+
+from configuration.incidents import Incident
+from rendering.api import RECENT, Json, MonitorState, Snapshot, incident_times, iso, iso_or_none
+
+STATUS = {
+    "up": "operational",
+    "degraded": "degraded",
+    "down": "major_outage",
+    "maintenance": "maintenance",
+    "nodata": "unknown",  # no recent checks: v1 has no fixed set, so it says so
+}
+PAGE_STATUS = {
+    "up": "operational",
+    "degraded": "degraded",
+    "partial": "partial_outage",
+    "major": "major_outage",
+    "maintenance": "maintenance",
+    "nodata": "unknown",
+}
+# Uptime windows in UTC days, today (so far) included, as the timeline counts them.
+DAY, WEEK, MONTH = 1, 7, 30
+
+
+def files(snapshot: Snapshot) -> dict[str, Json]:
+    """Every `api/v1/` file by its path under the site."""
+    components = [component_json(monitor) for monitor in snapshot.monitors]
+    incidents = [incident_json(incident, snapshot) for incident in snapshot.incidents]
+    updated_at = iso(snapshot.now)
+    result: dict[str, Json] = {
+        "api/v1/status.json": {
+            "status": PAGE_STATUS[snapshot.state],
+            "updated_at": updated_at,
+            "components": [
+                {"id": c["id"], "name": c["name"], "status": c["status"]} for c in components
+            ],
+        },
+        "api/v1/components.json": {"updated_at": updated_at, "components": components},
+        "api/v1/incidents.json": {"incidents": incidents[:RECENT]},
+    }
+    result |= {f"api/v1/components/{c['id']}.json": c for c in components}
+    result |= {f"api/v1/incidents/{i['id']}.json": i for i in incidents}
+    return result
+
+
+def component_json(monitor: MonitorState) -> Json:
+    timeline = monitor.timeline
+    return {
+        "id": monitor.id,
+        "name": monitor.name,
+        "status": STATUS[monitor.state],
+        "uptime_day": _percent(timeline.uptime(DAY)),
+        "uptime_week": _percent(timeline.uptime(WEEK)),
+        "uptime_month": _percent(timeline.uptime(MONTH)),
+        # The history keeps no response times in the timeline yet.
+        "response_time_ms": None,
+    }
+
+
+def _percent(value: float | None) -> float | None:
+    """Cut to two decimals, as the page shows it: 99.996 must not become 100."""
+    if value is None:
+        return None
+    return math.floor(value * 100 + 1e-9) / 100  # the epsilon absorbs float error in * 100
+
+
+def incident_json(incident: Incident, snapshot: Snapshot) -> Json:
+    times = incident_times(incident, snapshot.now)
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "status": incident.current_status(snapshot.now),
+        "impact": incident.impact,
+        "created_at": iso(times.created),
+        "resolved_at": iso_or_none(times.resolved),
+        # Oldest first, as the seed's timeline reads.
+        "updates": [
+            {"status": update.status, "message": update.message, "timestamp": iso(update.at)}
+            for update in sorted(incident.updates, key=lambda update: update.at)
+        ],
+    }

@@ -1,0 +1,226 @@
+"""`api/v2/`: the Statuspage public API v2 shapes that aggregators, chat bots and exporters
+read. The decisions behind the values are in `rendering.api`'s docstring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from configuration.incidents import Incident
+from rendering.api import (
+    RECENT,
+    TERMINAL,
+    GroupState,
+    Json,
+    MonitorState,
+    Snapshot,
+    incident_times,
+    iso,
+    iso_or_none,
+    page_id,
+)
+
+COMPONENT_STATUS = {
+    "up": "operational",
+    "degraded": "degraded_performance",
+    "down": "major_outage",
+    "maintenance": "under_maintenance",
+    "nodata": "operational",  # Statuspage has no "unknown"; see rendering.api
+}
+INDICATOR = {
+    "up": ("none", "All Systems Operational"),
+    "degraded": ("minor", "Minor Service Outage"),
+    "partial": ("major", "Partial System Outage"),
+    "major": ("critical", "Major System Outage"),
+    "maintenance": ("maintenance", "Service Under Maintenance"),
+    "nodata": ("none", "Status Unknown: No Recent Checks"),
+}
+NO_DATA_NOTE = "No recent checks"
+
+
+def files(snapshot: Snapshot) -> dict[str, Json]:
+    """Every `api/v2/` file by its path under the site."""
+    page = page_json(snapshot)
+    components = components_json(snapshot)
+    by_id = {str(component["id"]): component for component in components}
+    incidents = [incident_json(i, snapshot, by_id) for i in snapshot.incidents]
+    maintenances = [incident_json(i, snapshot, by_id) for i in snapshot.maintenances]
+    unresolved = [i for i in incidents if i["status"] not in TERMINAL]
+    upcoming = [m for m in maintenances if m["status"] == "scheduled"]
+    active = [m for m in maintenances if m["status"] in ("in_progress", "verifying")]
+    indicator, description = INDICATOR[snapshot.state]
+    status = {"indicator": indicator, "description": description}
+    return {
+        "api/v2/summary.json": {
+            "page": page,
+            "components": components,
+            "incidents": unresolved,
+            "scheduled_maintenances": upcoming + active,
+            "status": status,
+        },
+        "api/v2/status.json": {"page": page, "status": status},
+        "api/v2/components.json": {"page": page, "components": components},
+        "api/v2/incidents.json": {"page": page, "incidents": incidents[:RECENT]},
+        "api/v2/incidents/unresolved.json": {"page": page, "incidents": unresolved},
+        "api/v2/scheduled-maintenances.json": {
+            "page": page,
+            "scheduled_maintenances": maintenances[:RECENT],
+        },
+        "api/v2/scheduled-maintenances/upcoming.json": {
+            "page": page,
+            "scheduled_maintenances": upcoming,
+        },
+        "api/v2/scheduled-maintenances/active.json": {
+            "page": page,
+            "scheduled_maintenances": active,
+        },
+    }
+
+
+def page_json(snapshot: Snapshot) -> Json:
+    site = snapshot.site
+    return {
+        "id": page_id(site),
+        "name": site.title,
+        "url": site.url,
+        "time_zone": site.timezone,
+        "updated_at": iso(snapshot.now),
+    }
+
+
+def components_json(snapshot: Snapshot) -> list[Json]:
+    """Groups each followed by their monitors, then the monitors without a group."""
+    monitors = {monitor.id: monitor for monitor in snapshot.monitors}
+    ordered: list[Json] = []
+    for group in snapshot.groups:
+        children = [monitor_component(monitors[m], snapshot) for m in group.members]
+        ordered += [group_component(group, children, snapshot), *children]
+    ordered += [monitor_component(m, snapshot) for m in snapshot.monitors if m.group is None]
+    for position, component in enumerate(ordered, start=1):
+        component["position"] = position
+    return ordered
+
+
+def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
+    observed = [day.day for day in monitor.timeline.days if day.observed > 0]
+    # Since when it is shown with data, as far back as the page's history goes.
+    created = datetime.combine(observed[0], datetime.min.time(), UTC) if observed else None
+    updated = monitor.timeline.last_checked
+    description = monitor.description or None
+    if monitor.state == "nodata":
+        description = f"{description} ({NO_DATA_NOTE})" if description else NO_DATA_NOTE
+    return _component(
+        snapshot,
+        id=monitor.id,
+        name=monitor.name,
+        status=COMPONENT_STATUS[monitor.state],
+        created_at=iso(created or snapshot.now),
+        updated_at=iso(updated or snapshot.now),
+        description=description,
+        showcase=True,
+        start_date=observed[0].isoformat() if observed else None,
+        group_id=f"group.{monitor.group}" if monitor.group else None,
+        group=False,
+    )
+
+
+def group_component(group: GroupState, children: list[Json], snapshot: Snapshot) -> Json:
+    statuses = [child["status"] for child in children]
+    status = COMPONENT_STATUS[group.state]
+    if status == "major_outage" and statuses.count(status) < len(statuses):
+        status = "partial_outage"  # some of its monitors are down, not all
+    starts = [str(child["start_date"]) for child in children if child["start_date"]]
+    component = _component(
+        snapshot,
+        id=f"group.{group.id}",
+        name=group.name,
+        status=status,
+        created_at=min(str(child["created_at"]) for child in children),
+        updated_at=max(str(child["updated_at"]) for child in children),
+        description=group.description or None,
+        showcase=False,
+        start_date=min(starts, default=None),
+        group_id=None,
+        group=True,
+    )
+    component["components"] = [child["id"] for child in children]
+    return component
+
+
+def _component(
+    snapshot: Snapshot,
+    *,
+    id: str,
+    name: str,
+    status: str,
+    created_at: str,
+    updated_at: str,
+    description: str | None,
+    showcase: bool,
+    start_date: str | None,
+    group_id: str | None,
+    group: bool,
+) -> Json:
+    """The Statuspage component fields in their usual order; position is set by the list."""
+    return {
+        "id": id,
+        "name": name,
+        "status": status,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "position": 0,
+        "description": description,
+        "showcase": showcase,
+        "start_date": start_date,
+        "group_id": group_id,
+        "page_id": page_id(snapshot.site),
+        "group": group,
+        "only_show_if_degraded": False,
+    }
+
+
+def incident_json(incident: Incident, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+    times = incident_times(incident, snapshot.now)
+    url = snapshot.site.url
+    data: Json = {
+        "id": incident.id,
+        "name": incident.title,
+        "status": incident.current_status(snapshot.now),
+        "created_at": iso(times.created),
+        "updated_at": iso(times.updated),
+        "monitoring_at": iso_or_none(times.monitoring),
+        "resolved_at": iso_or_none(times.resolved),
+        "impact": "maintenance" if incident.kind == "maintenance" else incident.impact,
+        "shortlink": f"{url.rstrip('/')}/incidents/{incident.id}/" if url else None,
+        "started_at": iso(incident.start),
+        "page_id": page_id(snapshot.site),
+        # Only public monitors are components, so a private one is silently left out.
+        "components": [components[m] for m in incident.monitors if m in components],
+        "incident_updates": updates_json(incident),
+    }
+    if incident.kind == "maintenance":
+        data["scheduled_for"] = iso_or_none(incident.scheduled_start)
+        data["scheduled_until"] = iso_or_none(incident.scheduled_end)
+    return data
+
+
+def updates_json(incident: Incident) -> list[Json]:
+    """Newest first; ids count the updates in file order, so they survive new updates."""
+    numbered = list(enumerate(incident.updates, start=1))
+    numbered.sort(key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    return [
+        {
+            "id": f"{incident.id}-{n}",
+            "status": update.status,
+            "body": update.message,
+            "incident_id": incident.id,
+            "created_at": iso(update.at),
+            "updated_at": iso(update.at),
+            "display_at": iso(update.at),
+            # Vigil does not record which component statuses an update changed.
+            "affected_components": None,
+            "deliver_notifications": incident.notify,
+            "custom_tweet": None,
+            "tweet_id": None,
+        }
+        for n, update in numbered
+    ]
