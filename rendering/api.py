@@ -42,7 +42,7 @@ from pathlib import Path
 from configuration.incidents import Incident
 from configuration.models import Config, Site
 from history.timeline import MonitorTimeline
-from rendering.view import page_view
+from rendering.view import PageView
 
 Json = dict[str, object]
 RECENT = 50  # incidents per list, as Statuspage's incidents.json
@@ -86,6 +86,7 @@ class Snapshot:
 def write_api(
     folder: Path,
     config: Config,
+    page: PageView,
     timelines: Mapping[str, MonitorTimeline],
     incidents: Sequence[Incident],
     now: datetime,
@@ -94,7 +95,7 @@ def write_api(
     # Imported here because both build on this module's Snapshot and helpers.
     from rendering import api_v1, api_v2
 
-    snapshot = snapshot_of(config, timelines, incidents, now)
+    snapshot = snapshot_of(config, page, timelines, incidents, now)
     written = []
     for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
         path = folder / relative
@@ -106,13 +107,12 @@ def write_api(
 
 def snapshot_of(
     config: Config,
+    page: PageView,
     timelines: Mapping[str, MonitorTimeline],
     incidents: Sequence[Incident],
     now: datetime,
 ) -> Snapshot:
-    # The page's own view model, so that states and grouping match the page exactly;
-    # regions are not part of the API, hence no last-checked times.
-    page = page_view(config, timelines, incidents, {}, now)
+    # The page's own view model, so that states and grouping match the page exactly.
     declared = {group.id for group in config.groups}
     monitors = [
         MonitorState(m.id, m.name, m.description, m.state, g.id or None, timelines[m.id])

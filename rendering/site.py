@@ -55,7 +55,7 @@ def build_site(
     staging.mkdir(parents=True)
     try:
         _write_files(page, config, staging)
-        write_api(staging, config, timelines, incidents, now)
+        write_api(staging, config, page, timelines, incidents, now)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
