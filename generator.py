@@ -11,13 +11,12 @@ Only this module prints or exits; the packages raise plain exceptions.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, NoReturn, TypeVar
+from typing import Literal
 
 import click
 
@@ -25,9 +24,20 @@ from checks.heartbeat import HeartbeatMonitor, record_heartbeat
 from checks.result import Result
 from checks.runner import RunSettings, run_checks, utc_now
 from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
+from commands.common import (
+    EXIT_INVALID,
+    HEARTBEATS_FOLDER,
+    T,
+    config_option,
+    data_option,
+    incidents_option,
+    load,
+    now_option,
+    out_option,
+    parse_now,
+)
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
-from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
 from configuration.reference import (
@@ -39,75 +49,6 @@ from history.demo import write_demo_history, write_demo_incidents
 from history.store import ResultStore, new_run_id
 from rendering.preview import Preview
 from rendering.site import build_site
-
-EXIT_INVALID = 2
-T = TypeVar("T")
-HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    default="config.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The config file.",
-)
-data_option = click.option(
-    "--data",
-    "data_dir",
-    default="data",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the history.",
-)
-incidents_option = click.option(
-    "--incidents",
-    "incidents_dir",
-    default="incidents",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of incident files.",
-)
-out_option = click.option(
-    "--out",
-    "out_dir",
-    default="site",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where the site is written.",
-)
-now_option = click.option(
-    "--now",
-    "now_text",
-    default=None,
-    hidden=True,
-    help="Pretend it is this ISO time (UTC); for tests and reproducible builds.",
-)
-
-
-def _now(now_text: str | None) -> datetime:
-    if now_text is None:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(now_text)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _fail(problems: ConfigError) -> NoReturn:
-    for problem in problems.problems:
-        click.echo(str(problem), err=True)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(problem.github_annotation())
-    count = len(problems.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    sys.exit(EXIT_INVALID)
-
-
-def _load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
-    """Config and incidents, or every problem of both printed and exit status 2."""
-    try:
-        return load_project(config_path, incidents_dir)
-    except ConfigError as error:
-        _fail(error)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +64,7 @@ def main() -> None:
 @incidents_option
 def validate(config_path: Path, incidents_dir: Path) -> None:
     """Check the config and every incident file; print every problem at once."""
-    config, incidents = _load(config_path, incidents_dir)
+    config, incidents = load(config_path, incidents_dir)
     click.echo(
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"
@@ -152,7 +93,7 @@ def check(
     now_text: str | None,
 ) -> None:
     """Run the due monitors of REGION once (or in rounds) and append a result file per run."""
-    config, _ = _load(config_path)
+    config, _ = load(config_path)
     if region not in {r.id for r in config.regions}:
         known = ", ".join(r.id for r in config.regions)
         raise click.BadParameter(
@@ -173,7 +114,7 @@ def check(
         click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
 
     if not loop:
-        round_(_now(now_text))
+        round_(parse_now(now_text))
         return
     every_td = _parsed(parse_duration, every, "--every")
     rounds = run_rounds(
@@ -213,7 +154,7 @@ def _describe(result: Result) -> str:
 def _clock_from(now_text: str | None) -> Callable[[], datetime]:
     if now_text is None:
         return utc_now
-    fixed = _now(now_text)
+    fixed = parse_now(now_text)
     return lambda: fixed
 
 
@@ -239,7 +180,7 @@ def heartbeat(
     now_text: str | None,
 ) -> None:
     """Record that the job of heartbeat monitor MONITOR_ID reported in; commit data/ after."""
-    config, _ = _load(config_path)
+    config, _ = load(config_path)
     monitor = next((m for m in config.monitors if m.id == monitor_id), None)
     if not isinstance(monitor, HeartbeatMonitor):
         known = ", ".join(m.id for m in config.monitors if isinstance(m, HeartbeatMonitor))
@@ -251,7 +192,7 @@ def heartbeat(
         click.echo(f"{problem}; heartbeat monitors: {known or 'none'}", err=True)
         sys.exit(EXIT_INVALID)
     path = record_heartbeat(
-        data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, _now(now_text)
+        data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, parse_now(now_text)
     )
     click.echo(f"{monitor_id}: heartbeat {status} recorded in {path}")
 
@@ -266,8 +207,8 @@ def build(
     config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path, now_text: str | None
 ) -> None:
     """Render the site from config, history and incidents."""
-    config, incidents = _load(config_path, incidents_dir)
-    index = build_site(config, incidents, ResultStore(data_dir), out_dir, _now(now_text))
+    config, incidents = load(config_path, incidents_dir)
+    index = build_site(config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text))
     click.echo(f"Built {index}")
 
 
@@ -278,8 +219,8 @@ def build(
 @now_option
 def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None) -> None:
     """Write 90 days of synthetic history and sample incidents, for a populated page offline."""
-    config, _ = _load(config_path)
-    now = _now(now_text)
+    config, _ = load(config_path)
+    now = parse_now(now_text)
     count = write_demo_history(config, ResultStore(data_dir), now)
     written = write_demo_incidents(incidents_dir, config, now)
     click.echo(

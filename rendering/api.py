@@ -42,6 +42,7 @@ from pathlib import Path
 from configuration.incidents import Incident
 from configuration.models import Config, Site
 from history.timeline import MonitorTimeline
+from rendering.context import BuildContext
 from rendering.view import PageView
 
 Json = dict[str, object]
@@ -83,19 +84,14 @@ class Snapshot:
     maintenances: list[Incident]  # kind maintenance, newest first
 
 
-def write_api(
-    folder: Path,
-    config: Config,
-    page: PageView,
-    timelines: Mapping[str, MonitorTimeline],
-    incidents: Sequence[Incident],
-    now: datetime,
-) -> list[Path]:
+def write_api(folder: Path, context: BuildContext) -> list[Path]:
     """Write `api/v1/` and `api/v2/` under `folder`; returns the files written."""
     # Imported here because both build on this module's Snapshot and helpers.
     from rendering import api_v1, api_v2
 
-    snapshot = snapshot_of(config, page, timelines, incidents, now)
+    snapshot = snapshot_of(
+        context.config, context.page, context.timelines, context.incidents, context.now
+    )
     written = []
     for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
         path = folder / relative

@@ -16,6 +16,7 @@ from configuration.models import Config
 from history.store import ResultStore
 from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
 from rendering.api import write_api
+from rendering.context import BuildContext, Writer
 from rendering.view import PageView, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -53,21 +54,30 @@ def build_site(
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    context = BuildContext(config, incidents, page, timelines, now)
     try:
-        _write_files(page, config, staging)
-        write_api(staging, config, page, timelines, incidents, now)
+        for write in WRITERS:
+            write(staging, context)
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out / "index.html"
 
 
-def _write_files(page: PageView, config: Config, folder: Path) -> None:
+def write_pages(folder: Path, context: BuildContext) -> None:
     env = environment()
-    (folder / "index.html").write_text(env.get_template("index.html").render(page=page), "utf-8")
+    index = env.get_template("index.html").render(page=context.page)
+    (folder / "index.html").write_text(index, "utf-8")
     (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
-    if config.site.cname:
-        (folder / "CNAME").write_text(config.site.cname + "\n", "utf-8")
+    if context.config.site.cname:
+        (folder / "CNAME").write_text(context.config.site.cname + "\n", "utf-8")
+
+
+# Every output of the site, in the order written; each is `write(folder, context)`.
+WRITERS: list[Writer] = [
+    write_pages,
+    write_api,
+]
 
 
 def _swap(staging: Path, out: Path) -> None:

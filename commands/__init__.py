@@ -1,0 +1,1 @@
+"""Command groups of the `vigil` CLI, one module each; generator.py registers them."""

@@ -1,0 +1,87 @@
+"""What every command shares: the common options, loading the project, and turning a
+ConfigError into located messages and exit status 2. Only the CLI (generator.py and this
+package) prints or exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import click
+
+from configuration.errors import ConfigError
+from configuration.incidents import Incident
+from configuration.loader import load_project
+from configuration.models import Config
+
+EXIT_INVALID = 2
+T = TypeVar("T")
+HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The config file.",
+)
+data_option = click.option(
+    "--data",
+    "data_dir",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the history.",
+)
+incidents_option = click.option(
+    "--incidents",
+    "incidents_dir",
+    default="incidents",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of incident files.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the site is written.",
+)
+now_option = click.option(
+    "--now",
+    "now_text",
+    default=None,
+    hidden=True,
+    help="Pretend it is this ISO time (UTC); for tests and reproducible builds.",
+)
+
+
+def parse_now(now_text: str | None) -> datetime:
+    if now_text is None:
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(now_text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def fail(problems: ConfigError) -> NoReturn:
+    for problem in problems.problems:
+        click.echo(str(problem), err=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(problem.github_annotation())
+    count = len(problems.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
+    """Config and incidents, or every problem of both printed and exit status 2."""
+    try:
+        return load_project(config_path, incidents_dir)
+    except ConfigError as error:
+        fail(error)

@@ -1,0 +1,32 @@
+"""What every part of the site is written from: one `BuildContext`, prepared once per build.
+
+Each output of the site (pages, API, feeds, badges, hosting files) is a writer function
+`write(folder, context)` listed in `rendering.site.WRITERS`; adding an output is one new
+module plus one line there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from configuration.incidents import Incident
+from configuration.models import Config
+from history.timeline import MonitorTimeline
+from rendering.view import PageView
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    config: Config
+    incidents: Sequence[Incident]  # every incident and maintenance file, as loaded
+    page: PageView  # the index page's view model; states here are what every output says
+    timelines: Mapping[str, MonitorTimeline]  # by monitor id, every monitor (public or not)
+    now: datetime  # the build time, UTC
+
+
+class Writer(Protocol):
+    def __call__(self, folder: Path, context: BuildContext) -> object: ...
