@@ -113,6 +113,30 @@ class Runner(Options):
         return values
 
 
+class History(Options):
+    """How long the history keeps results (`vigil compact` applies it)."""
+
+    raw_days: int = Field(
+        30, ge=2, le=3660, description="Days of raw results kept; older days live on as rollups."
+    )
+    rollup_days: int = Field(
+        400, ge=7, le=36600, description="Days of daily rollups kept: the long view (365d)."
+    )
+
+
+class OutageRule(Options):
+    """When failures become an outage (an automatic incident)."""
+
+    confirm: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="Consecutive down buckets (check intervals) that make an outage. A shorter "
+        "run is a blip: shown as degraded, not counted as downtime. Every down result is "
+        "already confirmed by `retries` and by the quorum of regions.",
+    )
+
+
 class Config(Options):
     """The whole of `config.yaml`."""
 
@@ -127,6 +151,10 @@ class Config(Options):
     )
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
     runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
+    history: History = Field(default_factory=History, description="How long results are kept.")
+    outage: OutageRule = Field(
+        default_factory=OutageRule, description="When failures become an outage."
+    )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
     @property

@@ -17,7 +17,7 @@ import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION
 from configuration.models import Config
-from history.store import ResultStore, connect
+from history.store import RESULT_COLUMNS, ResultStore, connect
 
 DEMO_DAYS = 90
 DEMO_PREFIX = "demo-"
@@ -120,6 +120,8 @@ def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int
     connection = connect()
     _load(connection, config, now)
     start = (now - timedelta(days=DEMO_DAYS - 1)).replace(hour=0, minute=0, second=0)
+    # Every column of a result file, so the demo reads like real history.
+    connection.execute(f"CREATE TABLE demo ({RESULT_COLUMNS}, date DATE)")
     connection.execute(_RESULTS_SQL, [RESULT_SCHEMA_VERSION, start.timestamp(), now.timestamp()])
     count = connection.execute("SELECT count(*) FROM demo").fetchone()
     staging_sql = str(staging).replace("'", "''")
@@ -181,7 +183,7 @@ def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) 
 
 # Healthy results answer in base + region latency with a little deterministic noise.
 _RESULTS_SQL = """
-CREATE TABLE demo AS
+INSERT INTO demo BY NAME
 WITH slots AS (
     SELECT s.*, g.t + s.offset_s AS t
     FROM spec AS s, generate_series(

@@ -101,6 +101,14 @@ class ResultStore:
             return []
         return sorted(self.results_dir.glob("region=*/date=*/*.parquet"))
 
+    def regions(self) -> list[str]:
+        """The regions that have written results, sorted."""
+        if not self.results_dir.is_dir():
+            return []
+        return sorted(
+            folder.name.removeprefix("region=") for folder in self.results_dir.glob("region=*")
+        )
+
     def quarantine_corrupt(self) -> list[Path]:
         """Move every truncated or corrupt result file to `data/quarantine/`, with a warning
         naming it, so one bad file never stops a build. Returns the moved files."""

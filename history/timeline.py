@@ -1,183 +1,79 @@
-"""From raw results to what the page shows: judged buckets, days, uptime, current status.
+"""From raw results to what the page shows: judged buckets, days, windows, outages, latency.
 
-Time is cut into buckets of each monitor's interval. In a bucket the monitor is **down**
-only when its quorum of the regions that reported say down (by default more than half); a
-failure seen by fewer regions makes it **degraded**; a bucket without any result is **no
-data**. Maintenance time is neither up nor down. Uptime is time-weighted and counts degraded as up.
+Formulas (the README's "How uptime is computed" repeats them):
+
+- a day is a calendar day in the page's time zone (23 or 25 hours on a daylight-saving
+  change); its up/degraded/down seconds are the judged buckets (`history.judge`) that start in
+  it, times the interval; maintenance seconds are the overlap with maintenance windows; the
+  rest of the elapsed day is no data;
+- uptime = (up + degraded) / (up + degraded + down): maintenance and no data are left out;
+- `24h` is rolling (the buckets of the last 24 hours); `7d`, `30d`, `90d`, `365d` are the last
+  N calendar days, today included — the same days the bar shows;
+- days older than `raw_days` come from the daily rollups `vigil compact` keeps.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from checks.result import Status
+from history import stats
+from history.judge import JUDGED, OUTAGES_SQL, first_failures, judge, load_inputs
+from history.model import (
+    ALL_REGIONS,
+    DAY,
+    LATENCY_WINDOWS,
+    UPTIME_WINDOWS,
+    Day,
+    Latency,
+    MonitorSpec,
+    MonitorTimeline,
+    Outage,
+    RegionLatest,
+    Tally,
+    Window,
+    combined_uptime,
+    uptime_percent,
+)
 from history.store import ResultStore, connect, from_epoch
 
-DAY = 86400.0
-# The uptime windows every output may show, and the ones with latency percentiles.
-UPTIME_WINDOWS = {
-    "24h": timedelta(hours=24),
-    "7d": timedelta(days=7),
-    "30d": timedelta(days=30),
-    "90d": timedelta(days=90),
-    "365d": timedelta(days=365),
-}
-LATENCY_WINDOWS = ("24h", "7d", "30d")
-ALL_REGIONS = "all"  # the key of the overall figures in per-region mappings
+__all__ = [
+    "ALL_REGIONS",
+    "DAY",
+    "LATENCY_WINDOWS",
+    "UPTIME_WINDOWS",
+    "Day",
+    "Latency",
+    "MonitorSpec",
+    "MonitorTimeline",
+    "Outage",
+    "RegionLatest",
+    "Tally",
+    "Window",
+    "combined_uptime",
+    "local_days",
+    "monitor_timelines",
+    "uptime_percent",
+]
+HISTORY_DAYS = 365  # days judged for the windows; the bar shows the last `days` of them
+DaySeconds = dict[tuple[str, date], dict[str, float]]
 
 
-@dataclass(frozen=True)
-class MonitorSpec:
-    """What the history needs to know of a monitor."""
-
-    id: str
-    interval: timedelta
-    quorum: int | None = None  # regions that must say down; None: more than half
-
-
-@dataclass(frozen=True)
-class Window:
-    """A maintenance window of one monitor: [start, end)."""
-
-    monitor_id: str
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Day:
-    """Seconds of one day (in the page's time zone) by status; `total` is the part of the day
-    that has passed (23 or 25 hours on a daylight-saving change)."""
-
-    day: date
-    up: float = 0.0
-    degraded: float = 0.0
-    down: float = 0.0
-    maintenance: float = 0.0
-    total: float = DAY
-    degraded_regions: tuple[str, ...] = ()  # regions whose failures were not confirmed
-
-    @property
-    def observed(self) -> float:
-        return self.up + self.degraded + self.down
-
-    @property
-    def no_data(self) -> float:
-        return max(self.total - self.observed - self.maintenance, 0.0)
-
-    @property
-    def uptime(self) -> float | None:
-        """Percent of observed time that was up or degraded; None without observations."""
-        return uptime_percent([self])
-
-    @property
-    def down_fraction(self) -> float:
-        """Share of the (elapsed) day that was down: what colours the day's bar segment."""
-        return self.down / self.total if self.total else 0.0
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Seconds of a window by status; uptime leaves maintenance and no data out."""
-
-    up: float = 0.0
-    degraded: float = 0.0
-    down: float = 0.0
-    maintenance: float = 0.0
-    no_data: float = 0.0
-
-    @property
-    def uptime(self) -> float | None:
-        observed = self.up + self.degraded + self.down
-        return 100.0 * (self.up + self.degraded) / observed if observed else None
-
-
-@dataclass(frozen=True)
-class Latency:
-    """Response-time percentiles (ms) of the results of one window and region."""
-
-    count: int
-    p50: float
-    p75: float
-    p90: float
-    p95: float
-    p99: float
-    min: float
-    max: float
-
-
-@dataclass(frozen=True)
-class Outage:
-    """Consecutive down buckets of one monitor: an automatic incident."""
-
-    monitor_id: str
-    start: datetime
-    end: datetime | None  # None while ongoing
-    regions: tuple[str, ...]  # the regions that saw it down
-    first_error: str | None  # "kind: message" of the first failing result
-    failed_conditions: tuple[str, ...]  # conditions that failed in that result
-
-    def duration(self, now: datetime) -> timedelta:
-        return (self.end or now) - self.start
-
-
-@dataclass(frozen=True)
-class RegionLatest:
-    """The newest result of a monitor from one region."""
-
-    region: str
-    status: Status
-    checked_at: datetime
-    response_time_ms: float | None
-    error: str | None  # "kind: message" when it failed
-
-
-@dataclass(frozen=True)
-class MonitorTimeline:
-    monitor_id: str
-    days: list[Day]  # oldest first, the last one is today
-    current: Status | None  # None: no recent result
-    last_checked: datetime | None
-    windows: Mapping[str, Tally] = field(default_factory=dict)  # by UPTIME_WINDOWS key
-    # window (LATENCY_WINDOWS) -> region id or ALL_REGIONS -> percentiles
-    latency: Mapping[str, Mapping[str, Latency]] = field(default_factory=dict)
-    outages: Sequence[Outage] = ()  # oldest first
-    latest: Mapping[str, RegionLatest] = field(default_factory=dict)  # by region id
-    # window (LATENCY_WINDOWS) -> region id -> [(time, mean response ms)], for the chart
-    series: Mapping[str, Mapping[str, Sequence[tuple[datetime, float]]]] = field(
-        default_factory=dict
-    )
-
-    def window_uptime(self, window: str) -> float | None:
-        tally = self.windows.get(window)
-        return tally.uptime if tally else None
-
-    def uptime(self, last_days: int | None = None) -> float | None:
-        return uptime_percent(self.days[-last_days:] if last_days else self.days)
-
-
-def combined_uptime(timelines: Iterable[MonitorTimeline], window: str) -> float | None:
-    """Time-weighted uptime of several monitors (a group, the page) over a window."""
-    up = down = 0.0
-    for timeline in timelines:
-        tally = timeline.windows.get(window)
-        if tally:
-            up += tally.up + tally.degraded
-            down += tally.down
-    return 100.0 * up / (up + down) if up + down else None
-
-
-def uptime_percent(days: Iterable[Day]) -> float | None:
-    up = down = 0.0
-    for day in days:
-        up += day.up + day.degraded
-        down += day.down
-    return 100.0 * up / (up + down) if up + down else None
+def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datetime, datetime]]:
+    """The last `count` calendar days up to `today` in `timezone`: (day, start, end) in UTC."""
+    zone = ZoneInfo(timezone)
+    days = []
+    for offset in range(count - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        start = datetime.combine(day, datetime.min.time(), zone)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+        days.append((day, start.astimezone(UTC), end.astimezone(UTC)))
+    return days
 
 
 def monitor_timelines(
@@ -186,133 +82,193 @@ def monitor_timelines(
     maintenance: Sequence[Window],
     now: datetime,
     days: int = 90,
+    timezone: str = "UTC",
 ) -> dict[str, MonitorTimeline]:
-    """The last `days` UTC days (today included) of every monitor, judged across regions."""
-    first_day = now.astimezone(UTC).date() - timedelta(days=days - 1)
-    start = datetime.combine(first_day, datetime.min.time(), UTC)
-    seconds: dict[tuple[str, date], dict[str, float]] = defaultdict(dict)
-    current: dict[str, tuple[Status | None, datetime]] = {}
+    """The last `days` local days (today included) of every monitor, judged across regions,
+    with uptime windows, latency, outages and the latest result per region."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
+    history = _History()
     source = store.source_sql()
     if source is not None and monitors:
         connection = connect()
-        _load_tables(connection, monitors, maintenance)
-        _judge(connection, source, first_day, start, now)
-        for monitor_id, day_index, status, total in connection.execute(_DAYS_SQL).fetchall():
-            seconds[(monitor_id, date.fromordinal(_EPOCH_ORDINAL + day_index))][status] = total
-        for monitor_id, status, last_t, interval_s in connection.execute(_LATEST_SQL).fetchall():
-            # A result older than two intervals (and a late cron's minute) says nothing of now.
-            fresh = now.timestamp() - last_t <= 2 * interval_s + 60
-            current[monitor_id] = (Status(status) if fresh else None, from_epoch(last_t))
+        load_inputs(connection, monitors, maintenance, store.regions())
+        judge(connection, source, calendar[0][1], now)
+        history.read(connection, source, calendar, now)
         connection.close()
     return {
-        monitor.id: _timeline(monitor.id, first_day, days, now, seconds, maintenance, current)
+        monitor.id: history.timeline(monitor, calendar, days, now, maintenance)
         for monitor in monitors
     }
 
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+class _History:
+    """What the queries found, gathered per monitor."""
 
+    def __init__(self) -> None:
+        self.seconds: DaySeconds = defaultdict(dict)
+        self.degraded_regions: dict[tuple[str, date], tuple[str, ...]] = {}
+        self.last_24h: dict[str, dict[str, float]] = defaultdict(dict)
+        self.current: dict[str, tuple[Status | None, datetime]] = {}
+        self.outages: dict[str, list[Outage]] = defaultdict(list)
+        self.latency: stats.Percentiles = {}
+        self.series: dict[str, dict[str, dict[str, list[tuple[datetime, float]]]]] = {}
+        self.latest: dict[str, dict[str, RegionLatest]] = {}
+        self.region_names: list[str] = []
 
-def _load_tables(
-    connection: duckdb.DuckDBPyConnection,
-    monitors: Sequence[MonitorSpec],
-    maintenance: Sequence[Window],
-) -> None:
-    connection.execute(
-        "CREATE TEMP TABLE spec (monitor_id VARCHAR, interval_s DOUBLE, quorum INTEGER)"
-    )
-    connection.executemany(
-        "INSERT INTO spec VALUES (?, ?, ?)",
-        [(m.id, m.interval.total_seconds(), m.quorum) for m in monitors],
-    )
-    connection.execute(
-        "CREATE TEMP TABLE maintenance (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE)"
-    )
-    rows = [(w.monitor_id, w.start.timestamp(), w.end.timestamp()) for w in maintenance]
-    if rows:
-        connection.executemany("INSERT INTO maintenance VALUES (?, ?, ?)", rows)
+    def read(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        source: str,
+        calendar: Sequence[tuple[date, datetime, datetime]],
+        now: datetime,
+    ) -> None:
+        self.region_names = [
+            r
+            for (r,) in connection.execute("SELECT region FROM region_bits ORDER BY bit").fetchall()
+        ]
+        self._read_days(connection, calendar)
+        rows = connection.execute(
+            f"SELECT monitor_id, status, sum(interval_s) FROM {JUDGED} "
+            "WHERE start_s >= ? GROUP BY ALL",
+            [now.timestamp() - DAY],
+        ).fetchall()
+        for monitor_id, status, seconds in rows:
+            self.last_24h[monitor_id][status] = seconds
+        self._read_current(connection, now)
+        self._read_outages(connection, source)
+        self.latency = stats.latency(connection, source, now)
+        self.series = stats.series(connection, source, now)
+        self.latest = stats.latest(connection, source, now)
 
-
-def _judge(
-    connection: duckdb.DuckDBPyConnection,
-    source: str,
-    first_day: date,
-    start: datetime,
-    now: datetime,
-) -> None:
-    """Fill the temp table `judged`: one row per monitor and bucket with its consensus."""
-    connection.execute(
-        f"""
-        CREATE TEMP TABLE judged AS
-        WITH per_region AS (
-            SELECT r.monitor_id, s.interval_s, s.quorum, r.region,
-                   floor(epoch(r.checked_at) / s.interval_s) AS bucket,
-                   max(CASE r.status WHEN 'down' THEN 2 WHEN 'degraded' THEN 1 ELSE 0 END)
-                       AS severity,
-                   max(epoch(r.checked_at)) AS last_t
-            FROM {source} AS r JOIN spec AS s USING (monitor_id)
-            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
-              AND r.status IN ('up', 'degraded', 'down')  -- unknown (runner offline): no data
+    def _read_days(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        calendar: Sequence[tuple[date, datetime, datetime]],
+    ) -> None:
+        connection.execute("CREATE TEMP TABLE days (day DATE, start_s DOUBLE)")
+        connection.executemany(
+            "INSERT INTO days VALUES (?, ?)", [(d, s.timestamp()) for d, s, _ in calendar]
+        )
+        rows = connection.execute(
+            f"""
+            SELECT j.monitor_id, d.day, j.status, sum(j.interval_s),
+                   bit_or(j.down_mask) FILTER (WHERE j.status = 'degraded')
+            FROM {JUDGED} AS j ASOF JOIN days AS d ON j.start_s >= d.start_s
             GROUP BY ALL
-        )
-        SELECT monitor_id, interval_s, bucket, bucket * interval_s AS start_s,
-               max(last_t) AS last_t,
-               CASE WHEN count(*) FILTER (WHERE severity = 2)
-                         >= coalesce(any_value(quorum), count(*) // 2 + 1) THEN 'down'
-                    WHEN max(severity) > 0 THEN 'degraded'
-                    ELSE 'up' END AS status
-        FROM per_region
-        GROUP BY ALL
-        """,
-        [first_day, start.timestamp(), now.timestamp()],
-    )
+            """
+        ).fetchall()
+        for monitor_id, day, status, seconds, degraded_mask in rows:
+            self.seconds[(monitor_id, day)][status] = seconds
+            if degraded_mask:
+                key = (monitor_id, day)
+                named = set(self.degraded_regions.get(key, ())) | set(self.names(degraded_mask))
+                self.degraded_regions[key] = tuple(sorted(named))
 
+    def _read_current(self, connection: duckdb.DuckDBPyConnection, now: datetime) -> None:
+        rows = connection.execute(
+            f"""
+            SELECT j.monitor_id,
+                   arg_max(CASE j.status WHEN 'maintenance' THEN j.quorum_vote
+                                         ELSE j.status END, j.bucket),
+                   max(j.last_t), any_value(j.interval_s)
+            FROM {JUDGED} AS j GROUP BY j.monitor_id
+            """
+        ).fetchall()
+        for monitor_id, status, last_t, interval_s in rows:
+            # A result older than two intervals (and a late cron's minute) says nothing of now.
+            fresh = now.timestamp() - last_t <= 2 * interval_s + 60
+            self.current[monitor_id] = (Status(status) if fresh else None, from_epoch(last_t))
 
-_DAYS_SQL = """
-    SELECT j.monitor_id, floor(j.start_s / 86400)::BIGINT AS day_index, j.status,
-           sum(j.interval_s) AS seconds
-    FROM judged AS j
-    WHERE NOT EXISTS (
-        SELECT 1 FROM maintenance AS m
-        WHERE m.monitor_id = j.monitor_id AND j.start_s >= m.start_s AND j.start_s < m.end_s
-    )
-    GROUP BY ALL
-"""
-_LATEST_SQL = """
-    SELECT monitor_id, arg_max(status, bucket), max(last_t), any_value(interval_s)
-    FROM judged GROUP BY monitor_id
-"""
-
-
-def _timeline(
-    monitor_id: str,
-    first_day: date,
-    days: int,
-    now: datetime,
-    seconds: dict[tuple[str, date], dict[str, float]],
-    maintenance: Sequence[Window],
-    current: dict[str, tuple[Status | None, datetime]],
-) -> MonitorTimeline:
-    windows = [w for w in maintenance if w.monitor_id == monitor_id]
-    result = []
-    for offset in range(days):
-        day = first_day + timedelta(days=offset)
-        day_start = datetime.combine(day, datetime.min.time(), UTC)
-        day_end = min(day_start + timedelta(days=1), now)
-        total = max((day_end - day_start).total_seconds(), 0.0)
-        by_status = seconds.get((monitor_id, day), {})
-        result.append(
-            Day(
-                day=day,
-                up=min(by_status.get("up", 0.0), total),
-                degraded=min(by_status.get("degraded", 0.0), total),
-                down=min(by_status.get("down", 0.0), total),
-                maintenance=_overlap(windows, day_start, day_end),
-                total=total,
+    def _read_outages(self, connection: duckdb.DuckDBPyConnection, source: str) -> None:
+        rows = connection.execute(OUTAGES_SQL).fetchall()
+        failures = first_failures(connection, source, [(m, s, i) for m, s, _, _, i in rows])
+        for monitor_id, start_s, end_s, down_mask, _ in rows:
+            error, failed = failures.get((monitor_id, start_s), (None, ()))
+            self.outages[monitor_id].append(
+                Outage(
+                    monitor_id=monitor_id,
+                    start=from_epoch(start_s),
+                    end=from_epoch(end_s) if end_s is not None else None,
+                    regions=self.names(down_mask),
+                    first_error=error,
+                    failed_conditions=failed,
+                )
             )
+
+    def names(self, mask: int) -> tuple[str, ...]:
+        return tuple(name for bit, name in enumerate(self.region_names) if mask >> bit & 1)
+
+    def timeline(
+        self,
+        monitor: MonitorSpec,
+        calendar: Sequence[tuple[date, datetime, datetime]],
+        days: int,
+        now: datetime,
+        maintenance: Sequence[Window],
+    ) -> MonitorTimeline:
+        windows = [w for w in maintenance if w.monitor_id == monitor.id]
+        all_days = [
+            self._day(monitor.id, day, start, end, now, windows) for day, start, end in calendar
+        ]
+        tallies = {
+            name: _tally(all_days[-int(span / timedelta(days=1)) :])
+            for name, span in UPTIME_WINDOWS.items()
+            if name != "24h"
+        }
+        tallies["24h"] = self._rolling(monitor.id, now, windows)
+        status, last = self.current.get(monitor.id, (None, None))
+        return MonitorTimeline(
+            monitor_id=monitor.id,
+            days=all_days[-days:],
+            current=status,
+            last_checked=last,
+            windows=tallies,
+            latency=self.latency.get(monitor.id, {}),
+            outages=tuple(self.outages.get(monitor.id, ())),
+            latest=self.latest.get(monitor.id, {}),
+            series=self.series.get(monitor.id, {}),
         )
-    status, last = current.get(monitor_id, (None, None))
-    return MonitorTimeline(monitor_id, result, status, last)
+
+    def _day(
+        self,
+        monitor_id: str,
+        day: date,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        windows: Sequence[Window],
+    ) -> Day:
+        end = max(min(end, now), start)
+        total = (end - start).total_seconds()
+        by_status = self.seconds.get((monitor_id, day), {})
+        return Day(
+            day=day,
+            up=min(by_status.get("up", 0.0), total),
+            degraded=min(by_status.get("degraded", 0.0), total),
+            down=min(by_status.get("down", 0.0), total),
+            maintenance=_overlap(windows, start, end),
+            total=total,
+            degraded_regions=self.degraded_regions.get((monitor_id, day), ()),
+        )
+
+    def _rolling(self, monitor_id: str, now: datetime, windows: Sequence[Window]) -> Tally:
+        seconds = self.last_24h.get(monitor_id, {})
+        up, degraded, down = (seconds.get(s, 0.0) for s in ("up", "degraded", "down"))
+        maintenance = _overlap(windows, now - timedelta(days=1), now)
+        return Tally(
+            up, degraded, down, maintenance, max(DAY - up - degraded - down - maintenance, 0)
+        )
+
+
+def _tally(days: Sequence[Day]) -> Tally:
+    return Tally(
+        up=sum(d.up for d in days),
+        degraded=sum(d.degraded for d in days),
+        down=sum(d.down for d in days),
+        maintenance=sum(d.maintenance for d in days),
+        no_data=sum(d.no_data for d in days),
+    )
 
 
 def _overlap(windows: Sequence[Window], start: datetime, end: datetime) -> float:

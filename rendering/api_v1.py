@@ -24,7 +24,6 @@ PAGE_STATUS = {
     "nodata": "unknown",
 }
 # Uptime windows in UTC days, today (so far) included, as the timeline counts them.
-DAY, WEEK, MONTH = 1, 7, 30
 
 
 def files(snapshot: Snapshot) -> dict[str, Json]:
@@ -54,9 +53,9 @@ def component_json(monitor: MonitorState) -> Json:
         "id": monitor.id,
         "name": monitor.name,
         "status": STATUS[monitor.state],
-        "uptime_day": _percent(timeline.uptime(DAY)),
-        "uptime_week": _percent(timeline.uptime(WEEK)),
-        "uptime_month": _percent(timeline.uptime(MONTH)),
+        "uptime_day": _percent(timeline.window_uptime("24h")),
+        "uptime_week": _percent(timeline.window_uptime("7d")),
+        "uptime_month": _percent(timeline.window_uptime("30d")),
         # The history keeps no response times in the timeline yet.
         "response_time_ms": None,
     }

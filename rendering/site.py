@@ -37,13 +37,24 @@ def collect(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
 ) -> tuple[PageView, dict[str, MonitorTimeline]]:
     """Query the history and prepare the page's view model."""
-    specs = [
-        MonitorSpec(m.id, m.interval, None if m.quorum == "majority" else m.quorum)
+    windows = [Window(*window) for window in maintenance_windows(incidents)]
+    timelines = monitor_timelines(
+        store, monitor_specs(config), windows, now, days=BAR_DAYS, timezone=config.site.timezone
+    )
+    return page_view(config, timelines, incidents, store.last_checked_by_region(), now), timelines
+
+
+def monitor_specs(config: Config) -> list[MonitorSpec]:
+    """What the history needs to know of each monitor."""
+    return [
+        MonitorSpec(
+            m.id,
+            m.interval,
+            None if m.quorum == "majority" else m.quorum,
+            config.outage.confirm,
+        )
         for m in config.monitors
     ]
-    windows = [Window(*window) for window in maintenance_windows(incidents)]
-    timelines = monitor_timelines(store, specs, windows, now, days=BAR_DAYS)
-    return page_view(config, timelines, incidents, store.last_checked_by_region(), now), timelines
 
 
 def build_site(

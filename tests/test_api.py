@@ -239,8 +239,9 @@ def test_v1_uptime_for_a_known_history(tmp_path: Path) -> None:
         "id": "api",
         "name": "API",
         "status": "operational",
-        "uptime_day": 75.0,  # 9 / 12
-        "uptime_week": 80.95,  # (9 + 24 + 23 + 12) / (12 + 24 + 24 + 24) = 68 / 84
+        "uptime_day": 87.5,  # the last 24 h: 12 up yesterday, then 3 down and 9 up = 21 / 24
+        # Calendar days in Europe/Berlin (UTC+1): each local day starts at 23:00 UTC.
+        "uptime_week": 80.95,  # (10 + 24 + 23 + 11) / (13 + 24 + 24 + 23) = 68 / 84
         "uptime_month": 62.96,  # 68 / (84 + 24)
         "response_time_ms": None,
     }

@@ -1,0 +1,172 @@
+"""What the history says about a monitor, as plain data: days, windows, latency, outages.
+Produced by `history.timeline.monitor_timelines`, read by every output of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from checks.result import Status
+
+DAY = 86400.0
+# The uptime windows every output may show, and the ones with latency percentiles.
+UPTIME_WINDOWS = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+    "365d": timedelta(days=365),
+}
+LATENCY_WINDOWS = ("24h", "7d", "30d")
+ALL_REGIONS = "all"  # the key of the overall figures in per-region mappings
+
+
+@dataclass(frozen=True)
+class MonitorSpec:
+    """What the history needs to know of a monitor."""
+
+    id: str
+    interval: timedelta
+    quorum: int | None = None  # regions that must say down; None: more than half
+    confirm: int = 1  # consecutive down buckets that make an outage; shorter runs: degraded
+
+
+@dataclass(frozen=True)
+class Window:
+    """A maintenance window of one monitor: [start, end)."""
+
+    monitor_id: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Day:
+    """Seconds of one day (in the page's time zone) by status; `total` is the part of the day
+    that has passed (23 or 25 hours on a daylight-saving change)."""
+
+    day: date
+    up: float = 0.0
+    degraded: float = 0.0
+    down: float = 0.0
+    maintenance: float = 0.0
+    total: float = DAY
+    degraded_regions: tuple[str, ...] = ()  # regions whose failures were not confirmed
+
+    @property
+    def observed(self) -> float:
+        return self.up + self.degraded + self.down
+
+    @property
+    def no_data(self) -> float:
+        return max(self.total - self.observed - self.maintenance, 0.0)
+
+    @property
+    def uptime(self) -> float | None:
+        """Percent of observed time that was up or degraded; None without observations."""
+        return uptime_percent([self])
+
+    @property
+    def down_fraction(self) -> float:
+        """Share of the (elapsed) day that was down: what colours the day's bar segment."""
+        return self.down / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Seconds of a window by status; uptime leaves maintenance and no data out."""
+
+    up: float = 0.0
+    degraded: float = 0.0
+    down: float = 0.0
+    maintenance: float = 0.0
+    no_data: float = 0.0
+
+    @property
+    def uptime(self) -> float | None:
+        observed = self.up + self.degraded + self.down
+        return 100.0 * (self.up + self.degraded) / observed if observed else None
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Response-time percentiles (ms) of the results of one window and region."""
+
+    count: int
+    p50: float
+    p75: float
+    p90: float
+    p95: float
+    p99: float
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Outage:
+    """Consecutive down buckets of one monitor: an automatic incident."""
+
+    monitor_id: str
+    start: datetime
+    end: datetime | None  # None while ongoing
+    regions: tuple[str, ...]  # the regions that saw it down
+    first_error: str | None  # "kind: message" of the first failing result
+    failed_conditions: tuple[str, ...]  # conditions that failed in that result
+
+    def duration(self, now: datetime) -> timedelta:
+        return (self.end or now) - self.start
+
+
+@dataclass(frozen=True)
+class RegionLatest:
+    """The newest result of a monitor from one region."""
+
+    region: str
+    status: Status
+    checked_at: datetime
+    response_time_ms: float | None
+    error: str | None  # "kind: message" when it failed
+
+
+@dataclass(frozen=True)
+class MonitorTimeline:
+    monitor_id: str
+    days: list[Day]  # oldest first, the last one is today
+    current: Status | None  # None: no recent result
+    last_checked: datetime | None
+    windows: Mapping[str, Tally] = field(default_factory=dict)  # by UPTIME_WINDOWS key
+    # window (LATENCY_WINDOWS) -> region id or ALL_REGIONS -> percentiles
+    latency: Mapping[str, Mapping[str, Latency]] = field(default_factory=dict)
+    outages: Sequence[Outage] = ()  # oldest first
+    latest: Mapping[str, RegionLatest] = field(default_factory=dict)  # by region id
+    # window (LATENCY_WINDOWS) -> region id -> [(time, mean response ms)], for the chart
+    series: Mapping[str, Mapping[str, Sequence[tuple[datetime, float]]]] = field(
+        default_factory=dict
+    )
+
+    def window_uptime(self, window: str) -> float | None:
+        tally = self.windows.get(window)
+        return tally.uptime if tally else None
+
+    def uptime(self, last_days: int | None = None) -> float | None:
+        return uptime_percent(self.days[-last_days:] if last_days else self.days)
+
+
+def combined_uptime(timelines: Iterable[MonitorTimeline], window: str) -> float | None:
+    """Time-weighted uptime of several monitors (a group, the page) over a window."""
+    up = down = 0.0
+    for timeline in timelines:
+        tally = timeline.windows.get(window)
+        if tally:
+            up += tally.up + tally.degraded
+            down += tally.down
+    return 100.0 * up / (up + down) if up + down else None
+
+
+def uptime_percent(days: Iterable[Day]) -> float | None:
+    up = down = 0.0
+    for day in days:
+        up += day.up + day.degraded
+        down += day.down
+    return 100.0 * up / (up + down) if up + down else None

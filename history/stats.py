@@ -1,0 +1,101 @@
+"""Response times and the newest result per region, straight from the raw results:
+percentiles per window (`LATENCY_WINDOWS`), chart series, and the latest result of each
+monitor in each region. Only results that answered (up or degraded) carry a response time
+worth ranking; a timeout's elapsed time would only measure the timeout."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from checks.result import Status
+from history.model import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS, Latency, RegionLatest
+from history.store import from_epoch
+
+# Chart resolution per window: about 100 to 200 points per line.
+SERIES_STEP_S = {"24h": 900, "7d": 3600, "30d": 14400}
+_ANSWERED = "r.status IN ('up', 'degraded') AND r.response_time_ms IS NOT NULL"
+Percentiles = dict[str, dict[str, dict[str, Latency]]]  # monitor → window → region → Latency
+
+
+def _since(now: datetime, window: str) -> tuple[object, float]:
+    """The first partition date and epoch second of a window ending now."""
+    start = now - UPTIME_WINDOWS[window]
+    return start.astimezone(UTC).date() - timedelta(days=1), start.timestamp()
+
+
+def latency(connection: duckdb.DuckDBPyConnection, source: str, now: datetime) -> Percentiles:
+    """p50…p99, min and max per monitor, window and region (and over all regions)."""
+    found: Percentiles = defaultdict(dict)
+    for window in LATENCY_WINDOWS:
+        first_date, since = _since(now, window)
+        rows = connection.execute(
+            f"""
+            SELECT r.monitor_id, coalesce(r.region, '{ALL_REGIONS}') AS region, count(*),
+                   quantile_cont(r.response_time_ms, [0.5, 0.75, 0.9, 0.95, 0.99]),
+                   min(r.response_time_ms), max(r.response_time_ms)
+            FROM {source} AS r JOIN spec USING (monitor_id)
+            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
+              AND {_ANSWERED}
+            GROUP BY GROUPING SETS ((r.monitor_id, r.region), (r.monitor_id))
+            """,
+            [first_date, since, now.timestamp()],
+        ).fetchall()
+        for monitor_id, region, count, (p50, p75, p90, p95, p99), low, high in rows:
+            found[monitor_id].setdefault(window, {})[region] = Latency(
+                count, p50, p75, p90, p95, p99, low, high
+            )
+    return dict(found)
+
+
+def series(
+    connection: duckdb.DuckDBPyConnection, source: str, now: datetime
+) -> dict[str, dict[str, dict[str, list[tuple[datetime, float]]]]]:
+    """Mean response time per step, per monitor, window and region, oldest first."""
+    found: dict[str, dict[str, dict[str, list[tuple[datetime, float]]]]] = defaultdict(dict)
+    for window, step in SERIES_STEP_S.items():
+        first_date, since = _since(now, window)
+        rows = connection.execute(
+            f"""
+            SELECT r.monitor_id, r.region,
+                   floor(epoch(r.checked_at) / {step}) * {step} AS t,
+                   round(avg(r.response_time_ms), 1)
+            FROM {source} AS r JOIN spec USING (monitor_id)
+            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
+              AND {_ANSWERED}
+            GROUP BY ALL ORDER BY ALL
+            """,
+            [first_date, since, now.timestamp()],
+        ).fetchall()
+        for monitor_id, region, t, mean_ms in rows:
+            lines = found[monitor_id].setdefault(window, {})
+            lines.setdefault(region, []).append((from_epoch(t), mean_ms))
+    return dict(found)
+
+
+def latest(
+    connection: duckdb.DuckDBPyConnection, source: str, now: datetime
+) -> dict[str, dict[str, RegionLatest]]:
+    """The newest result of every monitor from every region in the last week."""
+    first_date = (now - timedelta(days=7)).astimezone(UTC).date()
+    rows = connection.execute(
+        f"""
+        SELECT r.monitor_id, r.region, max(epoch(r.checked_at)),
+               -- One struct, so that the NULLs of the newest row are kept, not skipped.
+               arg_max(struct_pack(status := r.status, ms := r.response_time_ms,
+                                   error := r.error_kind || ': ' || coalesce(r.error_message, '')),
+                       r.checked_at)
+        FROM {source} AS r JOIN spec USING (monitor_id)
+        WHERE r.date >= ? AND epoch(r.checked_at) <= ?
+        GROUP BY ALL
+        """,
+        [first_date, now.timestamp()],
+    ).fetchall()
+    found: dict[str, dict[str, RegionLatest]] = defaultdict(dict)
+    for monitor_id, region, t, newest in rows:
+        found[monitor_id][region] = RegionLatest(
+            region, Status(newest["status"]), from_epoch(t), newest["ms"], newest["error"]
+        )
+    return dict(found)
