@@ -45,7 +45,9 @@ from configuration.reference import (
     config_schema_text,
     update_generated_files,
 )
+from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
+from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, new_run_id
 from rendering.preview import Preview
 from rendering.site import build_site
@@ -210,6 +212,30 @@ def build(
     config, incidents = load(config_path, incidents_dir)
     index = build_site(config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text))
     click.echo(f"Built {index}")
+
+
+@main.command()
+@config_option
+@data_option
+@incidents_option
+@now_option
+def compact(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None) -> None:
+    """Merge closed days, write daily rollups, and drop what is past retention."""
+    config, incidents = load(config_path, incidents_dir)
+    done = compact_history(
+        ResultStore(data_dir),
+        monitor_specs(config),
+        maintenance_of(incidents),
+        parse_now(now_text),
+        timezone=config.site.timezone,
+        raw_days=config.history.raw_days,
+        rollup_days=config.history.rollup_days,
+    )
+    click.echo(
+        f"Merged {done.merged_files} run files into {done.merged_days} region-days; "
+        f"{done.rollups_written} rollup days written; dropped {done.raw_days_dropped} raw "
+        f"region-days and {done.rollups_dropped} rollup days past retention."
+    )
 
 
 @main.command()

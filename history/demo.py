@@ -194,7 +194,7 @@ WITH slots AS (
 SELECT ?1::UTINYINT AS schema_version,
        slots.monitor_id,
        slots.region,
-       'demo-' || slots.region || '-' || CAST(to_timestamp(slots.t) AS DATE) AS run_id,
+       'demo-' || slots.region || '-' || strftime(to_timestamp(slots.t), '%Y%m%dT%H%M%S') AS run_id,
        to_timestamp(slots.t) AS checked_at,
        coalesce(e.status, 'up') AS status,
        round(coalesce(e.slow_ms, slots.base_ms + slots.region_ms)

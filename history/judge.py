@@ -123,7 +123,8 @@ FROM numbered
 
 OUTAGES_SQL = f"""
 SELECT monitor_id, min(start_s) AS start_s,
-       arg_max(next_bucket, bucket) * any_value(interval_s) AS end_s,
+       -- arg_max skips NULLs: -1 stands for "no bucket after it yet" (ongoing).
+       nullif(arg_max(coalesce(next_bucket, -1), bucket), -1) * any_value(interval_s) AS end_s,
        bit_or(down_mask) AS down_mask, any_value(interval_s) AS interval_s
 FROM {JUDGED}
 WHERE status = 'down'

@@ -19,6 +19,7 @@ import duckdb
 from checks.result import RESULT_SCHEMA_VERSION, Result
 
 log = logging.getLogger("vigil.history")
+COMPACTED = "compacted.parquet"  # a closed day's runs of one region, merged by `vigil compact`
 MAGIC = b"PAR1"
 RESULT_COLUMNS = """
     schema_version UTINYINT NOT NULL,
@@ -42,10 +43,15 @@ RESULT_COLUMNS = """
 """
 
 
+RESULT_COLUMN_NAMES = (
+    "schema_version", "monitor_id", "region", "run_id", "checked_at", "status",
+    "response_time_ms", "status_code", "error_kind", "error_message", "attempts", "timings",
+    "peer_ip", "headers", "certificate_expires_at", "conditions",
+)  # fmt: skip
 _TIMESTAMP_COLUMNS = (4, 14)  # checked_at, certificate_expires_at: epoch seconds in Python
 _UNNEST_COLUMNS = ", ".join(
     f"to_timestamp(unnest(${i + 1}))" if i in _TIMESTAMP_COLUMNS else f"unnest(${i + 1})"
-    for i in range(16)
+    for i in range(len(RESULT_COLUMN_NAMES))
 )
 
 
@@ -90,7 +96,7 @@ class ResultStore:
         # One list per column, unnested side by side: ten times faster than row inserts.
         columns = [list(column) for column in zip(*(_row(r) for r in results), strict=True)]
         connection.execute(f"INSERT INTO run SELECT {_UNNEST_COLUMNS}", columns)
-        connection.execute(f"COPY run TO '{_sql_path(temporary)}' (FORMAT PARQUET)")
+        connection.execute(f"COPY run TO '{sql_path(temporary)}' (FORMAT PARQUET)")
         connection.close()
         os.replace(temporary, final)
         return final
@@ -125,14 +131,38 @@ class ResultStore:
 
     def source_sql(self) -> str | None:
         """A DuckDB table expression over all results, or None when there are none.
-        Corrupt files are quarantined first (once per store)."""
+        Corrupt files are quarantined first (once per store). A run file whose run is
+        already in its day's compacted file (pushed again, or not yet removed by a running
+        compaction) is left out, so every result counts once."""
         if not self._screened:
             self.quarantine_corrupt()
             self._screened = True
-        if not self.files():
+        files = self.files()
+        if not files:
             return None
-        pattern = _sql_path(self.results_dir / "region=*" / "date=*" / "*.parquet")
-        return f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+        repeated = self._already_compacted(files)
+        if repeated:
+            listed = ", ".join(f"'{sql_path(f)}'" for f in files if f not in repeated)
+            where = f"[{listed}]"
+        else:
+            where = f"'{sql_path(self.results_dir / 'region=*' / 'date=*' / '*.parquet')}'"
+        return f"read_parquet({where}, hive_partitioning = true, union_by_name = true)"
+
+    def _already_compacted(self, files: Sequence[Path]) -> set[Path]:
+        compacted = {f.parent for f in files if f.name == COMPACTED}
+        loose = [f for f in files if f.parent in compacted and f.name != COMPACTED]
+        if not loose:
+            return set()
+        days = ", ".join(f"'{sql_path(folder / COMPACTED)}'" for folder in compacted)
+        sql = f"SELECT DISTINCT run_id FROM read_parquet([{days}], union_by_name = true)"
+        runs = {run for (run,) in connect().execute(sql).fetchall()}
+        return {f for f in loose if f.stem in runs}
+
+    def rollups_sql(self) -> str | None:
+        """A DuckDB table expression over the daily rollups, or None when there are none."""
+        if not any((self.data_dir / "rollups").glob("*.parquet")):
+            return None
+        return f"read_parquet('{sql_path(self.data_dir / 'rollups' / '*.parquet')}')"
 
     def last_checked(self, region: str) -> dict[str, datetime]:
         """When each monitor was last checked from `region`."""
@@ -194,5 +224,5 @@ def _row(result: Result) -> tuple[object, ...]:
     )
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
     return str(path).replace("'", "''")

@@ -83,18 +83,25 @@ def monitor_timelines(
     now: datetime,
     days: int = 90,
     timezone: str = "UTC",
+    raw_days: int = 30,
 ) -> dict[str, MonitorTimeline]:
     """The last `days` local days (today included) of every monitor, judged across regions,
-    with uptime windows, latency, outages and the latest result per region."""
+    with uptime windows, latency, outages and the latest result per region. Days before the
+    last `raw_days` come from the daily rollups where there are any."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
     history = _History()
-    source = store.source_sql()
-    if source is not None and monitors:
+    source, rollups = store.source_sql(), store.rollups_sql()
+    if monitors and (source or rollups):
         connection = connect()
         load_inputs(connection, monitors, maintenance, store.regions())
-        judge(connection, source, calendar[0][1], now)
-        history.read(connection, source, calendar, now)
+        if source is not None:
+            judge(connection, source, calendar[0][1], now)
+            history.read(connection, source, calendar, now)
+        if rollups is not None:
+            first_raw_day = today - timedelta(days=raw_days - 1)
+            start = datetime.combine(first_raw_day, datetime.min.time(), ZoneInfo(timezone))
+            history.read_rollups(connection, rollups, first_raw_day, start.astimezone(UTC))
         connection.close()
     return {
         monitor.id: history.timeline(monitor, calendar, days, now, maintenance)
@@ -115,6 +122,15 @@ class _History:
         self.series: dict[str, dict[str, dict[str, list[tuple[datetime, float]]]]] = {}
         self.latest: dict[str, dict[str, RegionLatest]] = {}
         self.region_names: list[str] = []
+        self.rolled_outages: dict[str, list[Outage]] = defaultdict(list)
+        self.rolled_before: datetime | None = None  # outages before it come from rollups
+
+    def monitor_outages(self, monitor_id: str) -> tuple[Outage, ...]:
+        rolled = self.rolled_outages.get(monitor_id, [])
+        raw = self.outages.get(monitor_id, [])
+        if self.rolled_before is not None and rolled:
+            raw = [o for o in raw if o.start >= self.rolled_before]
+        return tuple(sorted({*rolled, *raw}, key=lambda o: o.start))
 
     def read(
         self,
@@ -196,6 +212,40 @@ class _History:
                 )
             )
 
+    def read_rollups(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        rollups: str,
+        before: date,
+        before_start: datetime,
+    ) -> None:
+        """Days before `before` from the rollups: they replace what is left of the raw
+        results of those days (retention drops raw results a day at a time)."""
+        rows = connection.execute(
+            f"""
+            SELECT r.monitor_id, r.day, r.up_s, r.degraded_s, r.down_s, r.degraded_regions,
+                   r.outages
+            FROM {rollups} AS r JOIN spec USING (monitor_id)
+            WHERE r.region = 'all' AND r.day < ?
+            """,
+            [before],
+        ).fetchall()
+        for monitor_id, day, up, degraded, down, degraded_regions, outages in rows:
+            self.seconds[(monitor_id, day)] = {"up": up, "degraded": degraded, "down": down}
+            self.degraded_regions[(monitor_id, day)] = tuple(degraded_regions)
+            self.rolled_outages[monitor_id] += [
+                Outage(
+                    monitor_id=monitor_id,
+                    start=from_epoch(o["start_s"]),
+                    end=from_epoch(o["end_s"]) if o["end_s"] is not None else None,
+                    regions=tuple(o["regions"]),
+                    first_error=o["first_error"],
+                    failed_conditions=tuple(o["failed_conditions"]),
+                )
+                for o in outages
+            ]
+        self.rolled_before = before_start
+
     def names(self, mask: int) -> tuple[str, ...]:
         return tuple(name for bit, name in enumerate(self.region_names) if mask >> bit & 1)
 
@@ -225,7 +275,7 @@ class _History:
             last_checked=last,
             windows=tallies,
             latency=self.latency.get(monitor.id, {}),
-            outages=tuple(self.outages.get(monitor.id, ())),
+            outages=self.monitor_outages(monitor.id),
             latest=self.latest.get(monitor.id, {}),
             series=self.series.get(monitor.id, {}),
         )

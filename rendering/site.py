@@ -11,10 +11,11 @@ from pathlib import Path
 
 import jinja2
 
-from configuration.incidents import Incident, maintenance_windows
+from configuration.incidents import Incident
 from configuration.models import Config
+from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore
-from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
+from history.timeline import MonitorTimeline, monitor_timelines
 from rendering.api import write_api
 from rendering.context import BuildContext, Writer
 from rendering.view import PageView, page_view
@@ -37,24 +38,16 @@ def collect(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
 ) -> tuple[PageView, dict[str, MonitorTimeline]]:
     """Query the history and prepare the page's view model."""
-    windows = [Window(*window) for window in maintenance_windows(incidents)]
     timelines = monitor_timelines(
-        store, monitor_specs(config), windows, now, days=BAR_DAYS, timezone=config.site.timezone
+        store,
+        monitor_specs(config),
+        maintenance_of(incidents),
+        now,
+        days=BAR_DAYS,
+        timezone=config.site.timezone,
+        raw_days=config.history.raw_days,
     )
     return page_view(config, timelines, incidents, store.last_checked_by_region(), now), timelines
-
-
-def monitor_specs(config: Config) -> list[MonitorSpec]:
-    """What the history needs to know of each monitor."""
-    return [
-        MonitorSpec(
-            m.id,
-            m.interval,
-            None if m.quorum == "majority" else m.quorum,
-            config.outage.confirm,
-        )
-        for m in config.monitors
-    ]
 
 
 def build_site(
