@@ -23,7 +23,7 @@ MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
 Status = Literal[
     "investigating", "identified", "monitoring", "resolved", "scheduled", "in_progress", "completed"
 ]
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
 MAX_TITLE = 300  # characters: a title is one line, a longer story goes in the body
 ANNOUNCE_BEFORE = timedelta(hours=72)
 # How far ahead an open-ended recurrence is expanded when no range is given.
@@ -166,11 +166,18 @@ def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) 
     files may reference. Raises ConfigError listing the problems of all files."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
+    first_with_id: dict[str, Path] = {}
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
         try:
-            incidents.append(parse_incident(path, monitor_ids))
+            incident = parse_incident(path, monitor_ids)
         except ConfigError as error:
             problems += error.problems
+            continue
+        if incident.id in first_with_id:
+            message = f'duplicate id "{incident.id}", already used by {first_with_id[incident.id]}'
+            problems.append(Problem(path.as_posix(), 1, 1, "id", message))
+        first_with_id.setdefault(incident.id, path)
+        incidents.append(incident)
     if problems:
         raise ConfigError(problems)
     return sorted(incidents, key=lambda incident: incident.start, reverse=True)
@@ -186,7 +193,7 @@ def parse_incident_text(
     """The incident written as `text` in the file `path` (which gives its default id and
     the file name in problems). Raises ConfigError with every problem found."""
     file = path.as_posix()
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if match is None:
         raise ConfigError([Problem(file, 1, 1, "", "expected YAML front matter between --- lines")])
     source = parse_yaml(match.group(1), file, line_offset=1)

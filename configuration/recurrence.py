@@ -28,6 +28,9 @@ MAX_DURATION = timedelta(days=7)
 
 
 def _clock_time(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # YAML 1.1 reads an unquoted 12:30 as the sexagesimal number 750: read it back.
+        return f"{value // 60:02d}:{value % 60:02d}"
     if not isinstance(value, str) or not _CLOCK.match(value):
         shown = f'"{value}"' if isinstance(value, str) else str(value)
         raise ValueError(f'expected a local time like "02:00", got {shown}')
