@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from jsonschema import Draft202012Validator
 
 from configuration.incidents import load_incidents
 from generator import main
 from tests.conftest import SMALL_CONFIG
 
 NOW = "2026-11-23T10:00:00Z"
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "schemas" / "cli-incident.schema.json").read_text()
+)
 ID = "2026-11-23-api-is-down"
 
 
@@ -77,6 +81,8 @@ def test_the_workflow_commands_round_trip_and_commit(project: Path) -> None:
         "A\tconfig.yaml",
     ]
     shown = json.loads(vigil("incident", "show", ID, "--json").output)
+    Draft202012Validator.check_schema(SCHEMA)
+    Draft202012Validator(SCHEMA).validate(shown)
     assert shown == {
         "id": ID,
         "title": "API is down",
@@ -104,6 +110,8 @@ def test_list_filters_by_status_and_prints_json(project: Path) -> None:
     assert listed.exit_code == 0
     assert "2026-11-23-db-slow" in listed.output and ID not in listed.output
     as_json = json.loads(vigil("incident", "list", "--json").output)
+    for item in as_json:
+        Draft202012Validator(SCHEMA).validate(item)
     assert sorted(item["id"] for item in as_json) == [ID, "2026-11-23-db-slow"]
     shown = vigil("incident", "show", "2026-11-23-db-slow")
     assert "DB slow [2026-11-23-db-slow]" in shown.output and "monitoring" in shown.output
@@ -185,6 +193,7 @@ def test_maintenance_round_trip(project: Path) -> None:
     mid = "2026-11-25-database-upgrade"
     assert git_log(project)[0] == "maintenance: Database upgrade (scheduled)"
     shown = json.loads(vigil("maintenance", "show", mid, "--json").output)
+    Draft202012Validator(SCHEMA).validate(shown)
     assert shown["maintenance"] is True and shown["monitorIds"] == ["db", "api"]
     assert (shown["scheduledStart"], shown["scheduledEnd"]) == (
         "2026-11-25T02:00:00Z",
