@@ -75,7 +75,7 @@ def new_incident(
     }
     if status == "resolved":
         data["resolved_at"] = now
-    if message is None:
+    if not message:  # the GitHub form passes an empty --message when none was typed
         data["status"] = status
     else:
         data["updates"] = [{"at": now, "status": status, "message": message}]
@@ -102,7 +102,7 @@ def update_incident(
     now_text: str | None,
 ) -> None:
     """Append an update (status and message) to the timeline of INCIDENT_ID."""
-    if status is None and message is None:
+    if status is None and not message:
         raise click.UsageError("give --status, --message or both")
     now = parse_now(now_text)
     file = existing(incidents_dir, incident_id, "incident")
@@ -135,7 +135,7 @@ def resolve_incident(
     now = parse_now(now_text)
     file = existing(incidents_dir, incident_id, "incident")
     file.data["resolved_at"] = now
-    file.append_update(now, "resolved", message)
+    file.append_update(now, "resolved", message or RESOLVED_MESSAGE)
     saved = save(file, config_path)
     finish([file.path], commit_message(saved, now), commit_)
 

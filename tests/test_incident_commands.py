@@ -176,7 +176,9 @@ def test_delete_removes_the_file_and_commits_the_removal(project: Path) -> None:
 
 def test_reopening_a_resolved_incident_clears_resolved_at(project: Path) -> None:
     vigil("incident", "new", "--title", "API is down", "--message", "m")
-    vigil("incident", "resolve", ID)
+    vigil("incident", "resolve", ID, "--message", "")  # an empty form field
+    last = json.loads(vigil("incident", "show", ID, "--json").output)["updates"][-1]
+    assert last["message"] == "This incident has been resolved."
     assert json.loads(vigil("incident", "show", ID, "--json").output)["status"] == "resolved"
     vigil("incident", "update", ID, "--status", "investigating", "--message", "Back again.")
     shown = json.loads(vigil("incident", "show", ID, "--json").output)
