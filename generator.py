@@ -36,6 +36,8 @@ from commands.common import (
     out_option,
     parse_now,
 )
+from commands.incident import incident
+from commands.maintenance import maintenance
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
 from configuration.loader import load_project
@@ -297,6 +299,9 @@ def schema(markdown: bool, write: bool) -> None:
         return
     click.echo(config_reference() if markdown else config_schema_text(), nl=False)
 
+
+main.add_command(incident)
+main.add_command(maintenance)
 
 if __name__ == "__main__":
     main()

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, Field, ValidationError, field_validator, model_validator
 
 from configuration.errors import ConfigError, Problem
 from configuration.messages import did_you_mean, problem_from_error
-from configuration.monitor import Identifier, Options
+from configuration.monitor import Duration, Identifier, Options
+from configuration.recurrence import Recurrence
 from configuration.source import parse_yaml
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
@@ -22,7 +23,11 @@ MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
 Status = Literal[
     "investigating", "identified", "monitoring", "resolved", "scheduled", "in_progress", "completed"
 ]
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
+MAX_TITLE = 300  # characters: a title is one line, a longer story goes in the body
+ANNOUNCE_BEFORE = timedelta(hours=72)
+# How far ahead an open-ended recurrence is expanded when no range is given.
+RECURRENCE_HORIZON = timedelta(days=400)
 
 
 class Update(Options):
@@ -35,7 +40,9 @@ class Incident(Options):
     """One incident or maintenance notice; `body` is the markdown after the front matter."""
 
     id: Identifier = Field(description="Stable id; the file name without `.md` when absent.")
-    title: str = Field(description="One line saying what is affected.")
+    title: str = Field(
+        min_length=1, max_length=MAX_TITLE, description="One line saying what is affected."
+    )
     kind: Literal["incident", "maintenance"] = Field("incident", description="What this is.")
     status: Status | None = Field(
         None, description="Current status; for maintenance derived from the clock unless set."
@@ -46,11 +53,26 @@ class Incident(Options):
     monitors: list[Identifier] = Field(default_factory=list, description="Affected monitor ids.")
     started_at: AwareDatetime | None = Field(None, description="When the incident began.")
     resolved_at: AwareDatetime | None = Field(None, description="When it was resolved.")
-    scheduled_start: AwareDatetime | None = Field(None, description="Maintenance start.")
-    scheduled_end: AwareDatetime | None = Field(None, description="Maintenance end.")
+    scheduled_start: AwareDatetime | None = Field(
+        None, description="Maintenance start; with a recurrence, from when it applies."
+    )
+    scheduled_end: AwareDatetime | None = Field(
+        None, description="Maintenance end; with a recurrence, until when (none: for ever)."
+    )
+    recurrence: Recurrence | None = Field(None, description="Maintenance that repeats weekly.")
+    announce_before: Duration = Field(
+        ANNOUNCE_BEFORE, description="How long before maintenance its notice appears."
+    )
     notify: bool = Field(True, description="Send notifications about it.")
     updates: list[Update] = Field(default_factory=list, description="The timeline, oldest first.")
     body: str = Field("", description="The markdown write-up.")
+
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            raise ValueError("expected one line of text; put the details in the body")
+        return value
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Incident:
@@ -58,13 +80,20 @@ class Incident(Options):
         for status in [self.status, *(update.status for update in self.updates)]:
             if status is not None and status not in allowed:
                 raise ValueError(f'status "{status}" is not one of {self.kind}: {allowed}')
-        if self.kind == "incident" and self.started_at is None:
-            raise ValueError("an incident needs started_at")
-        if self.kind == "maintenance":
-            if self.scheduled_start is None or self.scheduled_end is None:
-                raise ValueError("maintenance needs scheduled_start and scheduled_end")
-            if self.scheduled_end <= self.scheduled_start:
-                raise ValueError("scheduled_end must be after scheduled_start")
+        if self.kind == "incident":
+            if self.started_at is None:
+                raise ValueError("an incident needs started_at")
+            if self.recurrence is not None:
+                raise ValueError("only maintenance can have a recurrence")
+            if self.resolved_at is not None and self.resolved_at < self.started_at:
+                raise ValueError("resolved_at must not be before started_at")
+            return self
+        if self.scheduled_start is None:
+            raise ValueError("maintenance needs scheduled_start")
+        if self.scheduled_end is None and self.recurrence is None:
+            raise ValueError("maintenance needs scheduled_end (or a recurrence)")
+        if self.scheduled_end is not None and self.scheduled_end <= self.scheduled_start:
+            raise ValueError("scheduled_end must be after scheduled_start")
         return self
 
     def current_status(self, now: datetime) -> str:
@@ -76,14 +105,21 @@ class Incident(Options):
             if self.resolved_at:
                 return "resolved"
             return max(self.updates, key=lambda u: u.at).status if self.updates else "investigating"
-        assert self.scheduled_start is not None and self.scheduled_end is not None
-        if now < self.scheduled_start:
-            return "scheduled"
-        return "in_progress" if now < self.scheduled_end else "completed"
+        window = self.next_window(now)
+        if window is None:
+            return "completed"
+        return "in_progress" if window[0] <= now else "scheduled"
 
     def is_active(self, now: datetime) -> bool:
         """An unresolved incident, or maintenance in progress."""
         return self.current_status(now) not in ("resolved", "completed", "scheduled")
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Maintenance whose next window starts within `announce_before` from now."""
+        if self.kind != "maintenance" or self.current_status(now) != "scheduled":
+            return False
+        window = self.next_window(now)
+        return window is not None and window[0] - now <= self.announce_before
 
     @property
     def start(self) -> datetime:
@@ -91,31 +127,79 @@ class Incident(Options):
         assert start is not None  # guaranteed by _fields_fit_kind
         return start
 
+    def windows(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[tuple[datetime, datetime]]:
+        """The maintenance windows (UTC, oldest first) overlapping [start, end); all of them
+        when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead)."""
+        if self.kind != "maintenance" or self.scheduled_start is None:
+            return []
+        if self.recurrence is None:
+            assert self.scheduled_end is not None
+            spans = [(self.scheduled_start, self.scheduled_end)]
+        else:
+            begin = max(start, self.scheduled_start) if start else self.scheduled_start
+            until = self.scheduled_end or begin + RECURRENCE_HORIZON
+            spans = [
+                span
+                for span in self.recurrence.windows(begin, min(end, until) if end else until)
+                if self.scheduled_start <= span[0] < until
+            ]
+        return [
+            span
+            for span in spans
+            if (start is None or span[1] > start) and (end is None or span[0] < end)
+        ]
+
+    def next_window(self, now: datetime) -> tuple[datetime, datetime] | None:
+        """The window in progress at `now`, else the next one; None when all are over."""
+        if self.recurrence is None:
+            ahead = [span for span in self.windows() if span[1] > now]
+        else:  # a recurrence has a window every week until its scheduled_end
+            assert self.scheduled_start is not None
+            ahead = self.windows(now, max(now, self.scheduled_start) + timedelta(days=8))
+        return ahead[0] if ahead else None
+
 
 def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) -> list[Incident]:
     """Every `*.md` in `directory`, newest first. `monitor_ids` (when given) are the ids the
     files may reference. Raises ConfigError listing the problems of all files."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
+    first_with_id: dict[str, Path] = {}
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
         try:
-            incidents.append(parse_incident(path, monitor_ids))
+            incident = parse_incident(path, monitor_ids)
         except ConfigError as error:
             problems += error.problems
+            continue
+        if incident.id in first_with_id:
+            message = f'duplicate id "{incident.id}", already used by {first_with_id[incident.id]}'
+            problems.append(Problem(path.as_posix(), 1, 1, "id", message))
+        first_with_id.setdefault(incident.id, path)
+        incidents.append(incident)
     if problems:
         raise ConfigError(problems)
     return sorted(incidents, key=lambda incident: incident.start, reverse=True)
 
 
 def parse_incident(path: Path, monitor_ids: Collection[str] | None = None) -> Incident:
-    text = path.read_text(encoding="utf-8")
+    return parse_incident_text(path.read_text(encoding="utf-8"), path, monitor_ids)
+
+
+def parse_incident_text(
+    text: str, path: Path, monitor_ids: Collection[str] | None = None
+) -> Incident:
+    """The incident written as `text` in the file `path` (which gives its default id and
+    the file name in problems). Raises ConfigError with every problem found."""
     file = path.as_posix()
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if match is None:
         raise ConfigError([Problem(file, 1, 1, "", "expected YAML front matter between --- lines")])
     source = parse_yaml(match.group(1), file, line_offset=1)
-    data = source.data if isinstance(source.data, dict) else {}
-    data = {"id": path.stem, **data, "body": text[match.end() :].strip()}
+    if not isinstance(source.data, dict):
+        raise ConfigError([source.problem((), "expected front matter of keys and values")])
+    data = {"id": path.stem, **source.data, "body": text[match.end() :].strip()}
     problems = list(source.duplicates)
     for index, monitor in enumerate(data.get("monitors") or []):
         if monitor_ids is not None and isinstance(monitor, str) and monitor not in monitor_ids:
@@ -135,11 +219,15 @@ def parse_incident(path: Path, monitor_ids: Collection[str] | None = None) -> In
     return incident
 
 
-def maintenance_windows(incidents: Sequence[Incident]) -> list[tuple[str, datetime, datetime]]:
-    """(monitor id, start, end) for every maintenance window of every monitor."""
+def maintenance_windows(
+    incidents: Sequence[Incident], start: datetime | None = None, end: datetime | None = None
+) -> list[tuple[str, datetime, datetime]]:
+    """(monitor id, start, end) of every maintenance window of every monitor overlapping
+    [start, end), recurrences expanded; without a range every window (an open-ended
+    recurrence up to `RECURRENCE_HORIZON` after its scheduled_start)."""
     return [
-        (monitor_id, incident.scheduled_start, incident.scheduled_end)
+        (monitor_id, window_start, window_end)
         for incident in incidents
-        if incident.kind == "maintenance" and incident.scheduled_start and incident.scheduled_end
+        for window_start, window_end in incident.windows(start, end)
         for monitor_id in incident.monitors
     ]

@@ -1,0 +1,198 @@
+"""What the `incident` and `maintenance` commands share: options, validation and writing
+(exit 2 and nothing written when invalid), `--commit`, and the seeds' JSON shape of `show`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from commands.common import (
+    EXIT_INVALID,
+    load,
+)
+from configuration.errors import ConfigError
+from configuration.incident_files import (
+    GitError,
+    IncidentFile,
+    IncidentNotFound,
+    commit,
+    find,
+)
+from configuration.incidents import Incident, load_incidents, parse_incident
+
+IMPACTS = ("none", "minor", "major", "critical")
+
+commit_option = click.option(
+    "--commit", "commit_", is_flag=True, help="Commit the change with git (this file only)."
+)
+monitor_option = click.option(
+    "--monitor",
+    "monitors",
+    multiple=True,
+    help="Id of an affected monitor; repeat it, or separate ids with commas.",
+)
+
+
+def monitor_ids(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def parse_time(text: str, option: str) -> datetime:
+    """An ISO 8601 time with a time zone (`Z` or an offset)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter(
+            f'expected a time with a time zone, like "2026-11-23T10:00:00Z", got "{text}"',
+            param_hint=option,
+        )
+    return moment
+
+
+def reject(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def save(file: IncidentFile, config_path: Path) -> Incident:
+    """Validate and write `file` (monitor ids checked against the config), or exit 2."""
+    config, _ = load(config_path)
+    try:
+        return file.save([monitor.id for monitor in config.monitors])
+    except ConfigError as error:
+        lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
+        reject("\n".join([*lines, "Nothing was written."]))
+
+
+def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:
+    try:
+        file = find(incidents_dir, incident_id)
+    except IncidentNotFound as error:
+        reject(str(error))
+    if file.data.get("kind", "incident") != kind:
+        reject(f'"{incident_id}" is not {"an" if kind == "incident" else "a"} {kind}')
+    return file
+
+
+def finish(paths: Sequence[Path], message: str, commit_: bool) -> None:
+    """Report what was written and, with --commit, commit it (exit 1 when git fails)."""
+    for path in paths:
+        click.echo(f"{'Wrote' if path.exists() else 'Deleted'} {path}")
+    if not commit_:
+        return
+    try:
+        click.echo(f"Committed {commit(paths, message)[:12]}: {message}")
+    except GitError as error:
+        click.echo(f"{error}\nThe file was changed but not committed.", err=True)
+        sys.exit(1)
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
+    """The seeds' incident shape (camelCase), plus impact and the maintenance fields."""
+    data: dict[str, Any] = {
+        "id": incident.id,
+        "title": incident.title,
+        "status": incident.current_status(now),
+        "impact": incident.impact,
+        "monitorIds": list(incident.monitors),
+        "startedAt": utc(incident.start),
+        "resolvedAt": utc(incident.resolved_at) if incident.resolved_at else None,
+        "maintenance": incident.kind == "maintenance",
+        "updates": [
+            {
+                "id": f"{incident.id}-{number}",
+                "status": update.status,
+                "message": update.message,
+                "createdAt": utc(update.at),
+            }
+            for number, update in enumerate(incident.updates, start=1)
+        ],
+    }
+    if incident.kind == "maintenance":
+        window = incident.next_window(now)
+        data["scheduledStart"] = utc(window[0] if window else incident.start)
+        end = window[1] if window else incident.scheduled_end
+        data["scheduledEnd"] = utc(end) if end else None
+    return data
+
+
+def describe(incident: Incident, now: datetime) -> str:
+    """The human view of `show`: header, timeline, write-up."""
+    status = incident.current_status(now).replace("_", " ")
+    lines = [
+        f"{incident.title} [{incident.id}]",
+        f"{incident.kind}, {status}, impact {incident.impact}",
+        f"monitors: {', '.join(incident.monitors) or 'none'}",
+        f"started:  {utc(incident.start)}",
+    ]
+    if incident.kind == "maintenance":
+        window = incident.next_window(now)
+        if window:
+            lines.append(f"window:   {utc(window[0])} to {utc(window[1])}")
+    if incident.resolved_at:
+        lines.append(f"resolved: {utc(incident.resolved_at)}")
+    lines += [f"  {utc(u.at)}  {u.status}: {u.message}" for u in incident.updates]
+    return "\n".join([*lines, "", incident.body] if incident.body else lines)
+
+
+def listing(
+    incidents_dir: Path, config_path: Path, kind: str, status: str | None, now: datetime
+) -> list[Incident]:
+    config, _ = load(config_path)
+    try:
+        loaded = load_incidents(incidents_dir, [m.id for m in config.monitors])
+    except ConfigError as error:
+        reject("\n".join([str(p) for p in error.problems]))
+    return [
+        i for i in loaded if i.kind == kind and (status is None or i.current_status(now) == status)
+    ]
+
+
+def parsed(file: IncidentFile) -> Incident:
+    """The incident as the loader reads it, or its problems and exit 2."""
+    try:
+        return parse_incident(file.path)
+    except ConfigError as error:
+        reject("\n".join(str(p) for p in error.problems))
+
+
+def current_status(file: IncidentFile, now: datetime) -> str:
+    return parsed(file).current_status(now)
+
+
+def show_one(
+    incidents_dir: Path, incident_id: str, kind: str, as_json: bool, now: datetime
+) -> None:
+    incident = parsed(existing(incidents_dir, incident_id, kind))
+    if as_json:
+        click.echo(json.dumps(incident_json(incident, now), indent=2, ensure_ascii=False))
+    else:
+        click.echo(describe(incident, now))
+
+
+def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> None:
+    if as_json:
+        click.echo(json.dumps([incident_json(i, now) for i in incidents], indent=2))
+        return
+    for item in incidents:
+        status = item.current_status(now)
+        click.echo(f"{item.id}  {status:<13} {utc(item.start)}  {item.title}")
+
+
+def delete_one(incidents_dir: Path, incident_id: str, kind: str, commit_: bool) -> None:
+    file = existing(incidents_dir, incident_id, kind)
+    title = str(file.data.get("title", incident_id))
+    file.path.unlink()
+    finish([file.path], f"{kind}: delete {title}", commit_)
