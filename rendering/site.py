@@ -17,6 +17,7 @@ from history.store import ResultStore
 from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
 from rendering.api import write_api
 from rendering.context import BuildContext, Writer
+from rendering.feeds import write_feeds
 from rendering.view import PageView, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -77,6 +78,7 @@ def write_pages(folder: Path, context: BuildContext) -> None:
 WRITERS: list[Writer] = [
     write_pages,
     write_api,
+    write_feeds,
 ]
 
 
