@@ -16,8 +16,10 @@ from configuration.models import Config
 from history.store import ResultStore
 from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
 from rendering.api import write_api
+from rendering.badges import write_badges
 from rendering.context import BuildContext, Writer
 from rendering.feeds import write_feeds
+from rendering.hosting import write_hosting
 from rendering.view import PageView, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -79,6 +81,8 @@ WRITERS: list[Writer] = [
     write_pages,
     write_api,
     write_feeds,
+    write_badges,
+    write_hosting,  # last: it lists the files the others wrote
 ]
 
 
