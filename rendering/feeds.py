@@ -91,8 +91,9 @@ def _generator(feed: Feed, self_name: str) -> FeedGenerator:
     generator.title(feed.title)
     generator.subtitle(feed.description)
     generator.description(feed.description)
-    generator.link(href=feed.home, rel="alternate")
+    # RSS's one <link> is feedgen's last link: the page, not the feed itself.
     generator.link(href=feed.url(self_name), rel="self")
+    generator.link(href=feed.home, rel="alternate")
     generator.author({"name": feed.title})
     generator.language(feed.language)
     generator.updated(feed.updated)
