@@ -1,10 +1,13 @@
 """Self-rendered SVG badges in the flat style of shields.io, light and dark.
 
 Text is measured with the embedded width table of the declared font (`rendering.badge_font`,
-DejaVu Sans 11 px); characters outside it get conservative widths (a full em for narrow
-ones, 1.3 em for wide ones: CJK, emoji, symbols), so the computed width covers what any
-font draws. Each text also carries `textLength`, which makes a browser fit the text into
-exactly that width whatever font it falls back to: labels never overflow their box.
+DejaVu Sans 11 px). Characters outside the table get conservative widths: none for
+combining marks and joiners, 1.3 em for wide ones (CJK, emoji, symbols; colour emoji fonts
+draw about 1.28 em), 1.5 em for any other (the widest DejaVu glyphs outside the table, like
+long arrows, are 1.43 em), a few known extra-wide characters their own. Browsers place
+glyphs on a 1/64 px grid, so each character also gets that much slack. Each text carries
+`textLength` too, which makes a browser fit the text into exactly the measured width
+whatever font it falls back to: labels never overflow their box.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from rendering.markup import xml_escape, xml_safe
 HEIGHT = 20
 PADDING = 6  # on each side of a text
 MAX_CHARACTERS = 48  # longer texts are cut with an ellipsis
-NARROW_FALLBACK = 1.0 * FONT_SIZE  # as wide as the widest Latin glyph (@, W)
-WIDE_FALLBACK = 1.3 * FONT_SIZE  # CJK ideographs are 1 em, colour emoji up to about 1.25 em
+WIDE_FALLBACK = 1.3 * FONT_SIZE
+OTHER_FALLBACK = 1.5 * FONT_SIZE
+EXTRA_WIDE = {"\u2e3a": 2.0, "\u2e3b": 3.0, "\ufdfa": 4.0, "\ufdfb": 3.0, "\ufdfd": 6.0}  # em
+GRID = 1 / 64  # px: glyph positions are rounded to this
 
 
 @dataclass(frozen=True)
@@ -75,17 +80,15 @@ def character_width(character: str) -> float:
     """Pixels `character` takes at most in the badge font (or any fallback)."""
     known = _table().get(character)
     if known is not None:
-        return known
-    if unicodedata.category(character) in ("Mn", "Me", "Cf"):
-        return 0.0  # combining marks, joiners, variation selectors: drawn on their base
-    if unicodedata.east_asian_width(character) in ("W", "F") or unicodedata.category(character) in (
-        "So",
-        "Sk",
-        "Co",
-        "Cn",
-    ):
+        return known + GRID
+    category = unicodedata.category(character)
+    if category in ("Mn", "Me", "Cf"):
+        return GRID  # combining marks, joiners, variation selectors: drawn on their base
+    if character in EXTRA_WIDE:
+        return EXTRA_WIDE[character] * FONT_SIZE
+    if unicodedata.east_asian_width(character) in ("W", "F") or category == "So":
         return WIDE_FALLBACK
-    return NARROW_FALLBACK
+    return OTHER_FALLBACK
 
 
 def text_width(text: str) -> float:
@@ -124,8 +127,8 @@ def badge_svg(label: str, message: str, colour: str, theme: Theme) -> str:
 
 def _text(text: str, centre: float, width: float, fill: str) -> str:
     return (
-        f'<text x="{centre:g}" y="14" fill="{fill}" textLength="{width:.2f}" '
-        f'lengthAdjust="spacingAndGlyphs">{xml_escape(text)}</text>'
+        f'<text x="{centre:g}" y="14" fill="{fill}" textLength="{width:.2f}">'
+        f"{xml_escape(text)}</text>"
     )
 
 
