@@ -42,7 +42,7 @@ class FeedItem:
 def feed_items(context: BuildContext, monitor_id: str | None = None) -> list[FeedItem]:
     """The items of the page's feed (`monitor_id` None) or of one public monitor's feed,
     newest update first. Only public monitors are named or have outages listed."""
-    public = {m.id: m.name for m in context.config.monitors if m.public}
+    public = {m.id: " ".join(m.name.split()) for m in context.config.monitors if m.public}
     incidents = [i for i in context.incidents if monitor_id is None or monitor_id in i.monitors]
     outages = [
         outage
