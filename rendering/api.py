@@ -26,6 +26,10 @@ Decisions (the formats leave them open):
   so it says `unknown` there.
 - **Down** is `major_outage` for a monitor (the quorum of regions agreed). A group with some
   but not all of its monitors down is `partial_outage`.
+- **Response time** (`api/v1/` `response_time_ms`) is the median (p50) response time of the
+  last 24 hours over all regions, rounded to whole milliseconds; null without results in that
+  window. A median over a day says what users typically get, where the latest single result
+  would swing with every network blip.
 - **Incidents and maintenance** are listed newest first by their start; `incidents.json` holds
   incidents, `scheduled-maintenances.json` maintenance, 50 of each at most.
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from configuration.incidents import Incident
+from history.timeline import ALL_REGIONS, MonitorTimeline
 from rendering.api import RECENT, Json, MonitorState, Snapshot, incident_times, iso, iso_or_none
 
 STATUS = {
@@ -56,9 +57,14 @@ def component_json(monitor: MonitorState) -> Json:
         "uptime_day": _percent(timeline.window_uptime("24h")),
         "uptime_week": _percent(timeline.window_uptime("7d")),
         "uptime_month": _percent(timeline.window_uptime("30d")),
-        # The history keeps no response times in the timeline yet.
-        "response_time_ms": None,
+        "response_time_ms": _response_time(timeline),
     }
+
+
+def _response_time(timeline: MonitorTimeline) -> float | None:
+    """The median response time over the last 24 hours across all regions, whole ms."""
+    latency = timeline.latency.get("24h", {}).get(ALL_REGIONS)
+    return None if latency is None or latency.count == 0 else float(round(latency.p50))
 
 
 def _percent(value: float | None) -> float | None:

@@ -17,7 +17,10 @@ from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore
 from history.timeline import MonitorTimeline, monitor_timelines
 from rendering.api import write_api
+from rendering.badges import write_badges
 from rendering.context import BuildContext, Writer
+from rendering.feeds import write_feeds
+from rendering.hosting import write_hosting
 from rendering.view import PageView, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -81,6 +84,9 @@ def write_pages(folder: Path, context: BuildContext) -> None:
 WRITERS: list[Writer] = [
     write_pages,
     write_api,
+    write_feeds,
+    write_badges,
+    write_hosting,  # last: it lists the files the others wrote
 ]
 
 

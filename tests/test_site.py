@@ -145,7 +145,10 @@ def test_a_rebuild_replaces_the_site_without_leftovers(tmp_path: Path) -> None:
     build_site(config, [], store, out, NOW)
     (out / "stale.html").write_text("old")
     build_site(config, [], store, out, NOW)
-    assert sorted(p.name for p in out.iterdir()) == ["api", "index.html", "robots.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        *("_headers", "_redirects", "api", "badges", "feed.atom", "feed.json", "feed.rss"),
+        *("index.html", "monitors", "robots.txt"),
+    ]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

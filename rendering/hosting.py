@@ -1,0 +1,55 @@
+"""Hosting files that Netlify and Cloudflare Pages read from the site root (GitHub Pages
+ignores them; see docs/api.md):
+
+- `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds and badges, so other sites'
+  scripts can read them; a short cache (60 s) on them, so a status change shows within a
+  minute; the feed content types, which hosts do not all know.
+- `_redirects`: `/api/v1/status` (without `.json`) serves `/api/v1/status.json`, for every
+  file under `api/`, as 200 rewrites (the address stays, no redirect round trip).
+
+Rules never overlap in the headers they set: both hosts join the values of a header set by
+several matching rules into one comma-separated list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rendering.context import BuildContext
+
+CACHE_SECONDS = 60
+SHARED = {
+    "Access-Control-Allow-Origin": "*",
+    "Cache-Control": f"public, max-age={CACHE_SECONDS}",
+}
+FEED_TYPES = {
+    "feed.rss": "application/rss+xml; charset=utf-8",
+    "feed.atom": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+}
+
+
+def header_rules() -> list[tuple[str, dict[str, str]]]:
+    """(path pattern, headers) in file order; `*` matches anything, `:name` one segment."""
+    rules = [("/api/*", SHARED), ("/badges/*", SHARED)]
+    for folder in ("/", "/monitors/:monitor/"):
+        rules += [
+            (folder + name, {**SHARED, "Content-Type": kind}) for name, kind in FEED_TYPES.items()
+        ]
+    return rules
+
+
+def write_hosting(folder: Path, context: BuildContext) -> list[Path]:
+    """Write `_headers` and `_redirects`; runs after the API files are written."""
+    headers = ["# Response headers for Netlify and Cloudflare Pages, written by vigil build."]
+    for pattern, values in header_rules():
+        headers += [pattern, *(f"  {name}: {value}" for name, value in values.items())]
+    redirects = ["# Extension-less API paths for Netlify and Cloudflare Pages (200: rewrite)."]
+    for path in sorted((folder / "api").rglob("*.json")):
+        target = "/" + path.relative_to(folder).as_posix()
+        redirects.append(f"{target.removesuffix('.json')} {target} 200")
+    written = []
+    for name, lines in (("_headers", headers), ("_redirects", redirects)):
+        (folder / name).write_text("\n".join(lines) + "\n", "utf-8")
+        written.append(folder / name)
+    return written

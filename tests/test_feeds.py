@@ -1,0 +1,160 @@
+"""Feeds: RSS and Atom parse in feedparser without errors and carry incidents, maintenance
+and detected outages; ids and times change with every update; JSON Feed matches its schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from rendering.feeds import FEED_FILES, write_feeds
+from tests.contexts import (
+    CONFIG,
+    INCIDENT,
+    MAINTENANCE,
+    SECOND_UPDATE,
+    default_timelines,
+    make_context,
+    timeline,
+    validator,
+)
+
+SITE = "https://status.example.com"
+INCIDENT_URL = f"{SITE}/incidents/api-errors/"
+MAINTENANCE_URL = f"{SITE}/incidents/db-upgrade/"
+API_URL, DB_URL = f"{SITE}/monitors/api/", f"{SITE}/monitors/db/"
+
+
+def parsed(path: Path) -> Any:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, (path, feed.get("bozo_exception"))
+    return feed
+
+
+def write(tmp_path: Path, incidents: dict[str, str], name: str = "site", **kwargs: Any) -> Path:
+    out = tmp_path / name
+    context = make_context(tmp_path / f"{name}-incidents", incidents, **kwargs)
+    write_feeds(out, context)
+    return out
+
+
+def test_the_page_feeds_carry_incidents_maintenance_and_outages(tmp_path: Path) -> None:
+    site = write(tmp_path, {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE})
+    for name in ("feed.rss", "feed.atom"):
+        feed = parsed(site / name)
+        links = [entry.link for entry in feed.entries]
+        # Newest change first: the maintenance is dated by its window (ahead), the ongoing
+        # outage by its start, then the incident's update, then the ended outage.
+        assert links == [MAINTENANCE_URL, DB_URL, INCIDENT_URL, API_URL], name
+        maintenance, ongoing, incident, ended = feed.entries
+        assert incident.title == "Elevated API errors (Investigating)"
+        assert incident.id == f"{INCIDENT_URL}#1-investigating"
+        assert maintenance.title == "Database upgrade (Scheduled)"
+        assert ongoing.title == "Database is down" and ongoing.id.endswith("-ongoing")
+        assert ended.title == "API was down for 30 min"
+        assert [tag.term for tag in incident.tags] == ["incident"]
+        assert [tag.term for tag in ended.tags] == ["outage"]
+        assert feed.feed.title == "Example Status"
+    atom = parsed(site / "feed.atom")
+    assert atom.feed.link == f"{SITE}/"
+    assert [link.href for link in atom.feed.links if link.rel == "self"] == [f"{SITE}/feed.atom"]
+
+
+def test_content_carries_the_timeline_as_safe_html(tmp_path: Path) -> None:
+    hostile = INCIDENT.replace(
+        "Looking **into** it.", "Looking **into** it. <script>alert(1)</script>"
+    )
+    site = write(tmp_path, {"api-errors": hostile + SECOND_UPDATE})
+    entries = {entry.link: entry for entry in parsed(site / "feed.atom").entries}
+    content = entries[INCIDENT_URL].content[0].value
+    # Both updates, newest first, each with its status and local time; markdown rendered.
+    assert content.index("Monitoring") < content.index("Investigating")
+    assert "Rolled back." in content and "<strong>into</strong>" in content
+    assert "12:00 CET" in content  # 11:00 UTC in Europe/Berlin
+    assert "<script>" not in content and "Affected: API</p>" in content  # vault-x9 is private
+    outage = entries[API_URL].content[0].value
+    assert "<code>http_status: 503 Service Unavailable</code>" in outage
+    assert "Seen from: Europe, US East" in outage and "<code>[STATUS] == 200</code>" in outage
+
+
+def test_ids_and_times_change_with_every_update(tmp_path: Path) -> None:
+    first = write(tmp_path, {"api-errors": INCIDENT}, "first")
+    again = write(tmp_path, {"api-errors": INCIDENT}, "again")
+    second = write(tmp_path, {"api-errors": INCIDENT + SECOND_UPDATE}, "second")
+    for name in FEED_FILES:
+        assert (first / name).read_bytes() == (again / name).read_bytes(), "deterministic"
+
+    def incident(site: Path) -> Any:
+        entries = parsed(site / "feed.atom").entries
+        return next(entry for entry in entries if entry.link == INCIDENT_URL)
+
+    before, after = incident(first), incident(second)
+    assert before.id != after.id and after.id == f"{INCIDENT_URL}#2-monitoring"
+    assert (before.updated, after.updated) == (
+        "2026-11-23T10:05:00+00:00",
+        "2026-11-23T11:00:00+00:00",
+    )
+    rss = {entry.link: entry for entry in parsed(second / "feed.rss").entries}
+    assert rss[INCIDENT_URL].id == after.id  # the RSS guid is the same id
+    assert rss[INCIDENT_URL].published == "Mon, 23 Nov 2026 11:00:00 +0000"
+
+
+def test_an_outage_that_ends_gets_a_new_id(tmp_path: Path) -> None:
+    ongoing = default_timelines()
+    outage = ongoing["db"].outages[0]
+    ended = {
+        **ongoing,
+        "db": timeline("db", (replace(outage, end=outage.start + timedelta(minutes=10)),)),
+    }
+    a = write(tmp_path, {}, "a", timelines=ongoing)
+    b = write(tmp_path, {}, "b", timelines=ended)
+    (before,) = [e for e in parsed(a / "feed.atom").entries if e.link == DB_URL]
+    (after,) = [e for e in parsed(b / "feed.atom").entries if e.link == DB_URL]
+    assert before.id != after.id and after.title == "Database was down for 10 min"
+    assert after.updated > before.updated
+
+
+def test_monitor_feeds_hold_only_their_own_items(tmp_path: Path) -> None:
+    site = write(tmp_path, {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE})
+    api = parsed(site / "monitors/api/feed.rss")
+    assert [entry.link for entry in api.entries] == [INCIDENT_URL, API_URL]
+    assert api.feed.title == "Example Status: API" and api.feed.link == API_URL
+    db = parsed(site / "monitors/db/feed.atom")
+    assert [entry.link for entry in db.entries] == [MAINTENANCE_URL, DB_URL]
+    assert not (site / "monitors/vault-x9").exists()
+    everything = " ".join(p.read_text() for p in site.rglob("feed.*"))
+    assert "vault" not in everything.lower() and "Hidden Vault Box" not in everything
+
+
+def test_json_feed_matches_its_schema_and_the_atom_feed(tmp_path: Path) -> None:
+    site = write(tmp_path, {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE})
+    check = validator("jsonfeed-1.1")
+    for path in site.rglob("feed.json"):
+        document = json.loads(path.read_text("utf-8"))
+        check.validate(document)
+        atom = parsed(path.with_name("feed.atom"))
+        assert [item["id"] for item in document["items"]] == [e.id for e in atom.entries]
+    page = json.loads((site / "feed.json").read_text("utf-8"))
+    assert page["feed_url"] == f"{SITE}/feed.json" and page["home_page_url"] == f"{SITE}/"
+    assert [item["tags"] for item in page["items"]] == [
+        ["maintenance"],
+        ["outage"],
+        ["incident"],
+        ["outage"],
+    ]
+    assert page["items"][2]["date_modified"] == "2026-11-23T10:05:00Z"
+
+
+def test_feeds_without_a_site_url(tmp_path: Path) -> None:
+    config = CONFIG.replace("  url: https://status.example.com/\n", "")
+    site = write(tmp_path, {"api-errors": INCIDENT}, config_text=config)
+    feed = parsed(site / "feed.atom")
+    assert {entry.id.split(":")[0] for entry in feed.entries} == {"urn"}
+    assert "/incidents/api-errors/" in [entry.link for entry in feed.entries]
+    document = json.loads((site / "feed.json").read_text("utf-8"))
+    validator("jsonfeed-1.1").validate(document)
+    assert "feed_url" not in document and all("url" not in i for i in document["items"])
