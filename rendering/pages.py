@@ -104,8 +104,9 @@ class _Writer:
     def write(self, path: str, template: str, **values: Any) -> None:
         """Render `template` to `<home>/<path>index.html` (`path` "" or ending in "/")."""
         depth = path.count("/")
-        root = "../" * depth or "./"
-        site_root = root + ("../" if self.code != self.main else "")
+        root = "../" * depth
+        site_root = (root + ("../" if self.code != self.main else "")) or "./"
+        root = root or "./"
         if path == "404.html":  # served for any missing address: links from the site root
             root = site_root = "/"
         languages = [

@@ -24,7 +24,7 @@ class Segment:
     """One day of the bar."""
 
     date: str  # ISO date, e.g. 2026-11-23
-    state: str  # up | partial | down | maintenance | nodata
+    state: str  # up | degraded | partial | down | maintenance | nodata
     level: int  # colour grade: 0 green … 8 red (text.LEVEL_FRACTIONS)
     label: str  # date, uptime and downtime in words
     links: tuple[Link, ...]  # the day's outages and incidents
@@ -74,7 +74,7 @@ def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) ->
             % {"regions": ", ".join(day.degraded_regions)}
         )
     level = down_level(day.down_fraction)
-    state = "up" if day.down == 0 else ("down" if level == 8 else "partial")
+    state = "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
     return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)
 
 
