@@ -162,7 +162,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
     total = sum(len(g.monitors) for g in page.groups)
     out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)
     if total > FIRST_MONITORS:
-        out.write("all/", "index.html", limit=total, more=False)
+        out.write("all.html", "index.html", limit=total, more=False)
     out.write("embed/", "embed.html")
     views = {m.id: m for g in page.groups for m in g.monitors}
     for monitor in config.monitors:

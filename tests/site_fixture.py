@@ -160,7 +160,11 @@ def build_fixture_site(
     """Render every writer of the site for the fixed history into `out`."""
     config = config or fixture_config()
     incidents = fixture_incidents(out.parent / f"{out.name}-incidents")
-    timelines = {m.id: t for m, t in zip(config.monitors, fixture_timelines(now).values(), strict=False)}
+    known = fixture_timelines(now)
+    timelines = {
+        m.id: known.get(m.id) or MonitorTimeline(m.id, known["db"].days, None, None)
+        for m in config.monitors
+    }
     checked = {r: now - timedelta(minutes=20) for r in REGIONS}
     page = page_view(config, timelines, incidents, checked, now)
     context = BuildContext(config, incidents, page, timelines, now)
