@@ -70,12 +70,15 @@ def chart(
         )
         lines.append(Line(region_names[region], index, path))
     y_ticks = [Tick(y(top * f), y_label(top * f)) for f in (0.0, 0.5, 1.0)]
-    x_ticks = [Tick(x(start + (end - start) * f), x_label(start + (end - start) * f)) for f in (0.0, 0.5, 1.0)]
+    x_ticks = [
+        Tick(x(start + (end - start) * f), x_label(start + (end - start) * f))
+        for f in (0.0, 0.5, 1.0)
+    ]
     return Chart(lines, y_ticks, x_ticks)
 
 
 def _nice_ceiling(value: float) -> float:
-    """The next of 1, 2, 5 × 10^n at or above `value` (at least 10 ms)."""
+    """The next of 1, 2, 5 times 10^n at or above `value` (at least 10 ms)."""
     value = max(value, 10.0)
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+    return float(next(step * power for step in (1, 2, 5, 10) if step * power >= value))

@@ -10,7 +10,13 @@ from datetime import datetime
 from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
-from history.timeline import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS, MonitorTimeline
+from history.timeline import (
+    ALL_REGIONS,
+    LATENCY_WINDOWS,
+    UPTIME_WINDOWS,
+    MonitorTimeline,
+    Outage,
+)
 from rendering.chart import Chart, chart
 from rendering.events import outage_id
 from rendering.i18n import N_, Locale
@@ -110,7 +116,9 @@ def monitor_page(
     return MonitorPage(
         monitor=view,
         target=None if monitor.hide_target else _target(monitor),
-        conditions=[] if monitor.hide_target else [*monitor.conditions, *monitor.degraded_conditions],
+        conditions=[]
+        if monitor.hide_target
+        else [*monitor.conditions, *monitor.degraded_conditions],
         last_error=errors[0] if errors else None,
         windows=[
             (locale.gettext(WINDOW_NAMES[w]), locale.percent(timeline.window_uptime(w)))
@@ -138,7 +146,11 @@ def _chart_view(
     locale: Locale,
 ) -> ChartView:
     start = now - UPTIME_WINDOWS[window]
-    label = locale.time if window == "24h" else (lambda t: locale.date(t.astimezone(locale.zone)))
+
+    def label(moment: datetime) -> str:
+        local = moment.astimezone(locale.zone)
+        return locale.time(moment) if window == "24h" else locale.date(local.date())
+
     drawn = chart(timeline.series.get(window, {}), names, start, now, label, locale.milliseconds)
     by_region = timeline.latency.get(window, {})
     rows = [
@@ -152,15 +164,12 @@ def _chart_view(
 
 
 def _outage_view(
-    outage: object,
+    outage: Outage,
     monitor: MonitorBase,
     names: Mapping[str, str],
     now: datetime,
     locale: Locale,
 ) -> OutageView:
-    from history.timeline import Outage
-
-    assert isinstance(outage, Outage)
     return OutageView(
         id=outage_id(outage),
         start=locale.datetime(outage.start),
@@ -219,7 +228,9 @@ class Month:
     incidents: list[IncidentView]
 
 
-def by_month(views: Sequence[IncidentView], incidents: Sequence[Incident], locale: Locale) -> list[Month]:
+def by_month(
+    views: Sequence[IncidentView], incidents: Sequence[Incident], locale: Locale
+) -> list[Month]:
     months: list[Month] = []
     for view, incident in zip(views, incidents, strict=True):
         name = locale.month(incident.start)

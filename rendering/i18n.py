@@ -8,10 +8,10 @@ which hand-written tables would get wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
 from gettext import GNUTranslations
 from pathlib import Path
 from typing import get_args
@@ -84,23 +84,23 @@ class Locale:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return translations(self.code).ngettext(singular, plural, count)
 
-    def date(self, day: date) -> str:
+    def date(self, day: dt.date) -> str:
         return format_date(day, "medium", locale=self.babel)
 
-    def month(self, moment: datetime) -> str:
+    def month(self, moment: dt.datetime) -> str:
         return format_skeleton("yMMMM", moment.astimezone(self.zone), locale=self.babel)
 
-    def datetime(self, moment: datetime) -> str:
+    def datetime(self, moment: dt.datetime) -> str:
         """Date, time and zone, e.g. `Nov 23, 2026, 1:00 PM CET`."""
         local = moment.astimezone(self.zone)
         day = format_date(local, "medium", locale=self.babel)
         time = format_time(local, "short", tzinfo=self.zone, locale=self.babel)
         return f"{day} {time} {local.strftime('%Z')}"
 
-    def time(self, moment: datetime) -> str:
+    def time(self, moment: dt.datetime) -> str:
         return format_time(moment.astimezone(self.zone), "short", locale=self.babel)
 
-    def datetime_iso(self, moment: datetime) -> str:
+    def datetime_iso(self, moment: dt.datetime) -> str:
         return format_datetime(moment, "yyyy-MM-dd'T'HH:mm:ssXXX", tzinfo=self.zone, locale="en")
 
     def number(self, value: float, digits: int = 0) -> str:
@@ -119,14 +119,14 @@ class Locale:
 
     def milliseconds(self, value: float | None) -> str:
         if value is None:
-            return "–"
+            return "\u2013"  # an en dash: no value
         return format_unit(round(value), "duration-millisecond", "short", locale=self.babel)
 
     def duration(self, seconds: float) -> str:
         """The two largest units: `45 s`, `5 min`, `2 h 10 min`, `3 d 4 h` in the language."""
         seconds = round(seconds)
         units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
-        parts = []
+        parts: list[str] = []
         for unit, size in units:
             amount, seconds = divmod(seconds, size)
             if amount and len(parts) < 2:

@@ -203,13 +203,15 @@ def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> Non
         )
     for incident in context.incidents:
         out.write(
-            f"incidents/{incident.id}/", "incident.html", detail=incident_page(config, incident, now, locale)
+            f"incidents/{incident.id}/",
+            "incident.html",
+            detail=incident_page(config, incident, now, locale),
         )
-    views = [(incident_view(i, now, locale), i.current_status(now)) for i in maintenance]
+    listed = [(incident_view(i, now, locale), i.current_status(now)) for i in maintenance]
     out.write(
         "maintenance/",
         "maintenance.html",
-        upcoming=[v for v, s in views if s == "scheduled"][::-1],
-        in_progress=[v for v, s in views if s == "in_progress"],
-        past=[v for v, s in views if s == "completed"],
+        upcoming=[v for v, s in listed if s == "scheduled"][::-1],
+        in_progress=[v for v, s in listed if s == "in_progress"],
+        past=[v for v, s in listed if s == "completed"],
     )

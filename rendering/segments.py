@@ -63,10 +63,13 @@ def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) ->
         % {"date": date, "uptime": locale.percent(day.uptime)}
     ]
     if day.down:
-        parts.append(locale.gettext("down for %(duration)s") % {"duration": locale.duration(day.down)})
+        parts.append(
+            locale.gettext("down for %(duration)s") % {"duration": locale.duration(day.down)}
+        )
     if day.degraded:
         parts.append(
-            locale.gettext("degraded for %(duration)s") % {"duration": locale.duration(day.degraded)}
+            locale.gettext("degraded for %(duration)s")
+            % {"duration": locale.duration(day.degraded)}
         )
     if day.degraded_regions:
         parts.append(
@@ -74,7 +77,9 @@ def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) ->
             % {"regions": ", ".join(day.degraded_regions)}
         )
     level = down_level(day.down_fraction)
-    state = "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
+    state = (
+        "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
+    )
     return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)
 
 

@@ -144,7 +144,9 @@ def page_view(
             for v, i in zip(views, incidents, strict=True)
             if not i.is_active(now) and not _upcoming(i, now)
         ],
-        regions=[_region_view(r.id, r.name, r.location, region_checked, locale) for r in config.regions],
+        regions=[
+            _region_view(r.id, r.name, r.location, region_checked, locale) for r in config.regions
+        ],
         built_at=locale.datetime(now),
         built_at_iso=now.isoformat(timespec="seconds"),
         locale=locale,
@@ -203,9 +205,7 @@ def _monitor_view(
     )
 
 
-def _groups(
-    config: Config, monitors: Mapping[str, MonitorView], locale: Locale
-) -> list[GroupView]:
+def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale) -> list[GroupView]:
     declared = [(g.id, g.name, g.description, g.collapsed) for g in config.groups]
     ungrouped = [m for m in config.monitors if m.group is None and m.id in monitors]
     if ungrouped:

@@ -91,7 +91,9 @@ def _days(now: datetime) -> list[Day]:
         elif day == date(2026, 11, 18):
             days.append(Day(day, maintenance=86400, total=total))
         elif day == date(2026, 11, 20):
-            days.append(Day(day, up=85500, degraded=900, total=total, degraded_regions=("ap-south",)))
+            days.append(
+                Day(day, up=85500, degraded=900, total=total, degraded_regions=("ap-south",))
+            )
         else:
             days.append(Day(day, up=total, total=total))
     return days
@@ -104,9 +106,7 @@ def _latency(scale: float) -> Latency:
 def api_timeline(now: datetime = NOW) -> MonitorTimeline:
     series = {
         window: {
-            region: [
-                (now - span + span * i / 24, 40.0 + 30 * r + (i % 5) * 7) for i in range(25)
-            ]
+            region: [(now - span + span * i / 24, 40.0 + 30 * r + (i % 5) * 7) for i in range(25)]
             for r, region in enumerate(REGIONS)
         }
         for window, span in (

@@ -76,7 +76,7 @@ def test_monitor_page_has_chart_percentiles_latest_and_conditions(site: Path) ->
     assert len(charts) == 3
     assert all(chart.count('<path class="line') == 3 for chart in charts)
     assert html.count("<caption>Percentiles over") == 3
-    assert "<th scope=\"row\">All regions</th><td>40 ms</td><td>50 ms</td>" in html
+    assert '<th scope="row">All regions</th><td>40 ms</td><td>50 ms</td>' in html
     assert "99.40%" in html and "1 year" in html
     assert "<code>https://api.example.com/health</code>" in html
     assert "<code>[STATUS] == 200</code>" in html
@@ -122,9 +122,10 @@ def test_incident_history_by_month_and_paginated(tmp_path: Path) -> None:
     from rendering.pages import write_pages
 
     incidents = load_incidents(folder, ["api", "db"])
-    write_pages(tmp_path / "again", BuildContext(
-        context.config, incidents, context.page, context.timelines, context.now
-    ))
+    write_pages(
+        tmp_path / "again",
+        BuildContext(context.config, incidents, context.page, context.timelines, context.now),
+    )
     first = (tmp_path / "again" / "incidents" / "index.html").read_text()
     second = (tmp_path / "again" / "incidents" / "page" / "2" / "index.html").read_text()
     assert "Page 1 of 2" in first and 'rel="next" href="../incidents/page/2/"' in first
@@ -134,8 +135,8 @@ def test_incident_history_by_month_and_paginated(tmp_path: Path) -> None:
 
 def test_maintenance_page_lists_upcoming_and_past(site: Path) -> None:
     html = read(site, "maintenance/index.html")
-    upcoming = html.split("<h2 id=\"m-2\">Upcoming</h2>", 1)[1].split("</section>", 1)[0]
-    past = html.split("<h2 id=\"m-3\">Past</h2>", 1)[1].split("</section>", 1)[0]
+    upcoming = html.split('<h2 id="m-2">Upcoming</h2>', 1)[1].split("</section>", 1)[0]
+    past = html.split('<h2 id="m-3">Past</h2>', 1)[1].split("</section>", 1)[0]
     assert "Network maintenance" in upcoming and "Database upgrade" in past
 
 
