@@ -1,4 +1,4 @@
-"""Browser-test helpers: one headless Chromium per test session (Debian's, never a download)
+"""Browser-test helpers: one headless Chromium for the browser tests (Debian's, never a download)
 and a loopback HTTP server for a built site whose files a test may swap while it runs."""
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from playwright.sync_api import Browser, sync_playwright
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: `apt-get install chromium`
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Shared by every test of a module and closed after it: Playwright's sync API keeps an
+    event loop running while it is open, which `asyncio.run` in later modules refuses."""
     if not CHROMIUM.is_file():
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_playwright() as playwright:
