@@ -21,10 +21,10 @@ import jinja2
 
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
-from rendering.i18n import NATIVE_NAMES, Locale
+from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
 from rendering.text import level_colours
-from rendering.view import STATE_TEXT, PageView, page_view
+from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view, page_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scrolls
@@ -33,8 +33,6 @@ INCIDENTS_PER_PAGE = 20
 
 @functools.cache
 def environment(code: str) -> jinja2.Environment:
-    from rendering.i18n import translations
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -139,8 +137,6 @@ class _Writer:
 
 def _js_text(locale: Locale) -> str:
     """The words the script needs, as a JSON island (data, never executed)."""
-    from rendering.view import HEADLINES
-
     words = {
         "states": {k: locale.gettext(v) for k, v in STATE_TEXT.items()},
         "headlines": {k: locale.gettext(v) for k, v in HEADLINES.items()},
@@ -183,8 +179,6 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
 
 
 def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> None:
-    from rendering.view import incident_view
-
     config, now = context.config, context.now
     incidents = [i for i in context.incidents if i.kind == "incident"]
     maintenance = [i for i in context.incidents if i.kind == "maintenance"]

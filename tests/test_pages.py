@@ -12,7 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from configuration.incidents import load_incidents
 from rendering.context import BuildContext
+from rendering.pages import write_pages
 from tests.site_fixture import build_fixture_site, fixture_config
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -118,9 +120,6 @@ def test_incident_history_by_month_and_paginated(tmp_path: Path) -> None:
             f"---\ntitle: Incident {n}\nstarted_at: 2026-10-{n:02d}T10:00:00Z\n"
             f"resolved_at: 2026-10-{n:02d}T11:00:00Z\n---\n"
         )
-    from configuration.incidents import load_incidents
-    from rendering.pages import write_pages
-
     incidents = load_incidents(folder, ["api", "db"])
     write_pages(
         tmp_path / "again",
