@@ -24,6 +24,9 @@ else:
         Field(discriminator="type"),
     ]
 
+# The languages the page's message catalogs (locales/) are written in.
+Language = Literal["en", "de", "fr", "es", "pt_BR", "ja"]
+
 
 class Site(Options):
     title: str = Field("Status", description="Page title, shown in the header and the browser tab.")
@@ -43,8 +46,13 @@ class Site(Options):
     theme: Literal["system", "light", "dark"] = Field(
         "system", description="Colour scheme; `system` follows the visitor's setting."
     )
-    language: str = Field(
-        "en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Language of the page, e.g. `en`."
+    language: Language = Field(
+        "en", description="Language of the page: `en`, `de`, `fr`, `es`, `pt_BR` or `ja`."
+    )
+    languages: list[Language] = Field(
+        default_factory=list,
+        description="More languages to build, each under `/<code>/` with a switcher: "
+        "`en`, `de`, `fr`, `es`, `pt_BR`, `ja`. The page in `language` stays at `/`.",
     )
     timezone: str = Field(
         "UTC", description="IANA time zone used to display times, e.g. `Europe/Berlin`."

@@ -104,6 +104,14 @@ class MonitorBase(CheckSettings):
         '`"[RESPONSE_TIME] < 800"`.',
     )
     public: bool = Field(True, description="Shown on the public page and in the public API.")
+    hide_target: bool = Field(
+        False,
+        description="Keep the target (URL, host) and the conditions off its page, "
+        "e.g. for an internal address.",
+    )
+    hide_errors: bool = Field(
+        False, description="Keep the error messages of failed checks off its page."
+    )
 
     @property
     def target(self) -> str:

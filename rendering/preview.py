@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rendering.site import TEMPLATES
+from rendering.pages import TEMPLATES
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 

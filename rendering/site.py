@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
-
 from configuration.incidents import Incident
 from configuration.models import Config
 from history.specs import maintenance_of, monitor_specs
@@ -21,20 +19,10 @@ from rendering.badges import write_badges
 from rendering.context import BuildContext, Writer
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
+from rendering.pages import write_pages
 from rendering.view import PageView, page_view
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BAR_DAYS = 90
-
-
-def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def collect(
@@ -69,15 +57,6 @@ def build_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out / "index.html"
-
-
-def write_pages(folder: Path, context: BuildContext) -> None:
-    env = environment()
-    index = env.get_template("index.html").render(page=context.page)
-    (folder / "index.html").write_text(index, "utf-8")
-    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
-    if context.config.site.cname:
-        (folder / "CNAME").write_text(context.config.site.cname + "\n", "utf-8")
 
 
 # Every output of the site, in the order written; each is `write(folder, context)`.

@@ -13,6 +13,22 @@ NO_DATA_GREY = "#c4cad3"
 AMBER_AT, RED_AT = 0.02, 0.25
 
 
+# Colour grades of the bar: a day is at the highest grade whose share of downtime it reaches.
+LEVEL_FRACTIONS = (0.0, 0.0001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.17, RED_AT)
+
+
+def down_level(fraction: float) -> int:
+    """0 for no downtime, 1 for any, … 8 at a quarter of the day or more."""
+    if fraction <= 0:
+        return 0
+    return max(i for i, at in enumerate(LEVEL_FRACTIONS) if fraction >= at or i == 1)
+
+
+def level_colours() -> list[str]:
+    """The CSS colour of each grade."""
+    return [down_colour(at) for at in LEVEL_FRACTIONS]
+
+
 def down_colour(fraction: float) -> str:
     """Green for 0, graded through amber (at 2 %) to red (at 25 % and beyond)."""
     if fraction <= 0:

@@ -1,47 +1,43 @@
-"""The view model: everything a template shows, prepared so templates only loop and test.
-
-Templates receive one `PageView`; every field is documented on its dataclass.
-"""
+"""The view model of the index page: everything a template shows, prepared so templates only
+loop and test. Words come from the language's catalog, numbers and dates from its formats."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from checks.result import Status
 from configuration.incidents import Incident
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
-from history.timeline import Day, MonitorTimeline
-from rendering.text import (
-    MAINTENANCE_BLUE,
-    NO_DATA_GREY,
-    down_colour,
-    human_duration,
-    local_time,
-    percent,
-)
+from history.timeline import UPTIME_WINDOWS, MonitorTimeline
+from rendering.events import Event, build_events
+from rendering.i18n import N_, Locale
+from rendering.segments import Link, Segment, segments
 
 # Display state of a monitor: a check status, or what the page knows beyond the checks.
 MAINTENANCE, NO_DATA = "maintenance", "nodata"
 STATE_TEXT = {
-    Status.UP.value: ("✓", "Operational"),
-    Status.DEGRADED.value: ("!", "Degraded performance"),
-    Status.DOWN.value: ("✕", "Down"),
-    MAINTENANCE: ("🔧", "Under maintenance"),
-    NO_DATA: ("?", "No data"),
+    Status.UP.value: N_("Operational"),
+    Status.DEGRADED.value: N_("Degraded performance"),
+    Status.DOWN.value: N_("Down"),
+    MAINTENANCE: N_("Under maintenance"),
+    NO_DATA: N_("No data"),
 }
+HEADLINES = {
+    "up": N_("All systems operational"),
+    "degraded": N_("Degraded performance"),
+    "partial": N_("Partial outage"),
+    "major": N_("Major outage"),
+    "maintenance": N_("Under maintenance"),
+    "nodata": N_("Status unknown: no recent checks"),
+}
+SHOWN_WINDOWS = ("24h", "7d", "30d", "90d")
+ANNOUNCE_BEFORE = timedelta(hours=72)
+STALE_AFTER_INTERVALS = 3
 
-
-@dataclass(frozen=True)
-class Segment:
-    """One day of the 90-day bar."""
-
-    date: str  # ISO date, e.g. 2026-11-23
-    state: str  # up | partial | down | maintenance | nodata
-    colour: str  # CSS colour
-    label: str  # the accessible tooltip: date, uptime, downtime
+__all__ = ["Link", "PageView", "Segment", "page_view"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +46,11 @@ class MonitorView:
     name: str
     description: str
     state: str  # up | degraded | down | maintenance | nodata
-    icon: str
     state_text: str
-    uptime_label: str  # 90-day uptime, e.g. "99.95% uptime", or "no data yet"
-    segments: list[Segment]  # exactly `days` segments, oldest first
+    uptime_label: str  # 90-day uptime, e.g. "99.95%", or "no data"
+    uptime: dict[str, str]  # by SHOWN_WINDOWS key, localised
+    segments: list[Segment]  # one per day, oldest first
+    href: str  # its page, relative to the language's root
 
 
 @dataclass(frozen=True)
@@ -71,17 +68,20 @@ class IncidentView:
     id: str
     title: str
     kind: str  # incident | maintenance
-    status: str
+    status: str  # localised
     impact: str
-    when: str  # start (and end) in the page's time zone
+    when: str  # start (and end) in the page's time zone and language
     message: str  # the latest update, or the first paragraph of the write-up
+    href: str  # its page, relative to the language's root
 
 
 @dataclass(frozen=True)
 class RegionView:
+    id: str
     name: str
     location: str
-    last_checked: str  # local time, or "never"
+    last_checked: str  # localised time, or "never"
+    last_checked_iso: str  # "" when never
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,13 @@ class PageView:
     upcoming: list[IncidentView]  # maintenance announced ahead
     recent: list[IncidentView]  # the rest, newest first
     regions: list[RegionView]
-    built_at: str  # local time of the build
+    built_at: str  # localised time of the build
     built_at_iso: str
+    locale: Locale
+    newest_iso: str = ""  # the newest result of any monitor; "" without any
+    stale_after_s: int = 0  # newest older than this: the data may be stale
+    stale: bool = False  # already stale at build time
+    events: list[Event] = field(default_factory=list)
 
 
 def page_view(
@@ -104,8 +109,10 @@ def page_view(
     incidents: Sequence[Incident],
     region_checked: Mapping[str, datetime],
     now: datetime,
+    locale: Locale | None = None,
 ) -> PageView:
-    tz = config.site.timezone
+    locale = locale or Locale(config.site.language, config.site.timezone)
+    events = build_events(incidents, timelines, now)
     in_maintenance = {
         monitor_id
         for incident in incidents
@@ -113,18 +120,23 @@ def page_view(
         for monitor_id in incident.monitors
     }
     monitors = {
-        monitor.id: _monitor_view(monitor, timelines[monitor.id], monitor.id in in_maintenance)
+        monitor.id: _monitor_view(
+            monitor, timelines[monitor.id], monitor.id in in_maintenance, events, now, locale
+        )
         for monitor in config.monitors
         if monitor.public
     }
-    groups = _groups(config, monitors)
     state, headline = _overall(list(monitors.values()))
-    views = [_incident_view(incident, now, tz) for incident in incidents]
+    views = [incident_view(incident, now, locale) for incident in incidents]
+    newest = max((t.last_checked for t in timelines.values() if t.last_checked), default=None)
+    stale_after = STALE_AFTER_INTERVALS * min(
+        (m.interval for m in config.monitors), default=timedelta(minutes=5)
+    )
     return PageView(
         site=config.site,
         state=state,
-        headline=headline,
-        groups=groups,
+        headline=locale.gettext(headline),
+        groups=_groups(config, monitors, locale),
         active=[v for v, i in zip(views, incidents, strict=True) if i.is_active(now)],
         upcoming=[v for v, i in zip(views, incidents, strict=True) if _upcoming(i, now)],
         recent=[
@@ -133,62 +145,72 @@ def page_view(
             if not i.is_active(now) and not _upcoming(i, now)
         ],
         regions=[
-            RegionView(
-                region.name,
-                region.location,
-                local_time(region_checked[region.id], tz)
-                if region.id in region_checked
-                else "never",
-            )
-            for region in config.regions
+            _region_view(r.id, r.name, r.location, region_checked, locale) for r in config.regions
         ],
-        built_at=local_time(now, tz),
+        built_at=locale.datetime(now),
         built_at_iso=now.isoformat(timespec="seconds"),
+        locale=locale,
+        newest_iso=newest.isoformat(timespec="seconds") if newest else "",
+        stale_after_s=int(stale_after.total_seconds()),
+        stale=newest is not None and now - newest > stale_after,
+        events=events,
+    )
+
+
+def _region_view(
+    region_id: str,
+    name: str,
+    location: str,
+    region_checked: Mapping[str, datetime],
+    locale: Locale,
+) -> RegionView:
+    checked = region_checked.get(region_id)
+    return RegionView(
+        region_id,
+        name,
+        location,
+        locale.datetime(checked) if checked else locale.gettext("never"),
+        checked.isoformat(timespec="seconds") if checked else "",
     )
 
 
 def _monitor_view(
-    monitor: MonitorBase, timeline: MonitorTimeline, maintenance: bool
+    monitor: MonitorBase,
+    timeline: MonitorTimeline,
+    maintenance: bool,
+    events: Sequence[Event],
+    now: datetime,
+    locale: Locale,
 ) -> MonitorView:
     state = MAINTENANCE if maintenance else (timeline.current or NO_DATA)
-    icon, text = STATE_TEXT[state]
+    uptime = {
+        window: locale.percent(
+            timeline.window_uptime(window)
+            if window in timeline.windows
+            else timeline.uptime(UPTIME_WINDOWS[window].days or 1)
+        )
+        for window in SHOWN_WINDOWS
+    }
+    mine = [event for event in events if monitor.id in event.monitor_ids]
     return MonitorView(
         id=monitor.id,
         name=monitor.name,
         description=monitor.description,
         state=state,
-        icon=icon,
-        state_text=text,
-        uptime_label=_uptime_label(timeline.uptime()),
-        segments=[_segment(day) for day in timeline.days],
+        state_text=locale.gettext(STATE_TEXT[state]),
+        uptime_label=uptime["90d"],
+        uptime=uptime,
+        segments=segments(timeline.days, mine, now, locale),
+        href=f"monitors/{monitor.id}/",
     )
 
 
-def _uptime_label(uptime: float | None) -> str:
-    return "no data yet" if uptime is None else f"{percent(uptime)} uptime"
-
-
-def _segment(day: Day) -> Segment:
-    date = day.day.isoformat()
-    if day.down == 0 and day.maintenance > 0:
-        label = f"{date}: maintenance for {human_duration(day.maintenance)}"
-        return Segment(date, MAINTENANCE, MAINTENANCE_BLUE, label)
-    if day.observed == 0:
-        return Segment(date, NO_DATA, NO_DATA_GREY, f"{date}: no data")
-    label = f"{date}: {percent(day.uptime)} uptime"
-    if day.down:
-        label += f", down for {human_duration(day.down)}"
-    if day.degraded:
-        label += f", degraded for {human_duration(day.degraded)}"
-    state = "up" if day.down == 0 else ("down" if day.down_fraction >= 0.25 else "partial")
-    return Segment(date, state, down_colour(day.down_fraction), label)
-
-
-def _groups(config: Config, monitors: Mapping[str, MonitorView]) -> list[GroupView]:
+def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale) -> list[GroupView]:
     declared = [(g.id, g.name, g.description, g.collapsed) for g in config.groups]
     ungrouped = [m for m in config.monitors if m.group is None and m.id in monitors]
     if ungrouped:
-        declared.append(("", "Other" if declared else "Services", "", False))
+        name = locale.gettext("Other") if declared else locale.gettext("Services")
+        declared.append(("", name, "", False))
     groups = []
     for group_id, name, description, collapsed in declared:
         members = [
@@ -197,7 +219,7 @@ def _groups(config: Config, monitors: Mapping[str, MonitorView]) -> list[GroupVi
             if m.id in monitors and (m.group or "") == group_id
         ]
         if members:
-            state = _worst([m.state for m in members])
+            state = worst([m.state for m in members])
             groups.append(GroupView(group_id, name, description, collapsed, state, members))
     return groups
 
@@ -205,7 +227,7 @@ def _groups(config: Config, monitors: Mapping[str, MonitorView]) -> list[GroupVi
 _SEVERITY = [Status.UP.value, NO_DATA, MAINTENANCE, Status.DEGRADED.value, Status.DOWN.value]
 
 
-def _worst(states: Sequence[str]) -> str:
+def worst(states: Sequence[str]) -> str:
     return max(states, key=_SEVERITY.index, default=NO_DATA)
 
 
@@ -213,19 +235,18 @@ def _overall(monitors: Sequence[MonitorView]) -> tuple[str, str]:
     states = [m.state for m in monitors]
     down = states.count(Status.DOWN.value)
     if down and down * 2 >= len(states):
-        return "major", "Major outage"
-    if down:
-        return "partial", "Partial outage"
-    if Status.DEGRADED.value in states:
-        return "degraded", "Degraded performance"
-    if MAINTENANCE in states:
-        return "maintenance", "Under maintenance"
-    if not states or all(state == NO_DATA for state in states):
-        return "nodata", "Status unknown: no recent checks"
-    return "up", "All systems operational"
-
-
-ANNOUNCE_BEFORE = timedelta(hours=72)
+        state = "major"
+    elif down:
+        state = "partial"
+    elif Status.DEGRADED.value in states:
+        state = "degraded"
+    elif MAINTENANCE in states:
+        state = "maintenance"
+    elif not states or all(state == NO_DATA for state in states):
+        state = "nodata"
+    else:
+        state = "up"
+    return state, HEADLINES[state]
 
 
 def _upcoming(incident: Incident, now: datetime) -> bool:
@@ -236,18 +257,33 @@ def _upcoming(incident: Incident, now: datetime) -> bool:
     )
 
 
-def _incident_view(incident: Incident, now: datetime, timezone: str) -> IncidentView:
+STATUS_TEXT = {
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "completed": N_("Completed"),
+}
+
+
+def incident_view(incident: Incident, now: datetime, locale: Locale) -> IncidentView:
     end = incident.resolved_at or incident.scheduled_end
-    when = local_time(incident.start, timezone)
+    when = locale.datetime(incident.start)
     if end is not None:
-        when += f" to {local_time(end, timezone)}"
+        when = locale.gettext("%(start)s to %(end)s") % {
+            "start": when,
+            "end": locale.datetime(end),
+        }
     message = incident.updates[-1].message if incident.updates else incident.body.split("\n\n")[0]
     return IncidentView(
         id=incident.id,
         title=incident.title,
         kind=incident.kind,
-        status=incident.current_status(now).replace("_", " "),
+        status=locale.gettext(STATUS_TEXT[incident.current_status(now)]),
         impact=incident.impact,
         when=when,
         message=message,
+        href=f"incidents/{incident.id}/",
     )

@@ -39,6 +39,7 @@ PAYLOADS = [
     "{{ 7*7 }} {% raw %}",
 ]
 HOSTILE = " ".join(PAYLOADS)
+ICON = "data:image/svg+xml,"
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#", "/", "./", "../")
 
 
@@ -62,7 +63,14 @@ class Executable(HTMLParser):
                 self.found.append(f"{tag}[{name}]")
             target = (value or "").strip().lower()
             linked = name in ("href", "src", "action", "formaction")
-            if linked and not target.startswith(SAFE_SCHEMES) and ":" in target.split("/")[0]:
+            # The page's own favicon is an inline SVG image: an icon, never run as a document.
+            icon = tag == "link" and ("rel", "icon") in attrs and target.startswith(ICON)
+            if (
+                linked
+                and not icon
+                and not target.startswith(SAFE_SCHEMES)
+                and ":" in target.split("/")[0]
+            ):
                 self.found.append(f"{tag}[{name}={target[:40]}]")
 
     def handle_endtag(self, tag: str) -> None:

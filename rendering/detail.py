@@ -1,0 +1,240 @@
+"""View models of the pages beyond the index: a monitor, an incident, the incident history
+and the maintenance list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from configuration.incidents import Incident
+from configuration.models import Config
+from configuration.monitor import MonitorBase
+from history.timeline import (
+    ALL_REGIONS,
+    LATENCY_WINDOWS,
+    UPTIME_WINDOWS,
+    MonitorTimeline,
+    Outage,
+)
+from rendering.chart import Chart, chart
+from rendering.events import outage_id
+from rendering.i18n import N_, Locale
+from rendering.markdown import render_markdown
+from rendering.view import STATE_TEXT, STATUS_TEXT, IncidentView, MonitorView, incident_view
+
+WINDOW_NAMES = {
+    "24h": N_("24 hours"),
+    "7d": N_("7 days"),
+    "30d": N_("30 days"),
+    "90d": N_("90 days"),
+    "365d": N_("1 year"),
+}
+IMPACT_TEXT = {
+    "none": N_("No impact"),
+    "minor": N_("Minor"),
+    "major": N_("Major"),
+    "critical": N_("Critical"),
+}
+PERCENTILES = ("p50", "p75", "p90", "p95", "p99")
+
+
+@dataclass(frozen=True)
+class LatencyRow:
+    region: str
+    values: list[str]  # PERCENTILES, localised milliseconds
+
+
+@dataclass(frozen=True)
+class ChartView:
+    window: str  # 24h | 7d | 30d
+    name: str  # localised, e.g. "24 hours"
+    chart: Chart
+    latency: list[LatencyRow]
+
+
+@dataclass(frozen=True)
+class RegionLatestView:
+    region: str
+    state: str
+    state_text: str
+    checked_at: str
+    checked_at_iso: str
+    response_time: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class OutageView:
+    id: str
+    start: str
+    duration: str
+    ongoing: bool
+    regions: str
+    error: str | None  # None when the monitor hides its errors
+    conditions: list[str]
+
+
+@dataclass(frozen=True)
+class MonitorPage:
+    monitor: MonitorView
+    target: str | None  # None when hidden
+    conditions: list[str]
+    last_error: str | None
+    windows: list[tuple[str, str]]  # (window name, uptime)
+    charts: list[ChartView]
+    latest: list[RegionLatestView]
+    outages: list[OutageView]
+    incidents: list[IncidentView]
+
+
+def monitor_page(
+    config: Config,
+    monitor: MonitorBase,
+    view: MonitorView,
+    timeline: MonitorTimeline,
+    incidents: Sequence[Incident],
+    now: datetime,
+    locale: Locale,
+) -> MonitorPage:
+    names = {region.id: region.name for region in config.regions}
+    latest = [
+        RegionLatestView(
+            names.get(region, region),
+            result.status.value,
+            locale.gettext(STATE_TEXT[result.status.value]),
+            locale.datetime(result.checked_at),
+            result.checked_at.isoformat(timespec="seconds"),
+            locale.milliseconds(result.response_time_ms),
+            None if monitor.hide_errors else result.error,
+        )
+        for region, result in timeline.latest.items()
+    ]
+    errors = [r.error for r in latest if r.error]
+    if not errors and timeline.outages and not monitor.hide_errors:
+        errors = [e for e in [timeline.outages[-1].first_error] if e]
+    return MonitorPage(
+        monitor=view,
+        target=None if monitor.hide_target else _target(monitor),
+        conditions=[]
+        if monitor.hide_target
+        else [*monitor.conditions, *monitor.degraded_conditions],
+        last_error=errors[0] if errors else None,
+        windows=[
+            (locale.gettext(WINDOW_NAMES[w]), locale.percent(timeline.window_uptime(w)))
+            for w in UPTIME_WINDOWS
+        ],
+        charts=[_chart_view(timeline, w, names, now, locale) for w in LATENCY_WINDOWS],
+        latest=latest,
+        outages=[_outage_view(o, monitor, names, now, locale) for o in reversed(timeline.outages)],
+        incidents=[incident_view(i, now, locale) for i in incidents if monitor.id in i.monitors],
+    )
+
+
+def _target(monitor: MonitorBase) -> str | None:
+    try:
+        return monitor.target
+    except NotImplementedError:
+        return None
+
+
+def _chart_view(
+    timeline: MonitorTimeline,
+    window: str,
+    names: Mapping[str, str],
+    now: datetime,
+    locale: Locale,
+) -> ChartView:
+    start = now - UPTIME_WINDOWS[window]
+
+    def label(moment: datetime) -> str:
+        local = moment.astimezone(locale.zone)
+        return locale.time(moment) if window == "24h" else locale.date(local.date())
+
+    drawn = chart(timeline.series.get(window, {}), names, start, now, label, locale.milliseconds)
+    by_region = timeline.latency.get(window, {})
+    rows = [
+        LatencyRow(
+            locale.gettext("All regions") if region == ALL_REGIONS else names.get(region, region),
+            [locale.milliseconds(getattr(latency, p)) for p in PERCENTILES],
+        )
+        for region, latency in sorted(by_region.items(), key=lambda kv: kv[0] == ALL_REGIONS)
+    ]
+    return ChartView(window, locale.gettext(WINDOW_NAMES[window]), drawn, rows)
+
+
+def _outage_view(
+    outage: Outage,
+    monitor: MonitorBase,
+    names: Mapping[str, str],
+    now: datetime,
+    locale: Locale,
+) -> OutageView:
+    return OutageView(
+        id=outage_id(outage),
+        start=locale.datetime(outage.start),
+        duration=locale.duration(outage.duration(now).total_seconds()),
+        ongoing=outage.end is None,
+        regions=", ".join(names.get(r, r) for r in outage.regions),
+        error=None if monitor.hide_errors else outage.first_error,
+        conditions=[] if monitor.hide_errors else list(outage.failed_conditions),
+    )
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    at: str
+    at_iso: str
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    incident: IncidentView
+    updates: list[UpdateView]  # newest first
+    monitors: list[tuple[str, str]]  # (name, href) of the affected public monitors
+    duration: str | None  # None while it lasts
+    impact: str
+    body_html: str  # sanitised
+
+
+def incident_page(
+    config: Config, incident: Incident, now: datetime, locale: Locale
+) -> IncidentPage:
+    end = incident.resolved_at or incident.scheduled_end
+    public = {m.id: m.name for m in config.monitors if m.public}
+    return IncidentPage(
+        incident=incident_view(incident, now, locale),
+        updates=[
+            UpdateView(
+                locale.datetime(u.at),
+                u.at.isoformat(timespec="seconds"),
+                locale.gettext(STATUS_TEXT[u.status]),
+                u.message,
+            )
+            for u in sorted(incident.updates, key=lambda u: u.at, reverse=True)
+        ],
+        monitors=[(public[m], f"monitors/{m}/") for m in incident.monitors if m in public],
+        duration=locale.duration((end - incident.start).total_seconds()) if end else None,
+        impact=locale.gettext(IMPACT_TEXT[incident.impact]),
+        body_html=render_markdown(incident.body),
+    )
+
+
+@dataclass(frozen=True)
+class Month:
+    name: str
+    incidents: list[IncidentView]
+
+
+def by_month(
+    views: Sequence[IncidentView], incidents: Sequence[Incident], locale: Locale
+) -> list[Month]:
+    months: list[Month] = []
+    for view, incident in zip(views, incidents, strict=True):
+        name = locale.month(incident.start)
+        if not months or months[-1].name != name:
+            months.append(Month(name, []))
+        months[-1].incidents.append(view)
+    return months

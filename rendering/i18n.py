@@ -1,0 +1,136 @@
+"""The page's languages: gettext catalogs for the words, Babel for dates, numbers and durations.
+
+Catalogs are `locales/<code>/LC_MESSAGES/messages.po`, read and compiled in memory at build
+time (no compiled `.mo` files to keep in step). Babel is used because it carries the Unicode
+CLDR data: month names, decimal separators, unit names and plural rules for every language,
+which hand-written tables would get wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass
+from gettext import GNUTranslations
+from pathlib import Path
+from typing import get_args
+from zoneinfo import ZoneInfo
+
+import babel
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
+
+from configuration.models import Language
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES: tuple[str, ...] = get_args(Language)
+NATIVE_NAMES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt_BR": "Português (Brasil)",
+    "ja": "日本語",
+}
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is translated later."""
+    return message
+
+
+@functools.cache
+def translations(code: str) -> GNUTranslations:
+    """The compiled catalog of a language (English: the messages themselves)."""
+    path = LOCALES / code / "LC_MESSAGES" / "messages.po"
+    buffer = io.BytesIO()
+    if path.is_file():
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=code)
+        write_mo(buffer, catalog)
+    else:
+        write_mo(buffer, read_po(io.BytesIO(b""), locale="en"))
+    buffer.seek(0)
+    return GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Words and formats of one language, times shown in the page's time zone."""
+
+    code: str  # a LANGUAGES code, e.g. pt_BR
+    timezone: str
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag for `lang=` and `Intl`, e.g. pt-BR."""
+        return self.code.replace("_", "-")
+
+    @functools.cached_property
+    def babel(self) -> babel.Locale:
+        return babel.Locale.parse(self.code)
+
+    @functools.cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def gettext(self, message: str) -> str:
+        return translations(self.code).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return translations(self.code).ngettext(singular, plural, count)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, "medium", locale=self.babel)
+
+    def month(self, moment: dt.datetime) -> str:
+        return format_skeleton("yMMMM", moment.astimezone(self.zone), locale=self.babel)
+
+    def datetime(self, moment: dt.datetime) -> str:
+        """Date, time and zone, e.g. `Nov 23, 2026, 1:00 PM CET`."""
+        local = moment.astimezone(self.zone)
+        day = format_date(local, "medium", locale=self.babel)
+        time = format_time(local, "short", tzinfo=self.zone, locale=self.babel)
+        return f"{day} {time} {local.strftime('%Z')}"
+
+    def time(self, moment: dt.datetime) -> str:
+        return format_time(moment.astimezone(self.zone), "short", locale=self.babel)
+
+    def datetime_iso(self, moment: dt.datetime) -> str:
+        return format_datetime(moment, "yyyy-MM-dd'T'HH:mm:ssXXX", tzinfo=self.zone, locale="en")
+
+    def number(self, value: float, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, pattern, locale=self.babel)
+
+    def percent(self, value: float | None) -> str:
+        """Uptime as people read it: 99.996 is never rounded up to a misleading 100 %."""
+        if value is None:
+            return self.gettext("no data")
+        shown = 100.0 if value >= 100 else int(value * 100) / 100
+        pattern = self.babel.percent_formats[None].pattern
+        if shown < 100:
+            pattern = pattern.replace("0%", "0.00%").replace("0\xa0%", "0.00\xa0%")
+        return format_percent(shown / 100, pattern, locale=self.babel)
+
+    def milliseconds(self, value: float | None) -> str:
+        if value is None:
+            return "\u2013"  # an en dash: no value
+        return format_unit(round(value), "duration-millisecond", "short", locale=self.babel)
+
+    def duration(self, seconds: float) -> str:
+        """The two largest units: `45 s`, `5 min`, `2 h 10 min`, `3 d 4 h` in the language."""
+        seconds = round(seconds)
+        units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
+        parts: list[str] = []
+        for unit, size in units:
+            amount, seconds = divmod(seconds, size)
+            if amount and len(parts) < 2:
+                parts.append(format_unit(amount, f"duration-{unit}", "short", locale=self.babel))
+            elif parts:
+                break
+        return " ".join(parts) or format_unit(0, "duration-second", "short", locale=self.babel)

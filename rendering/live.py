@@ -1,0 +1,52 @@
+"""Small outputs for programs and the page's own script: `status-live.json` (what the
+auto-refresh reads every 30 s) and `status.txt` (a plain-text summary for `curl`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from history.timeline import MonitorTimeline
+from rendering.view import PageView
+
+LIVE_WINDOWS = ("24h", "7d", "30d", "90d")
+
+
+def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dict[str, Any]:
+    """The states the open page refreshes in place; shape in schemas/status-live.schema.json."""
+    return {
+        "built_at": page.built_at_iso,
+        "newest": page.newest_iso or None,
+        "stale_after_s": page.stale_after_s,
+        "state": page.state,
+        "monitors": {
+            monitor.id: {
+                "state": monitor.state,
+                "uptime": {w: timelines[monitor.id].window_uptime(w) for w in LIVE_WINDOWS},
+            }
+            for group in page.groups
+            for monitor in group.monitors
+        },
+        "regions": {region.id: region.last_checked_iso or None for region in page.regions},
+    }
+
+
+def status_text(page: PageView) -> str:
+    """`curl https://status.example.com/status.txt`: the headline, then one line a monitor."""
+    t = page.locale
+    lines = [f"{page.site.title}: {page.headline}", ""]
+    for incident in page.active:
+        lines.append(f"! {incident.title} ({incident.status}, {incident.when})")
+    if page.active:
+        lines.append("")
+    for group in page.groups:
+        lines.append(f"{group.name}")
+        width = max(len(m.name) for m in group.monitors)
+        for monitor in group.monitors:
+            lines.append(
+                f"  {monitor.name.ljust(width)}  {monitor.state_text}  "
+                f"({t.gettext('%(uptime)s uptime') % {'uptime': monitor.uptime['90d']}}, 90d)"
+            )
+        lines.append("")
+    lines.append(t.gettext("Built %(time)s") % {"time": page.built_at})
+    return "\n".join(lines) + "\n"

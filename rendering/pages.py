@@ -1,0 +1,211 @@
+"""The HTML pages of the site, in every configured language: the writer `write_pages`.
+
+The page in `site.language` is at the root; each of `site.languages` is under `/<code>/`.
+CSS and the small script are inlined and allowed by their hashes in a strict
+Content-Security-Policy, so nothing but the page itself is ever loaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from rendering.context import BuildContext
+from rendering.detail import by_month, incident_page, monitor_page
+from rendering.i18n import NATIVE_NAMES, Locale, translations
+from rendering.live import live_status, status_text
+from rendering.text import level_colours
+from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view, page_view
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scrolls
+INCIDENTS_PER_PAGE = 20
+
+
+@functools.cache
+def environment(code: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    catalog = translations(code)
+    env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The inline style and scripts of every page, and the policy that allows exactly them."""
+
+    style: str
+    head_script: str
+    script: str
+
+    @property
+    def csp(self) -> str:
+        return (
+            "default-src 'none'; "
+            f"style-src '{_sha256(self.style)}'; "
+            f"script-src '{_sha256(self.head_script)}' '{_sha256(self.script)}'; "
+            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+        )
+
+
+@functools.cache
+def assets() -> Assets:
+    env = environment("en")
+    style = env.get_template("style.css").render(levels=level_colours())
+    head = (TEMPLATES / "theme.js").read_text("utf-8").strip()
+    script = (TEMPLATES / "site.js").read_text("utf-8").strip()
+    return Assets(style, head, script)
+
+
+def write_pages(folder: Path, context: BuildContext) -> None:
+    site = context.config.site
+    codes = [site.language, *[c for c in site.languages if c != site.language]]
+    for code in codes:
+        home = folder if code == site.language else folder / code
+        _write_language(home, code, codes, context)
+    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    if site.cname:
+        (folder / "CNAME").write_text(site.cname + "\n", "utf-8")
+    (folder / "status.txt").write_text(status_text(context.page), "utf-8")
+    live = live_status(context.page, context.timelines)
+    (folder / "status-live.json").write_text(json.dumps(live, ensure_ascii=False), "utf-8")
+
+
+class _Writer:
+    """Renders the pages of one language into its folder."""
+
+    def __init__(self, home: Path, code: str, codes: Sequence[str], page: PageView) -> None:
+        self.home, self.code, self.codes, self.page = home, code, codes, page
+        self.env = environment(code)
+        self.main = codes[0]
+
+    def write(self, path: str, template: str, **values: Any) -> None:
+        """Render `template` to `<home>/<path>index.html` (`path` "" or ending in "/")."""
+        depth = path.count("/")
+        root = "../" * depth
+        site_root = (root + ("../" if self.code != self.main else "")) or "./"
+        root = root or "./"
+        if path == "404.html":  # served for any missing address: links from the site root
+            root = site_root = "/"
+        languages = [
+            (
+                code,
+                NATIVE_NAMES[code],
+                site_root + ("" if code == self.main else f"{code}/") + path,
+            )
+            for code in self.codes
+        ]
+        locale = self.page.locale
+        html = self.env.get_template(template).render(
+            page=self.page,
+            t=locale,
+            root=root,
+            site_root=site_root,
+            path=path,
+            languages=languages if len(self.codes) > 1 else [],
+            assets=assets(),
+            levels=level_colours(),
+            js_text=_js_text(locale),
+            **values,
+        )
+        target = self.home / path / ("index.html" if not path.endswith(".html") else "")
+        if path.endswith(".html"):
+            target = self.home / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, "utf-8")
+
+
+def _js_text(locale: Locale) -> str:
+    """The words the script needs, as a JSON island (data, never executed)."""
+    words = {
+        "states": {k: locale.gettext(v) for k, v in STATE_TEXT.items()},
+        "headlines": {k: locale.gettext(v) for k, v in HEADLINES.items()},
+        "lang": locale.tag,
+    }
+    return json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildContext) -> None:
+    config, now = context.config, context.now
+    locale = Locale(code, config.site.timezone)
+    region_checked = {
+        r.id: datetime.fromisoformat(r.last_checked_iso)
+        for r in context.page.regions
+        if r.last_checked_iso
+    }
+    page = page_view(config, context.timelines, context.incidents, region_checked, now, locale)
+    out = _Writer(home, code, codes, page)
+    total = sum(len(g.monitors) for g in page.groups)
+    out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)
+    if total > FIRST_MONITORS:
+        out.write("all.html", "index.html", limit=total, more=False)
+    out.write("embed/", "embed.html")
+    views = {m.id: m for g in page.groups for m in g.monitors}
+    for monitor in config.monitors:
+        if monitor.id in views:
+            detail = monitor_page(
+                config,
+                monitor,
+                views[monitor.id],
+                context.timelines[monitor.id],
+                context.incidents,
+                now,
+                locale,
+            )
+            out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
+    _write_incidents(out, context, locale)
+    if code == codes[0]:
+        out.write("404.html", "404.html")
+
+
+def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> None:
+    config, now = context.config, context.now
+    incidents = [i for i in context.incidents if i.kind == "incident"]
+    maintenance = [i for i in context.incidents if i.kind == "maintenance"]
+    pages = [
+        incidents[i : i + INCIDENTS_PER_PAGE] for i in range(0, len(incidents), INCIDENTS_PER_PAGE)
+    ] or [[]]
+    for number, chunk in enumerate(pages, start=1):
+        path = "incidents/" if number == 1 else f"incidents/page/{number}/"
+        views = [incident_view(i, now, locale) for i in chunk]
+        out.write(
+            path,
+            "incidents.html",
+            months=by_month(views, chunk, locale),
+            number=number,
+            pages=len(pages),
+        )
+    for incident in context.incidents:
+        out.write(
+            f"incidents/{incident.id}/",
+            "incident.html",
+            detail=incident_page(config, incident, now, locale),
+        )
+    listed = [(incident_view(i, now, locale), i.current_status(now)) for i in maintenance]
+    out.write(
+        "maintenance/",
+        "maintenance.html",
+        upcoming=[v for v, s in listed if s == "scheduled"][::-1],
+        in_progress=[v for v, s in listed if s == "in_progress"],
+        past=[v for v, s in listed if s == "completed"],
+    )

@@ -1,0 +1,91 @@
+"""The 90-day bar: one segment per day, coloured by the share of the day that was down, with
+the words of its tooltip (date, uptime, downtime, the day's outages and incidents, linked)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from history.timeline import Day
+from rendering.events import Event
+from rendering.i18n import Locale
+from rendering.text import down_level
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str  # relative to the language's root
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One day of the bar."""
+
+    date: str  # ISO date, e.g. 2026-11-23
+    state: str  # up | degraded | partial | down | maintenance | nodata
+    level: int  # colour grade: 0 green … 8 red (text.LEVEL_FRACTIONS)
+    label: str  # date, uptime and downtime in words
+    links: tuple[Link, ...]  # the day's outages and incidents
+
+    @property
+    def plain(self) -> bool:
+        """Nothing to tell beyond the date and "no downtime": drawn without a tooltip box."""
+        return self.state in ("up", "nodata") and not self.links
+
+
+def segments(
+    days: Sequence[Day], events: Sequence[Event], now: datetime, locale: Locale
+) -> list[Segment]:
+    return [segment(day, events, now, locale) for day in days]
+
+
+def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) -> Segment:
+    start = datetime.combine(day.day, time(), UTC)
+    links = tuple(
+        event_link(event, locale)
+        for event in events
+        if event.overlaps(start, start + timedelta(days=1), now)
+    )
+    date = locale.date(day.day)
+    if day.down == 0 and day.maintenance > 0:
+        label = locale.gettext("%(date)s: maintenance for %(duration)s") % {
+            "date": date,
+            "duration": locale.duration(day.maintenance),
+        }
+        return Segment(day.day.isoformat(), "maintenance", 0, label, links)
+    if day.observed == 0:
+        label = locale.gettext("%(date)s: no data") % {"date": date}
+        return Segment(day.day.isoformat(), "nodata", 0, label, links)
+    parts = [
+        locale.gettext("%(date)s: %(uptime)s uptime")
+        % {"date": date, "uptime": locale.percent(day.uptime)}
+    ]
+    if day.down:
+        parts.append(
+            locale.gettext("down for %(duration)s") % {"duration": locale.duration(day.down)}
+        )
+    if day.degraded:
+        parts.append(
+            locale.gettext("degraded for %(duration)s")
+            % {"duration": locale.duration(day.degraded)}
+        )
+    if day.degraded_regions:
+        parts.append(
+            locale.gettext("failures seen only in %(regions)s")
+            % {"regions": ", ".join(day.degraded_regions)}
+        )
+    level = down_level(day.down_fraction)
+    state = (
+        "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
+    )
+    return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)
+
+
+def event_link(event: Event, locale: Locale) -> Link:
+    if event.incident is not None:
+        return Link(event.incident.title, f"incidents/{event.id}/")
+    monitor_id = event.monitor_ids[0]
+    text = locale.gettext("Outage at %(time)s") % {"time": locale.datetime(event.start)}
+    return Link(text, f"monitors/{monitor_id}/#outage-{event.id}")
