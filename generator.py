@@ -36,6 +36,7 @@ from commands.common import (
     out_option,
     parse_now,
 )
+from commands.deploy import publish, regions
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
 from configuration.loader import load_project
@@ -271,6 +272,9 @@ def schema(markdown: bool, write: bool) -> None:
         return
     click.echo(config_reference() if markdown else config_schema_text(), nl=False)
 
+
+main.add_command(publish)
+main.add_command(regions)
 
 if __name__ == "__main__":
     main()
