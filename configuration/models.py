@@ -69,10 +69,10 @@ class Region(Options):
     location: str = Field("", description='Free text, e.g. "Frankfurt, DE".')
     runs_on: list[str] = Field(
         default_factory=lambda: ["ubuntu-latest"],
-        min_length=1,
         description="GitHub Actions runner labels of this region's check job: a hosted "
         "runner (`ubuntu-latest`) or your self-hosted runner's labels, e.g. "
-        "`[self-hosted, linux, eu-west]`.",
+        "`[self-hosted, linux, eu-west]`. `[]`: no job in the workflow, the region runs "
+        "elsewhere (a cron line or a container) and publishes to the same data branch.",
     )
     shards: int = Field(
         1,

@@ -84,15 +84,26 @@ def publish(
         paths = unpublished_paths(data_dir, remote, branch)
         if not paths:
             return Published(None, (), 0)
-        _commit_paths(data_dir, paths, message)
-        for attempt in range(1, retry.attempts + 1):
-            if _push(data_dir, remote, branch):
-                commit = run(data_dir, "rev-parse", "HEAD")
-                run(data_dir, "update-ref", remote_ref(remote, branch), commit)
-                return Published(commit, tuple(paths), attempt)
-            if attempt < retry.attempts:
-                sleep(retry.wait(attempt, jitter))
-                _recommit_onto_remote(data_dir, remote, branch, paths, message)
+        commit = _Committer(data_dir, paths, message)
+        commit()
+        recommitted = False
+        try:
+            for attempt in range(1, retry.attempts + 1):
+                if _push(data_dir, remote, branch):
+                    head = run(data_dir, "rev-parse", "HEAD")
+                    run(data_dir, "update-ref", remote_ref(remote, branch), head)
+                    return Published(head, tuple(paths), attempt)
+                if attempt < retry.attempts:
+                    sleep(retry.wait(attempt, jitter))
+                    # Onto the remote's newest commit, then this run's paths on top.
+                    fetch_branch(data_dir, remote, branch)
+                    run(data_dir, "reset", "--quiet", "--mixed", remote_ref(remote, branch))
+                    commit()
+                    recommitted = True
+        finally:
+            if recommitted:  # every path but this run's follows the branch: files too
+                run(data_dir, "reset", "--quiet", "--hard", "HEAD")
+                run(data_dir, "clean", "--quiet", "-d", "--force")
     except GitError as error:
         raise PublishError(str(error)) from None
     raise PublishError(
@@ -101,31 +112,24 @@ def publish(
     )
 
 
-def _commit_paths(worktree: Path, paths: list[str], message: str) -> bool:
-    """Stage exactly `paths` (additions, changes and deletions) and commit them; False
-    when they already match the current commit."""
-    listing = "".join(f"{path}\0" for path in paths).encode()
-    run(worktree, "update-index", "--add", "--remove", "-z", "--stdin", stdin=listing)
-    if succeeds(worktree, "diff", "--cached", "--quiet"):
-        return False
-    run(worktree, *identity_args(worktree), "commit", "--quiet", "--no-verify", "-m", message)
-    return True
+class _Committer:
+    """Stages exactly `paths` (additions, changes and deletions) and commits them, unless
+    they already match the current commit."""
+
+    def __init__(self, worktree: Path, paths: list[str], message: str) -> None:
+        self.worktree = worktree
+        self.listing = "".join(f"{path}\0" for path in paths).encode()
+        self.commit_args = [*identity_args(worktree), "commit", "--quiet", "--no-verify"]
+        self.message = message
+
+    def __call__(self) -> None:
+        run(self.worktree, "update-index", "--add", "--remove", "-z", "--stdin", stdin=self.listing)
+        if not succeeds(self.worktree, "diff", "--cached", "--quiet"):
+            run(self.worktree, *self.commit_args, "-m", self.message)
 
 
 def _push(worktree: Path, remote: str, branch: str) -> bool:
     return succeeds(worktree, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
-
-
-def _recommit_onto_remote(
-    worktree: Path, remote: str, branch: str, paths: list[str], message: str
-) -> None:
-    """Move onto the remote's newest commit and commit this run's `paths` on top of it;
-    every other path then follows the remote (the working tree is brought in line)."""
-    fetch_branch(worktree, remote, branch)
-    run(worktree, "reset", "--quiet", "--mixed", remote_ref(remote, branch))
-    _commit_paths(worktree, paths, message)
-    run(worktree, "reset", "--quiet", "--hard", "HEAD")
-    run(worktree, "clean", "--quiet", "-d", "--force")
 
 
 def squash(

@@ -18,7 +18,8 @@ from publishing.git import run
 from publishing.publish import Published, Retry, publish, push_root, squash
 
 BRANCH = "status-data"
-FAST = Retry(attempts=60, delay=0.002, max_delay=0.05)
+# Small waits for the tests, spread enough that six jobs pushing at once all get through.
+FAST = Retry(attempts=80, delay=0.005, max_delay=0.2)
 
 
 @pytest.fixture
@@ -303,6 +304,7 @@ def test_regions_prints_the_check_matrix(tmp_path: Path, monkeypatch: pytest.Mon
         "version: 1\nregions:\n"
         "  - {id: eu-west, name: Europe}\n"
         "  - {id: home, name: Home, runs_on: [self-hosted, linux, home], shards: 2}\n"
+        "  - {id: basement, name: Basement, runs_on: []}\n"
     )
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["regions", "--json"])
