@@ -36,6 +36,7 @@ from commands.common import (
     out_option,
     parse_now,
 )
+from commands.deploy import publish, regions
 from commands.incident import incident
 from commands.maintenance import maintenance
 from configuration.durations import parse_duration
@@ -302,6 +303,8 @@ def schema(markdown: bool, write: bool) -> None:
 
 main.add_command(incident)
 main.add_command(maintenance)
+main.add_command(publish)
+main.add_command(regions)
 
 if __name__ == "__main__":
     main()

@@ -75,6 +75,20 @@ class Region(Options):
     id: Identifier = Field(description="Stable key stored with every result, e.g. `eu-west`.")
     name: str = Field(description="Display name, e.g. `Europe (West)`.")
     location: str = Field("", description='Free text, e.g. "Frankfurt, DE".')
+    runs_on: list[str] = Field(
+        default_factory=lambda: ["ubuntu-latest"],
+        description="GitHub Actions runner labels of this region's check job: a hosted "
+        "runner (`ubuntu-latest`) or your self-hosted runner's labels, e.g. "
+        "`[self-hosted, linux, eu-west]`. `[]`: no job in the workflow, the region runs "
+        "elsewhere (a cron line or a container) and publishes to the same data branch.",
+    )
+    shards: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="Parallel check jobs for this region, each running `--shard I/N` of "
+        "its monitors; raise it for thousands of monitors.",
+    )
 
 
 class Group(Options):

@@ -1,0 +1,231 @@
+"""The workflows in .github/workflows/ are part of the product: actionlint (with shellcheck
+on every `run:` script) passes on them, and their contract holds — the schedule, the
+dispatch types, the matrix from config.yaml, least-privilege permissions, pinned actions,
+one check at a time per region, and an incident form that maps onto the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from configuration.incidents import INCIDENT_STATUSES, Incident
+from generator import main
+
+ROOT = Path(__file__).parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+NAMES = ("check", "build", "compact", "incident", "ci")
+PINNED = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*\s*$")
+# Who may write what: every other job reads at most.
+WRITES = {
+    ("check", "check"): {"contents"},
+    ("check", "heartbeat"): {"contents"},
+    ("build", "deploy"): {"pages", "id-token"},
+    ("compact", "compact"): {"contents"},
+    ("incident", "incident"): {"contents"},
+}
+
+
+def workflow(name: str) -> dict[str, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / f"{name}.yml").read_text())
+    loaded["on"] = loaded.pop(True, loaded.get("on"))  # YAML 1.1 reads `on` as true
+    return loaded
+
+
+def runs(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def actionlint(*files: Path) -> list[dict[str, Any]]:
+    binary = shutil.which("actionlint")
+    assert binary, "actionlint is missing: pip install -e '.[test]'"
+    completed = subprocess.run(
+        [binary, "-format", "{{json .}}", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    errors: list[dict[str, Any]] = json.loads(completed.stdout or "[]")
+    return errors
+
+
+def test_the_five_workflows_exist() -> None:
+    assert sorted(p.stem for p in WORKFLOWS.glob("*.y*ml")) == sorted(NAMES)
+    for name in NAMES:
+        assert workflow(name)["name"] == name
+
+
+def test_actionlint_and_shellcheck_pass_on_every_workflow() -> None:
+    assert shutil.which("shellcheck"), "shellcheck is missing: pip install -e '.[test]'"
+    errors = actionlint(*sorted(WORKFLOWS.glob("*.yml")))
+    assert errors == [], "\n".join(f"{e['filepath']}:{e['line']}: {e['message']}" for e in errors)
+
+
+def test_actionlint_catches_injection_and_shellcheck_findings(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo $FOO ${{ github.event.head_commit.message }}\n"
+    )
+    kinds = {error["kind"] for error in actionlint(bad)}
+    assert {"shellcheck", "expression"} <= kinds
+
+
+def test_check_runs_every_five_minutes_and_on_dispatch() -> None:
+    on = workflow("check")["on"]
+    assert on["schedule"] == [{"cron": "*/5 * * * *"}]
+    assert "workflow_dispatch" in on
+    assert sorted(on["repository_dispatch"]["types"]) == ["check", "heartbeat"]
+
+
+def test_check_matrix_is_built_from_config_by_the_regions_command() -> None:
+    jobs = workflow("check")["jobs"]
+    regions, check = jobs["regions"], jobs["check"]
+    step = next(s for s in regions["steps"] if "vigil regions --json" in s.get("run", ""))
+    assert '>> "$GITHUB_OUTPUT"' in step["run"]
+    assert regions["outputs"]["matrix"] == f"${{{{ steps.{step['id']}.outputs.matrix }}}}"
+    assert check["needs"] == "regions"
+    assert check["strategy"]["matrix"] == "${{ fromJSON(needs.regions.outputs.matrix) }}"
+    assert check["strategy"]["fail-fast"] is False
+    assert check["runs-on"] == "${{ matrix.runs-on }}"
+    assert 'vigil check --region "$REGION" --shard "$SHARD"' in runs(check)
+    assert check["env"] == {"REGION": "${{ matrix.region }}", "SHARD": "${{ matrix.shard }}"}
+    result = CliRunner().invoke(main, ["regions", "--json", "--config", str(ROOT / "config.yaml")])
+    include = json.loads(result.output)["include"]
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    assert [entry["region"] for entry in include] == [r["id"] for r in config["regions"]]
+    assert all({"region", "shard", "runs-on"} == set(entry) for entry in include)
+
+
+def test_one_check_at_a_time_per_region_and_shard() -> None:
+    concurrency = workflow("check")["jobs"]["check"]["concurrency"]
+    assert "${{ matrix.region }}" in concurrency["group"]
+    assert "${{ matrix.shard }}" in concurrency["group"]
+    assert concurrency["cancel-in-progress"] is False
+
+
+def test_jobs_that_write_results_check_out_and_publish_the_data_branch() -> None:
+    for name, job_id, command in [
+        ("check", "check", "vigil check"),
+        ("check", "heartbeat", "vigil heartbeat"),
+        ("compact", "compact", "vigil compact"),
+    ]:
+        scripts = runs(workflow(name)["jobs"][job_id])
+        at = next(i for i, s in enumerate(scripts) if command in s)
+        assert any(s == "vigil publish --checkout" for s in scripts[:at]), (name, job_id)
+        assert any(s.startswith("vigil publish --message") for s in scripts[at + 1 :])
+    compact = runs(workflow("compact")["jobs"]["compact"])
+    assert compact[-1].startswith("vigil publish --squash"), "squash last, after publishing"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_permissions_are_least_privilege_per_job(name: str) -> None:
+    flow = workflow(name)
+    assert flow["permissions"] == {}, "nothing by default; each job asks for what it needs"
+    for job_id, job in flow["jobs"].items():
+        permissions = job["permissions"]
+        assert isinstance(permissions, dict), f"{name}.{job_id}: no read-all/write-all"
+        assert set(permissions.values()) <= {"read", "write", "none"}
+        writes = {scope for scope, level in permissions.items() if level == "write"}
+        assert writes == WRITES.get((name, job_id), set()), f"{name}.{job_id}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_action_is_pinned_to_a_full_commit_with_its_version(name: str) -> None:
+    lines = [line for line in (WORKFLOWS / f"{name}.yml").read_text().splitlines()]
+    uses = [line for line in lines if re.match(r"^\s*-?\s*uses:", line)]
+    assert uses, "every workflow checks out the repository"
+    for line in uses:
+        assert PINNED.match(line), f"not pinned to a 40-hex SHA with a # vX comment: {line}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_expression_or_secret_reaches_a_shell_script(name: str) -> None:
+    """Untrusted input and secrets go through `env:`; a script never expands `${{ }}`."""
+    for job in workflow(name)["jobs"].values():
+        for script in runs(job):
+            assert "${{" not in script, script
+    assert "secrets." not in re.sub(r"#.*", "", (WORKFLOWS / f"{name}.yml").read_text())
+
+
+def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
+    flow = workflow("build")
+    on = flow["on"]
+    assert set(on["push"]["paths"]) == {"config.yaml", "incidents/**", "templates/**"}
+    assert on["push"]["branches"] == ["main"]
+    assert sorted(on["workflow_run"]["workflows"]) == sorted(
+        [workflow("check")["name"], workflow("incident")["name"]]
+    )
+    assert on["schedule"] == [{"cron": "7 * * * *"}]
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    assert runs(build)[-2:] == ["vigil publish --checkout", "vigil build --out site"]
+    upload = build["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-pages-artifact@")
+    assert upload["with"] == {"path": "site"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_compact_runs_daily() -> None:
+    on = workflow("compact")["on"]
+    minute, hour, *rest = on["schedule"][0]["cron"].split()
+    assert minute.isdigit() and hour.isdigit() and rest == ["*", "*", "*"]
+
+
+def incident_cli_options() -> dict[str, set[str]]:
+    """The options of `vigil incident new|update|resolve`: read from the CLI when the
+    command exists, else the names the incidents work agreed on."""
+    agreed = {
+        "new": {"--title", "--status", "--impact", "--monitor", "--message", "--commit"},
+        "update": {"--status", "--message", "--commit"},
+        "resolve": {"--message", "--commit"},
+    }
+    if "incident" not in main.commands:
+        return agreed
+    found = {}
+    for action in agreed:
+        result = CliRunner().invoke(main, ["incident", action, "--help"])
+        assert result.exit_code == 0, result.output
+        found[action] = set(re.findall(r"(--[a-z][a-z-]*)", result.output)) - {"--help"}
+    return found
+
+
+def test_incident_form_maps_onto_the_cli() -> None:
+    flow = workflow("incident")
+    inputs = flow["on"]["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"action", "id", "title", "status", "impact", "monitors", "message"}
+    assert inputs["action"]["options"] == ["new", "update", "resolve"]
+    assert tuple(inputs["status"]["options"]) == INCIDENT_STATUSES
+    impacts = get_args(Incident.model_fields["impact"].annotation)
+    assert tuple(inputs["impact"]["options"]) == impacts
+    step = next(
+        s for s in flow["jobs"]["incident"]["steps"] if "vigil incident" in s.get("run", "")
+    )
+    assert step["env"] == {name.upper(): f"${{{{ inputs.{name} }}}}" for name in inputs}
+    branches = dict(re.findall(r"^ *(new|update|resolve)\)\n(.*?);;", step["run"], re.S | re.M))
+    options = incident_cli_options()
+    for action in ("new", "update", "resolve"):
+        assert f"vigil incident {action} " in branches[action]
+        used = set(re.findall(r"(--[a-z][a-z-]*)", branches[action]))
+        assert used <= options[action], (action, used - options[action])
+        assert "--commit" in used
+    assert {"--title", "--impact", "--monitor"} <= set(re.findall(r"--[a-z]+", branches["new"]))
+    assert runs(flow["jobs"]["incident"])[-1].count("git push origin HEAD:main") == 1
+
+
+def test_ci_validates_with_annotations_and_runs_the_tests() -> None:
+    flow = workflow("ci")
+    assert "pull_request" in flow["on"]
+    assert "vigil validate" in runs(flow["jobs"]["validate"])
+    scripts = runs(flow["jobs"]["test"])
+    assert "python -m pip install -e '.[test]'" in scripts and "pytest" in scripts
