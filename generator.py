@@ -225,11 +225,12 @@ def build(
 def compact(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None) -> None:
     """Merge closed days, write daily rollups, and drop what is past retention."""
     config, incidents = load(config_path, incidents_dir)
+    now = parse_now(now_text)
     done = compact_history(
         ResultStore(data_dir),
         monitor_specs(config),
-        maintenance_of(incidents),
-        parse_now(now_text),
+        maintenance_of(incidents, now, config.history.raw_days),
+        now,
         timezone=config.site.timezone,
         raw_days=config.history.raw_days,
         rollup_days=config.history.rollup_days,

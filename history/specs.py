@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from configuration.incidents import Incident, maintenance_windows
 from configuration.models import Config
@@ -18,5 +19,7 @@ def monitor_specs(config: Config) -> list[MonitorSpec]:
     ]
 
 
-def maintenance_of(incidents: Sequence[Incident]) -> list[Window]:
-    return [Window(*window) for window in maintenance_windows(incidents)]
+def maintenance_of(incidents: Sequence[Incident], now: datetime, days: int) -> list[Window]:
+    """The maintenance windows of the last `days` days up to `now` (recurrences expanded)."""
+    start = now - timedelta(days=days + 1)
+    return [Window(*window) for window in maintenance_windows(incidents, start, now)]

@@ -13,7 +13,7 @@ from configuration.incidents import Incident
 from configuration.models import Config
 from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore
-from history.timeline import MonitorTimeline, monitor_timelines
+from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
 from rendering.api import write_api
 from rendering.badges import write_badges
 from rendering.context import BuildContext, Writer
@@ -32,7 +32,7 @@ def collect(
     timelines = monitor_timelines(
         store,
         monitor_specs(config),
-        maintenance_of(incidents),
+        maintenance_of(incidents, now, HISTORY_DAYS),
         now,
         days=BAR_DAYS,
         timezone=config.site.timezone,

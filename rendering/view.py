@@ -34,7 +34,6 @@ HEADLINES = {
     "nodata": N_("Status unknown: no recent checks"),
 }
 SHOWN_WINDOWS = ("24h", "7d", "30d", "90d")
-ANNOUNCE_BEFORE = timedelta(hours=72)
 STALE_AFTER_INTERVALS = 3
 
 __all__ = ["Link", "PageView", "Segment", "page_view"]
@@ -250,11 +249,8 @@ def _overall(monitors: Sequence[MonitorView]) -> tuple[str, str]:
 
 
 def _upcoming(incident: Incident, now: datetime) -> bool:
-    return (
-        incident.kind == "maintenance"
-        and incident.current_status(now) == "scheduled"
-        and incident.start - now <= ANNOUNCE_BEFORE
-    )
+    # The incident knows its next window (recurrences too) and its `announce_before`.
+    return incident.is_upcoming(now)
 
 
 STATUS_TEXT = {
