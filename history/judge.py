@@ -63,72 +63,102 @@ def judge(
     first_date = start.astimezone(UTC).date() - timedelta(days=1)
     connection.execute(
         f"""
-        CREATE TEMP TABLE raw_judged AS
-        SELECT r.monitor_id, floor(epoch(r.checked_at) / s.interval_s)::BIGINT AS bucket,
-               any_value(s.interval_s) AS interval_s,
-               any_value(s.quorum) AS quorum,
-               any_value(s.confirm) AS confirm,
-               bit_or(b.bit) AS seen_mask,
-               coalesce(bit_or(b.bit) FILTER (WHERE r.status = 'down'), 0) AS down_mask,
-               coalesce(bit_or(b.bit) FILTER (WHERE r.status <> 'up'), 0) AS fail_mask,
-               max(epoch(r.checked_at)) AS last_t
-        FROM {source} AS r
-        JOIN spec AS s USING (monitor_id)
-        JOIN region_bits AS b USING (region)
-        WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
-          AND r.status IN ('up', 'degraded', 'down')
-        GROUP BY r.monitor_id, bucket
+        CREATE TEMP TABLE {JUDGED} AS
+        WITH buckets AS (
+            SELECT r.monitor_id, floor(epoch(r.checked_at) / s.interval_s)::BIGINT AS bucket,
+                   any_value(s.interval_s) AS interval_s,
+                   any_value(s.quorum) AS quorum,
+                   bit_or(b.bit) AS seen_mask,
+                   coalesce(bit_or(b.bit) FILTER (WHERE r.status = 'down'), 0) AS down_mask,
+                   coalesce(bit_or(b.bit) FILTER (WHERE r.status <> 'up'), 0) AS fail_mask,
+                   max(epoch(r.checked_at)) AS last_t
+            FROM {source} AS r
+            JOIN spec AS s USING (monitor_id)
+            JOIN region_bits AS b USING (region)
+            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
+              AND r.status IN ('up', 'degraded', 'down')
+            GROUP BY r.monitor_id, bucket
+        ),
+        voted AS (
+            SELECT *, bucket * interval_s AS start_s,
+                   CASE WHEN bit_count(down_mask)
+                             >= coalesce(quorum, bit_count(seen_mask) // 2 + 1) THEN 'down'
+                        WHEN fail_mask <> 0 THEN 'degraded'
+                        ELSE 'up' END AS quorum_vote
+            FROM buckets
+        )
+        SELECT monitor_id, bucket, start_s, interval_s, seen_mask, down_mask, fail_mask,
+               last_t, quorum_vote,
+               CASE WHEN EXISTS (
+                        SELECT 1 FROM maintenance AS m
+                        WHERE m.monitor_id = v.monitor_id
+                          AND v.start_s >= m.start_s AND v.start_s < m.end_s) THEN 'maintenance'
+                    ELSE quorum_vote END AS status
+        FROM voted AS v
         """,
         [first_date, start.timestamp(), end.timestamp()],
     )
-    connection.execute(_ISLANDS_SQL)
+    connection.execute(_RUNS_SQL)
+    # A run shorter than `confirm` is a blip: degraded, not down.
+    connection.execute(
+        f"""
+        UPDATE {JUDGED} AS j SET status = 'degraded'
+        FROM down_buckets AS d JOIN runs AS r USING (monitor_id, island)
+        WHERE r.buckets < r.confirm AND j.monitor_id = d.monitor_id AND j.bucket = d.bucket
+        """
+    )
 
 
-_ISLANDS_SQL = f"""
-CREATE TEMP TABLE {JUDGED} AS
-WITH voted AS (
-    SELECT *, bucket * interval_s AS start_s,
-           CASE WHEN bit_count(down_mask) >= coalesce(quorum, bit_count(seen_mask) // 2 + 1)
-                    THEN 'down'
-                WHEN fail_mask <> 0 THEN 'degraded'
-                ELSE 'up' END AS quorum_vote,
-           CASE WHEN EXISTS (
-                    SELECT 1 FROM maintenance AS m
-                    WHERE m.monitor_id = j.monitor_id
-                      AND j.bucket * j.interval_s >= m.start_s
-                      AND j.bucket * j.interval_s < m.end_s) THEN 'maintenance'
-                WHEN bit_count(down_mask) >= coalesce(quorum, bit_count(seen_mask) // 2 + 1)
-                    THEN 'down'
-                WHEN fail_mask <> 0 THEN 'degraded'
-                ELSE 'up' END AS vote
-    FROM raw_judged AS j
+# Only the (few) down buckets are ordered into runs, never the whole history: a down bucket
+# continues the run of the previous one when the next bucket with data after that one is
+# this one. Looking ahead `LOOKAHEAD` intervals bridges short gaps of no data (a late cron).
+LOOKAHEAD = 12
+_RUNS_SQL = f"""
+CREATE TEMP TABLE down_buckets AS
+WITH downs AS (
+    SELECT monitor_id, bucket, down_mask FROM {JUDGED} WHERE status = 'down'
 ),
-numbered AS (
-    -- Down buckets with no other bucket between them share an island number.
-    SELECT *,
-           sum(CASE WHEN vote = 'down' THEN 0 ELSE 1 END)
-               OVER (PARTITION BY monitor_id ORDER BY bucket ROWS UNBOUNDED PRECEDING)
-               AS island,
-           lead(bucket) OVER (PARTITION BY monitor_id ORDER BY bucket) AS next_bucket
-    FROM voted
+ahead AS (
+    SELECT d.monitor_id, d.bucket, min(j.bucket) AS next_bucket
+    FROM downs AS d
+    CROSS JOIN range(1, {LOOKAHEAD + 1}) AS k(k)
+    JOIN {JUDGED} AS j ON j.monitor_id = d.monitor_id AND j.bucket = d.bucket + k.k
+    GROUP BY d.monitor_id, d.bucket
+),
+linked AS (
+    SELECT d.*, a.next_bucket,
+           lag(a.next_bucket) OVER (PARTITION BY d.monitor_id ORDER BY d.bucket) AS prev_next
+    FROM downs AS d LEFT JOIN ahead AS a USING (monitor_id, bucket)
 )
-SELECT monitor_id, bucket, start_s, interval_s, seen_mask, down_mask, fail_mask, last_t,
-       island, next_bucket, quorum_vote,
-       CASE WHEN vote = 'down'
-                 AND count(*) FILTER (WHERE vote = 'down')
-                     OVER (PARTITION BY monitor_id, island) < confirm THEN 'degraded'
-            ELSE vote END AS status
-FROM numbered
+SELECT *,
+       sum(CASE WHEN prev_next = bucket THEN 0 ELSE 1 END)
+           OVER (PARTITION BY monitor_id ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS island
+FROM linked;
+
+CREATE TEMP TABLE runs AS
+WITH last_buckets AS (
+    SELECT monitor_id, max(bucket) AS last_bucket FROM {JUDGED} GROUP BY monitor_id
+)
+SELECT d.monitor_id, d.island, min(d.bucket) AS first_bucket, max(d.bucket) AS last_bucket,
+       count(*) AS buckets, any_value(s.confirm) AS confirm,
+       any_value(s.interval_s) AS interval_s, bit_or(d.down_mask) AS down_mask,
+       -- arg_max skips NULLs: -1 stands for "no data after it within the look-ahead".
+       nullif(arg_max(coalesce(d.next_bucket, -1), d.bucket), -1) AS after,
+       max(d.bucket) = any_value(l.last_bucket) AS at_the_end
+FROM down_buckets AS d JOIN spec AS s USING (monitor_id) JOIN last_buckets AS l USING (monitor_id)
+GROUP BY d.monitor_id, d.island
 """
 
-OUTAGES_SQL = f"""
-SELECT monitor_id, min(start_s) AS start_s,
-       -- arg_max skips NULLs: -1 stands for "no bucket after it yet" (ongoing).
-       nullif(arg_max(coalesce(next_bucket, -1), bucket), -1) * any_value(interval_s) AS end_s,
-       bit_or(down_mask) AS down_mask, any_value(interval_s) AS interval_s
-FROM {JUDGED}
-WHERE status = 'down'
-GROUP BY monitor_id, island
+# An outage ends where the next bucket with data begins; still down at the newest bucket,
+# it is ongoing (end NULL); followed by a long gap, it ends with its last down bucket.
+OUTAGES_SQL = """
+SELECT monitor_id, first_bucket * interval_s AS start_s,
+       CASE WHEN after IS NOT NULL THEN after * interval_s
+            WHEN at_the_end THEN NULL
+            ELSE (last_bucket + 1) * interval_s END AS end_s,
+       down_mask, interval_s
+FROM runs
+WHERE buckets >= confirm
 ORDER BY monitor_id, start_s
 """
 

@@ -19,6 +19,7 @@ import duckdb
 from checks.result import RESULT_SCHEMA_VERSION, Result
 
 log = logging.getLogger("vigil.history")
+MEMORY_LIMIT = "1GB"  # per query connection
 COMPACTED = "compacted.parquet"  # a closed day's runs of one region, merged by `vigil compact`
 MAGIC = b"PAR1"
 RESULT_COLUMNS = """
@@ -60,6 +61,9 @@ def connect() -> duckdb.DuckDBPyConnection:
     Timestamps leave SQL as epoch seconds; `from_epoch` makes them aware datetimes."""
     connection = duckdb.connect(":memory:")
     connection.execute("SET TimeZone = 'UTC'")
+    # Bounded memory on a CI runner (DuckDB spills beyond it); results need no order.
+    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    connection.execute("SET preserve_insertion_order = false")
     return connection
 
 
