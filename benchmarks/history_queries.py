@@ -62,7 +62,7 @@ FROM slots
 def generate(folder: Path, monitors: int, days: int) -> int:
     start = int((NOW - timedelta(days=days)).timestamp())
     connection = connect()
-    connection.execute("SET preserve_insertion_order = false")
+    connection.execute("SET memory_limit = '8GB'")  # generating, not measured
     connection.execute(GENERATE_SQL, [monitors, start, int(NOW.timestamp()), list(REGIONS)])
     (count,) = connection.execute("SELECT count(*) FROM results").fetchall()[0]
     connection.execute(
