@@ -30,8 +30,11 @@ Decisions (the formats leave them open):
   last 24 hours over all regions, rounded to whole milliseconds; null without results in that
   window. A median over a day says what users typically get, where the latest single result
   would swing with every network blip.
-- **Incidents and maintenance** are listed newest first by their start; `incidents.json` holds
-  incidents, `scheduled-maintenances.json` maintenance, 50 of each at most.
+- **Incidents and maintenance** come from the build's entries (`rendering.entries`), as on the
+  page: a written incident with the outages it absorbed is one incident, and a detected
+  outage nobody wrote about is an incident of its own (id `outage-<monitor>-<start>`, impact
+  major). Listed newest first by their start; `incidents.json` holds incidents and outages,
+  `scheduled-maintenances.json` maintenance, 50 of each at most.
 """
 
 from __future__ import annotations
@@ -43,10 +46,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from configuration.incidents import Incident
 from configuration.models import Config, Site
 from history.timeline import MonitorTimeline
 from rendering.context import BuildContext
+from rendering.entries import Entry
 from rendering.view import PageView
 
 Json = dict[str, object]
@@ -84,8 +87,8 @@ class Snapshot:
     state: str  # the page's state: up | degraded | partial | major | maintenance | nodata
     monitors: list[MonitorState]  # in page order
     groups: list[GroupState]
-    incidents: list[Incident]  # kind incident, newest first
-    maintenances: list[Incident]  # kind maintenance, newest first
+    incidents: list[Entry]  # written incidents and detected outages, newest first
+    maintenances: list[Entry]  # kind maintenance, newest first
 
 
 def write_api(folder: Path, context: BuildContext) -> list[Path]:
@@ -94,7 +97,7 @@ def write_api(folder: Path, context: BuildContext) -> list[Path]:
     from rendering import api_v1, api_v2
 
     snapshot = snapshot_of(
-        context.config, context.page, context.timelines, context.incidents, context.now
+        context.config, context.page, context.timelines, context.entries, context.now
     )
     written = []
     for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
@@ -109,7 +112,7 @@ def snapshot_of(
     config: Config,
     page: PageView,
     timelines: Mapping[str, MonitorTimeline],
-    incidents: Sequence[Incident],
+    entries: Sequence[Entry],
     now: datetime,
 ) -> Snapshot:
     # The page's own view model, so that states and grouping match the page exactly.
@@ -124,15 +127,15 @@ def snapshot_of(
         for g in page.groups
         if g.id in declared
     ]
-    ordered = sorted(incidents, key=lambda i: (i.start, i.id), reverse=True)
+    ordered = sorted(entries, key=lambda e: (e.start, e.id), reverse=True)
     return Snapshot(
         site=config.site,
         now=now,
         state=page.state,
         monitors=monitors,
         groups=groups,
-        incidents=[i for i in ordered if i.kind == "incident"],
-        maintenances=[i for i in ordered if i.kind == "maintenance"],
+        incidents=[e for e in ordered if e.kind != "maintenance"],
+        maintenances=[e for e in ordered if e.kind == "maintenance"],
     )
 
 
@@ -158,20 +161,19 @@ class Times:
     resolved: datetime | None
 
 
-def incident_times(incident: Incident, now: datetime) -> Times:
-    status = incident.current_status(now)
-    posted = [update.at for update in incident.updates]
-    created = min([incident.start, *posted])
+def entry_times(entry: Entry, now: datetime) -> Times:
+    """The API's and the feeds' times of an entry; `updated` moves with every change."""
+    posted = [update.at for update in entry.updates]
+    created = min([entry.start, *posted])
 
     def first(wanted: str) -> datetime | None:
-        return next((u.at for u in incident.updates if u.status == wanted), None)
+        return next((u.at for u in entry.updates if u.status == wanted), None)
 
     resolved = None
-    if status in TERMINAL:
-        # The written time, else the update that said so, else the end of the window.
-        resolved = incident.resolved_at or first(status) or incident.scheduled_end
-        resolved = resolved or max([created, *posted])
+    if entry.status in TERMINAL:
+        # The end (written, back up, or the window's), else the update that said so.
+        resolved = entry.end or first(entry.status) or max([created, *posted])
     events = [created, *posted, *([resolved] if resolved else [])]
-    if incident.kind == "maintenance" and status != "scheduled" and incident.scheduled_start:
-        events.append(incident.scheduled_start)  # the clock moved it to in progress
+    if entry.kind == "maintenance" and entry.status != "scheduled":
+        events.append(entry.start)  # the clock moved it to in progress
     return Times(created, max(events), first("monitoring"), resolved)

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import math
 
-from configuration.incidents import Incident
 from history.timeline import ALL_REGIONS, MonitorTimeline
-from rendering.api import RECENT, Json, MonitorState, Snapshot, incident_times, iso, iso_or_none
+from rendering.api import (
+    RECENT,
+    Json,
+    MonitorState,
+    Snapshot,
+    entry_times,
+    iso,
+    iso_or_none,
+)
+from rendering.entries import Entry
 
 STATUS = {
     "up": "operational",
@@ -74,18 +82,18 @@ def _percent(value: float | None) -> float | None:
     return math.floor(value * 100 + 1e-9) / 100  # the epsilon absorbs float error in * 100
 
 
-def incident_json(incident: Incident, snapshot: Snapshot) -> Json:
-    times = incident_times(incident, snapshot.now)
+def incident_json(entry: Entry, snapshot: Snapshot) -> Json:
+    times = entry_times(entry, snapshot.now)
     return {
-        "id": incident.id,
-        "title": incident.title,
-        "status": incident.current_status(snapshot.now),
-        "impact": incident.impact,
+        "id": entry.id,
+        "title": entry.title,
+        "status": entry.status,
+        "impact": entry.impact,
         "created_at": iso(times.created),
         "resolved_at": iso_or_none(times.resolved),
-        # Oldest first, as the seed's timeline reads.
+        # The written timeline (oldest first, as the seed's reads), then the detected facts.
         "updates": [
             {"status": update.status, "message": update.message, "timestamp": iso(update.at)}
-            for update in sorted(incident.updates, key=lambda update: update.at)
+            for update in entry.updates
         ],
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from configuration.incidents import Incident
 from rendering.api import (
     RECENT,
     TERMINAL,
@@ -13,11 +12,12 @@ from rendering.api import (
     Json,
     MonitorState,
     Snapshot,
-    incident_times,
+    entry_times,
     iso,
     iso_or_none,
     page_id,
 )
+from rendering.entries import Entry
 
 COMPONENT_STATUS = {
     "up": "operational",
@@ -178,49 +178,56 @@ def _component(
     }
 
 
-def incident_json(incident: Incident, snapshot: Snapshot, components: dict[str, Json]) -> Json:
-    times = incident_times(incident, snapshot.now)
+def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+    times = entry_times(entry, snapshot.now)
     url = snapshot.site.url
     data: Json = {
-        "id": incident.id,
-        "name": incident.title,
-        "status": incident.current_status(snapshot.now),
+        "id": entry.id,
+        "name": entry.title,
+        "status": entry.status,
         "created_at": iso(times.created),
         "updated_at": iso(times.updated),
         "monitoring_at": iso_or_none(times.monitoring),
         "resolved_at": iso_or_none(times.resolved),
-        "impact": "maintenance" if incident.kind == "maintenance" else incident.impact,
-        "shortlink": f"{url.rstrip('/')}/incidents/{incident.id}/" if url else None,
-        "started_at": iso(incident.start),
+        "impact": "maintenance" if entry.kind == "maintenance" else entry.impact,
+        "shortlink": f"{url.rstrip('/')}/incidents/{entry.id}/" if url else None,
+        "started_at": iso(entry.start),
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
-        "components": [components[m] for m in incident.monitors if m in components],
-        "incident_updates": updates_json(incident),
+        "components": [components[m] for m in entry.monitors if m in components],
+        "incident_updates": updates_json(entry),
     }
-    if incident.kind == "maintenance":
-        data["scheduled_for"] = iso_or_none(incident.scheduled_start)
-        data["scheduled_until"] = iso_or_none(incident.scheduled_end)
+    if entry.kind == "maintenance":
+        data["scheduled_for"] = iso(entry.start)
+        data["scheduled_until"] = iso_or_none(entry.end)
     return data
 
 
-def updates_json(incident: Incident) -> list[Json]:
-    """Newest first; ids count the updates in file order, so they survive new updates."""
-    numbered = list(enumerate(incident.updates, start=1))
-    numbered.sort(key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+def updates_json(entry: Entry) -> list[Json]:
+    """The written updates newest first, then the detected facts newest first. Ids survive
+    new updates: a written one is `<id>-<n>`, n counting the written updates oldest first;
+    a detected one is `<id>-<status>-<its time>`."""
+    written = [u for u in entry.updates if not u.detected]
+    numbered = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
+    detected = [
+        (f"{entry.id}-{u.status}-{u.at.astimezone(UTC):%Y%m%dT%H%M%SZ}", u)
+        for u in entry.updates
+        if u.detected
+    ]
     return [
         {
-            "id": f"{incident.id}-{n}",
+            "id": update_id,
             "status": update.status,
             "body": update.message,
-            "incident_id": incident.id,
+            "incident_id": entry.id,
             "created_at": iso(update.at),
             "updated_at": iso(update.at),
             "display_at": iso(update.at),
             # Vigil does not record which component statuses an update changed.
             "affected_components": None,
-            "deliver_notifications": incident.notify,
+            "deliver_notifications": entry.notify,
             "custom_tweet": None,
             "tweet_id": None,
         }
-        for n, update in numbered
+        for update_id, update in [*numbered[::-1], *detected[::-1]]
     ]

@@ -16,6 +16,7 @@ from typing import Protocol
 from configuration.incidents import Incident
 from configuration.models import Config
 from history.timeline import MonitorTimeline
+from rendering.entries import Entry
 from rendering.view import PageView
 
 
@@ -26,6 +27,7 @@ class BuildContext:
     page: PageView  # the index page's view model; states here are what every output says
     timelines: Mapping[str, MonitorTimeline]  # by monitor id, every monitor (public or not)
     now: datetime  # the build time, UTC
+    entries: Sequence[Entry]  # `incident_entries`: what every output lists, newest first
 
 
 class Writer(Protocol):

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from history.timeline import (
@@ -18,9 +17,8 @@ from history.timeline import (
     Outage,
 )
 from rendering.chart import Chart, chart
-from rendering.events import outage_id
+from rendering.entries import Entry
 from rendering.i18n import N_, Locale
-from rendering.markdown import render_markdown
 from rendering.view import STATE_TEXT, STATUS_TEXT, IncidentView, MonitorView, incident_view
 
 WINDOW_NAMES = {
@@ -93,10 +91,12 @@ def monitor_page(
     monitor: MonitorBase,
     view: MonitorView,
     timeline: MonitorTimeline,
-    incidents: Sequence[Incident],
+    entries: Sequence[Entry],
     now: datetime,
     locale: Locale,
+    bodies: Mapping[str, str],
 ) -> MonitorPage:
+    """`bodies`: the written incidents' write-ups by id, for the cards' first paragraph."""
     names = {region.id: region.name for region in config.regions}
     latest = [
         RegionLatestView(
@@ -127,7 +127,11 @@ def monitor_page(
         charts=[_chart_view(timeline, w, names, now, locale) for w in LATENCY_WINDOWS],
         latest=latest,
         outages=[_outage_view(o, monitor, names, now, locale) for o in reversed(timeline.outages)],
-        incidents=[incident_view(i, now, locale) for i in incidents if monitor.id in i.monitors],
+        incidents=[
+            incident_view(e, locale, bodies.get(e.id, ""))
+            for e in entries
+            if monitor.id in e.monitors
+        ],
     )
 
 
@@ -171,7 +175,7 @@ def _outage_view(
     locale: Locale,
 ) -> OutageView:
     return OutageView(
-        id=outage_id(outage),
+        id=outage_id(outage),  # the anchor of the outage on its monitor's page
         start=locale.datetime(outage.start),
         duration=locale.duration(outage.duration(now).total_seconds()),
         ongoing=outage.end is None,
@@ -179,6 +183,10 @@ def _outage_view(
         error=None if monitor.hide_errors else outage.first_error,
         conditions=[] if monitor.hide_errors else list(outage.failed_conditions),
     )
+
+
+def outage_id(outage: Outage) -> str:
+    return f"{outage.monitor_id}-{int(outage.start.timestamp())}"
 
 
 @dataclass(frozen=True)
@@ -200,12 +208,14 @@ class IncidentPage:
 
 
 def incident_page(
-    config: Config, incident: Incident, now: datetime, locale: Locale
+    config: Config, entry: Entry, now: datetime, locale: Locale, body: str = ""
 ) -> IncidentPage:
-    end = incident.resolved_at or incident.scheduled_end
+    """The written timeline first (newest first), then the detected facts (newest first)."""
     public = {m.id: m.name for m in config.monitors if m.public}
+    written = [u for u in entry.updates if not u.detected]
+    detected = [u for u in entry.updates if u.detected]
     return IncidentPage(
-        incident=incident_view(incident, now, locale),
+        incident=incident_view(entry, locale, body),
         updates=[
             UpdateView(
                 locale.datetime(u.at),
@@ -213,12 +223,12 @@ def incident_page(
                 locale.gettext(STATUS_TEXT[u.status]),
                 u.message,
             )
-            for u in sorted(incident.updates, key=lambda u: u.at, reverse=True)
+            for u in [*written[::-1], *detected[::-1]]
         ],
-        monitors=[(public[m], f"monitors/{m}/") for m in incident.monitors if m in public],
-        duration=locale.duration((end - incident.start).total_seconds()) if end else None,
-        impact=locale.gettext(IMPACT_TEXT[incident.impact]),
-        body_html=render_markdown(incident.body),
+        monitors=[(public[m], f"monitors/{m}/") for m in entry.monitors if m in public],
+        duration=locale.duration(entry.duration(now).total_seconds()) if entry.end else None,
+        impact=locale.gettext(IMPACT_TEXT[entry.impact]),
+        body_html=entry.body_html,
     )
 
 
@@ -229,11 +239,11 @@ class Month:
 
 
 def by_month(
-    views: Sequence[IncidentView], incidents: Sequence[Incident], locale: Locale
+    views: Sequence[IncidentView], entries: Sequence[Entry], locale: Locale
 ) -> list[Month]:
     months: list[Month] = []
-    for view, incident in zip(views, incidents, strict=True):
-        name = locale.month(incident.start)
+    for view, entry in zip(views, entries, strict=True):
+        name = locale.month(entry.start)
         if not months or months[-1].name != name:
             months.append(Month(name, []))
         months[-1].incidents.append(view)

@@ -153,7 +153,9 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
         for r in context.page.regions
         if r.last_checked_iso
     }
-    page = page_view(config, context.timelines, context.incidents, region_checked, now, locale)
+    page = page_view(
+        config, context.timelines, context.incidents, context.entries, region_checked, now, locale
+    )
     out = _Writer(home, code, codes, page)
     total = sum(len(g.monitors) for g in page.groups)
     out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)
@@ -168,9 +170,10 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
                 monitor,
                 views[monitor.id],
                 context.timelines[monitor.id],
-                context.incidents,
+                context.entries,
                 now,
                 locale,
+                _bodies(context),
             )
             out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
     _write_incidents(out, context, locale)
@@ -178,16 +181,22 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
         out.write("404.html", "404.html")
 
 
+def _bodies(context: BuildContext) -> dict[str, str]:
+    return {incident.id: incident.body for incident in context.incidents}
+
+
 def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> None:
-    config, now = context.config, context.now
-    incidents = [i for i in context.incidents if i.kind == "incident"]
-    maintenance = [i for i in context.incidents if i.kind == "maintenance"]
+    """The history (written incidents and detected outages), one page per entry, and the
+    maintenance list, all from the build's entries."""
+    config, now, bodies = context.config, context.now, _bodies(context)
+    incidents = [e for e in context.entries if e.kind != "maintenance"]
+    maintenance = [e for e in context.entries if e.kind == "maintenance"]
     pages = [
         incidents[i : i + INCIDENTS_PER_PAGE] for i in range(0, len(incidents), INCIDENTS_PER_PAGE)
     ] or [[]]
     for number, chunk in enumerate(pages, start=1):
         path = "incidents/" if number == 1 else f"incidents/page/{number}/"
-        views = [incident_view(i, now, locale) for i in chunk]
+        views = [incident_view(e, locale, bodies.get(e.id, "")) for e in chunk]
         out.write(
             path,
             "incidents.html",
@@ -195,13 +204,13 @@ def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> Non
             number=number,
             pages=len(pages),
         )
-    for incident in context.incidents:
+    for entry in context.entries:
         out.write(
-            f"incidents/{incident.id}/",
+            f"incidents/{entry.id}/",
             "incident.html",
-            detail=incident_page(config, incident, now, locale),
+            detail=incident_page(config, entry, now, locale, bodies.get(entry.id, "")),
         )
-    listed = [(incident_view(i, now, locale), i.current_status(now)) for i in maintenance]
+    listed = [(incident_view(e, locale, bodies.get(e.id, "")), e.status) for e in maintenance]
     out.write(
         "maintenance/",
         "maintenance.html",

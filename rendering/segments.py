@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from history.timeline import Day
-from rendering.events import Event
+from rendering.entries import Entry
 from rendering.i18n import Locale
 from rendering.text import down_level
 
@@ -36,17 +36,19 @@ class Segment:
 
 
 def segments(
-    days: Sequence[Day], events: Sequence[Event], now: datetime, locale: Locale
+    days: Sequence[Day], entries: Sequence[Entry], now: datetime, locale: Locale
 ) -> list[Segment]:
-    return [segment(day, events, now, locale) for day in days]
+    return [segment(day, entries, now, locale) for day in days]
 
 
-def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) -> Segment:
+def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -> Segment:
+    """`entries` are the monitor's (see `rendering.entries`): each links to its own page."""
     start = datetime.combine(day.day, time(), UTC)
+    end = start + timedelta(days=1)
     links = tuple(
-        event_link(event, locale)
-        for event in events
-        if event.overlaps(start, start + timedelta(days=1), now)
+        Link(entry.title, f"incidents/{entry.id}/")
+        for entry in entries
+        if entry.start < end and (entry.end or now) > start
     )
     date = locale.date(day.day)
     if day.down == 0 and day.maintenance > 0:
@@ -81,11 +83,3 @@ def segment(day: Day, events: Sequence[Event], now: datetime, locale: Locale) ->
         "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
     )
     return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)
-
-
-def event_link(event: Event, locale: Locale) -> Link:
-    if event.incident is not None:
-        return Link(event.incident.title, f"incidents/{event.id}/")
-    monitor_id = event.monitor_ids[0]
-    text = locale.gettext("Outage at %(time)s") % {"time": locale.datetime(event.start)}
-    return Link(text, f"monitors/{monitor_id}/#outage-{event.id}")

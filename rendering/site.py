@@ -17,6 +17,7 @@ from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
 from rendering.api import write_api
 from rendering.badges import write_badges
 from rendering.context import BuildContext, Writer
+from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
 from rendering.pages import write_pages
@@ -27,8 +28,8 @@ BAR_DAYS = 90
 
 def collect(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
-) -> tuple[PageView, dict[str, MonitorTimeline]]:
-    """Query the history and prepare the page's view model."""
+) -> tuple[PageView, dict[str, MonitorTimeline], list[Entry]]:
+    """Query the history and prepare the entries and the page's view model."""
     timelines = monitor_timelines(
         store,
         monitor_specs(config),
@@ -38,18 +39,20 @@ def collect(
         timezone=config.site.timezone,
         raw_days=config.history.raw_days,
     )
-    return page_view(config, timelines, incidents, store.last_checked_by_region(), now), timelines
+    entries = incident_entries(incidents, timelines, config, now)
+    checked = store.last_checked_by_region()
+    return page_view(config, timelines, incidents, entries, checked, now), timelines, entries
 
 
 def build_site(
     config: Config, incidents: Sequence[Incident], store: ResultStore, out: Path, now: datetime
 ) -> Path:
     """Render the whole site into `out`; returns the path of the index page."""
-    page, timelines = collect(config, incidents, store, now)
+    page, timelines, entries = collect(config, incidents, store, now)
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    context = BuildContext(config, incidents, page, timelines, now)
+    context = BuildContext(config, incidents, page, timelines, now, entries)
     try:
         for write in WRITERS:
             write(staging, context)

@@ -12,7 +12,7 @@ from configuration.incidents import Incident
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
-from rendering.events import Event, build_events
+from rendering.entries import Entry
 from rendering.i18n import N_, Locale
 from rendering.segments import Link, Segment, segments
 
@@ -66,7 +66,7 @@ class GroupView:
 class IncidentView:
     id: str
     title: str
-    kind: str  # incident | maintenance
+    kind: str  # incident | maintenance | outage (detected, nothing written about it)
     status: str  # localised
     impact: str
     when: str  # start (and end) in the page's time zone and language
@@ -99,19 +99,20 @@ class PageView:
     newest_iso: str = ""  # the newest result of any monitor; "" without any
     stale_after_s: int = 0  # newest older than this: the data may be stale
     stale: bool = False  # already stale at build time
-    events: list[Event] = field(default_factory=list)
+    entries: Sequence[Entry] = field(default_factory=list)  # the build's, newest first
 
 
 def page_view(
     config: Config,
     timelines: Mapping[str, MonitorTimeline],
     incidents: Sequence[Incident],
+    entries: Sequence[Entry],
     region_checked: Mapping[str, datetime],
     now: datetime,
     locale: Locale | None = None,
 ) -> PageView:
+    """`entries` are `incident_entries(incidents, timelines, config, now)`, made once per build."""
     locale = locale or Locale(config.site.language, config.site.timezone)
-    events = build_events(incidents, timelines, now)
     in_maintenance = {
         monitor_id
         for incident in incidents
@@ -120,13 +121,14 @@ def page_view(
     }
     monitors = {
         monitor.id: _monitor_view(
-            monitor, timelines[monitor.id], monitor.id in in_maintenance, events, now, locale
+            monitor, timelines[monitor.id], monitor.id in in_maintenance, entries, now, locale
         )
         for monitor in config.monitors
         if monitor.public
     }
     state, headline = _overall(list(monitors.values()))
-    views = [incident_view(incident, now, locale) for incident in incidents]
+    bodies = {incident.id: incident.body for incident in incidents}
+    views = [incident_view(entry, locale, bodies.get(entry.id, "")) for entry in entries]
     newest = max((t.last_checked for t in timelines.values() if t.last_checked), default=None)
     stale_after = STALE_AFTER_INTERVALS * min(
         (m.interval for m in config.monitors), default=timedelta(minutes=5)
@@ -136,13 +138,9 @@ def page_view(
         state=state,
         headline=locale.gettext(headline),
         groups=_groups(config, monitors, locale),
-        active=[v for v, i in zip(views, incidents, strict=True) if i.is_active(now)],
-        upcoming=[v for v, i in zip(views, incidents, strict=True) if _upcoming(i, now)],
-        recent=[
-            v
-            for v, i in zip(views, incidents, strict=True)
-            if not i.is_active(now) and not _upcoming(i, now)
-        ],
+        active=[v for v, e in zip(views, entries, strict=True) if e.active],
+        upcoming=[v for v, e in zip(views, entries, strict=True) if e.upcoming],
+        recent=[v for v, e in zip(views, entries, strict=True) if not e.active and not e.upcoming],
         regions=[
             _region_view(r.id, r.name, r.location, region_checked, locale) for r in config.regions
         ],
@@ -152,7 +150,7 @@ def page_view(
         newest_iso=newest.isoformat(timespec="seconds") if newest else "",
         stale_after_s=int(stale_after.total_seconds()),
         stale=newest is not None and now - newest > stale_after,
-        events=events,
+        entries=entries,
     )
 
 
@@ -177,7 +175,7 @@ def _monitor_view(
     monitor: MonitorBase,
     timeline: MonitorTimeline,
     maintenance: bool,
-    events: Sequence[Event],
+    entries: Sequence[Entry],
     now: datetime,
     locale: Locale,
 ) -> MonitorView:
@@ -190,7 +188,7 @@ def _monitor_view(
         )
         for window in SHOWN_WINDOWS
     }
-    mine = [event for event in events if monitor.id in event.monitor_ids]
+    mine = [entry for entry in entries if monitor.id in entry.monitors]
     return MonitorView(
         id=monitor.id,
         name=monitor.name,
@@ -248,11 +246,6 @@ def _overall(monitors: Sequence[MonitorView]) -> tuple[str, str]:
     return state, HEADLINES[state]
 
 
-def _upcoming(incident: Incident, now: datetime) -> bool:
-    # The incident knows its next window (recurrences too) and its `announce_before`.
-    return incident.is_upcoming(now)
-
-
 STATUS_TEXT = {
     "investigating": N_("Investigating"),
     "identified": N_("Identified"),
@@ -264,22 +257,26 @@ STATUS_TEXT = {
 }
 
 
-def incident_view(incident: Incident, now: datetime, locale: Locale) -> IncidentView:
-    end = incident.resolved_at or incident.scheduled_end
-    when = locale.datetime(incident.start)
-    if end is not None:
+def incident_view(entry: Entry, locale: Locale, body: str = "") -> IncidentView:
+    """`body` is the written incident's markdown write-up, if any (its first paragraph is
+    shown when nothing was posted); the latest written update wins, then detected facts."""
+    when = locale.datetime(entry.start)
+    if entry.end is not None:
         when = locale.gettext("%(start)s to %(end)s") % {
             "start": when,
-            "end": locale.datetime(end),
+            "end": locale.datetime(entry.end),
         }
-    message = incident.updates[-1].message if incident.updates else incident.body.split("\n\n")[0]
+    written = [update.message for update in entry.updates if not update.detected]
+    detected = [update.message for update in entry.updates if update.detected]
+    messages = written or ([body.split("\n\n")[0]] if body else detected)
+    message = messages[-1] if messages else ""
     return IncidentView(
-        id=incident.id,
-        title=incident.title,
-        kind=incident.kind,
-        status=locale.gettext(STATUS_TEXT[incident.current_status(now)]),
-        impact=incident.impact,
+        id=entry.id,
+        title=entry.title,
+        kind=entry.kind,
+        status=locale.gettext(STATUS_TEXT[entry.status]),
+        impact=entry.impact,
         when=when,
         message=message,
-        href=f"incidents/{incident.id}/",
+        href=f"incidents/{entry.id}/",
     )

@@ -16,6 +16,7 @@ from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from history.timeline import Latency, MonitorTimeline, Outage, Tally
 from rendering.context import BuildContext
+from rendering.entries import incident_entries
 from rendering.view import page_view
 from tests.conftest import NOW
 
@@ -113,8 +114,9 @@ def make_context(
     config = load_config_text(config_text, environ={})
     loaded = load_incidents(folder, [m.id for m in config.monitors])
     timelines = dict(timelines if timelines is not None else default_timelines())
-    page = page_view(config, timelines, loaded, {}, now)
-    return BuildContext(config, loaded, page, timelines, now)
+    entries = incident_entries(loaded, timelines, config, now)
+    page = page_view(config, timelines, loaded, entries, {}, now)
+    return BuildContext(config, loaded, page, timelines, now, entries)
 
 
 def validator(name: str) -> Draft202012Validator:

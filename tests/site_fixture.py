@@ -13,6 +13,7 @@ from configuration.loader import load_config_text
 from configuration.models import Config
 from history.timeline import Day, Latency, MonitorTimeline, Outage, RegionLatest, Tally
 from rendering.context import BuildContext
+from rendering.entries import incident_entries
 from rendering.site import WRITERS
 from rendering.view import page_view
 from tests.conftest import NOW, SMALL_CONFIG
@@ -166,8 +167,9 @@ def build_fixture_site(
         for m in config.monitors
     }
     checked = {r: now - timedelta(minutes=20) for r in REGIONS}
-    page = page_view(config, timelines, incidents, checked, now)
-    context = BuildContext(config, incidents, page, timelines, now)
+    entries = incident_entries(incidents, timelines, config, now)
+    page = page_view(config, timelines, incidents, entries, checked, now)
+    context = BuildContext(config, incidents, page, timelines, now, entries)
     out.mkdir(parents=True, exist_ok=True)
     for write in WRITERS:
         write(out, context)

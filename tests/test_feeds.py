@@ -26,7 +26,9 @@ from tests.contexts import (
 SITE = "https://status.example.com"
 INCIDENT_URL = f"{SITE}/incidents/api-errors/"
 MAINTENANCE_URL = f"{SITE}/incidents/db-upgrade/"
-API_URL, DB_URL = f"{SITE}/monitors/api/", f"{SITE}/monitors/db/"
+# Detected outages nobody wrote about are entries with pages of their own.
+API_URL = f"{SITE}/incidents/outage-api-20261123T0700Z/"
+DB_URL = f"{SITE}/incidents/outage-db-20261123T1140Z/"
 
 
 def parsed(path: Path) -> Any:
@@ -52,10 +54,12 @@ def test_the_page_feeds_carry_incidents_maintenance_and_outages(tmp_path: Path) 
         assert links == [MAINTENANCE_URL, DB_URL, INCIDENT_URL, API_URL], name
         maintenance, ongoing, incident, ended = feed.entries
         assert incident.title == "Elevated API errors (Investigating)"
-        assert incident.id == f"{INCIDENT_URL}#1-investigating"
+        assert incident.id == f"{INCIDENT_URL}#1-20261123T100500Z-investigating"
         assert maintenance.title == "Database upgrade (Scheduled)"
-        assert ongoing.title == "Database is down" and ongoing.id.endswith("-ongoing")
-        assert ended.title == "API was down for 30 min"
+        assert ongoing.title == "Database is down (Investigating)"
+        assert ongoing.id.endswith("-investigating")
+        assert ended.title == "API is down (Resolved)"
+        assert "API is back up after 30 min." in ended.summary
         assert [tag.term for tag in incident.tags] == ["incident"]
         assert [tag.term for tag in ended.tags] == ["outage"]
         assert feed.feed.title == "Example Status"
@@ -77,8 +81,9 @@ def test_content_carries_the_timeline_as_safe_html(tmp_path: Path) -> None:
     assert "12:00 CET" in content  # 11:00 UTC in Europe/Berlin
     assert "<script>" not in content and "Affected: API</p>" in content  # vault-x9 is private
     outage = entries[API_URL].content[0].value
-    assert "<code>http_status: 503 Service Unavailable</code>" in outage
-    assert "Seen from: Europe, US East" in outage and "<code>[STATUS] == 200</code>" in outage
+    assert "http_status: 503 Service Unavailable" in outage
+    assert "from Europe, US East" in outage and "[STATUS] == 200" in outage
+    assert "back up after 30 min" in outage
 
 
 def test_ids_and_times_change_with_every_update(tmp_path: Path) -> None:
@@ -93,7 +98,7 @@ def test_ids_and_times_change_with_every_update(tmp_path: Path) -> None:
         return next(entry for entry in entries if entry.link == INCIDENT_URL)
 
     before, after = incident(first), incident(second)
-    assert before.id != after.id and after.id == f"{INCIDENT_URL}#2-monitoring"
+    assert before.id != after.id and after.id == f"{INCIDENT_URL}#2-20261123T110000Z-monitoring"
     assert (before.updated, after.updated) == (
         "2026-11-23T10:05:00+00:00",
         "2026-11-23T11:00:00+00:00",
@@ -114,7 +119,8 @@ def test_an_outage_that_ends_gets_a_new_id(tmp_path: Path) -> None:
     b = write(tmp_path, {}, "b", timelines=ended)
     (before,) = [e for e in parsed(a / "feed.atom").entries if e.link == DB_URL]
     (after,) = [e for e in parsed(b / "feed.atom").entries if e.link == DB_URL]
-    assert before.id != after.id and after.title == "Database was down for 10 min"
+    assert before.id != after.id and after.title == "Database is down (Resolved)"
+    assert "Database is back up after 10 min." in after.summary
     assert after.updated > before.updated
 
 
@@ -122,7 +128,8 @@ def test_monitor_feeds_hold_only_their_own_items(tmp_path: Path) -> None:
     site = write(tmp_path, {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE})
     api = parsed(site / "monitors/api/feed.rss")
     assert [entry.link for entry in api.entries] == [INCIDENT_URL, API_URL]
-    assert api.feed.title == "Example Status: API" and api.feed.link == API_URL
+    assert api.feed.title == "Example Status: API"
+    assert api.feed.link == f"{SITE}/monitors/api/"
     db = parsed(site / "monitors/db/feed.atom")
     assert [entry.link for entry in db.entries] == [MAINTENANCE_URL, DB_URL]
     assert not (site / "monitors/vault-x9").exists()
