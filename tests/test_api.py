@@ -355,7 +355,9 @@ SCHEMA_FOR = {
     r"api/v1/components\.json": "api-v1-components",
     r"api/v1/components/[a-z0-9][a-z0-9_-]*\.json": "api-v1-component",
     r"api/v1/incidents\.json": "api-v1-incidents",
-    r"api/v1/incidents/[a-z0-9][a-z0-9_-]*\.json": "api-v1-incident",
+    r"api/v1/incidents/([a-z0-9][a-z0-9_-]*|outage-[a-z0-9_-]+-\d{8}T\d{4}Z)\.json": (
+        "api-v1-incident"
+    ),
 }
 
 
