@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
 from configuration.monitor import CheckSettings, Duration, Identifier, MonitorBase, Options
+from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
     AnyMonitor = MonitorBase
@@ -127,6 +128,10 @@ class Config(Options):
     )
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
     runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
+    notifications: list[AnyChannel] = Field(
+        default_factory=list,
+        description="Where alerts and page events are sent; see docs/notifications.md.",
+    )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
 
     @property
