@@ -39,6 +39,7 @@ from commands.common import (
 from commands.deploy import publish, regions
 from commands.incident import incident
 from commands.maintenance import maintenance
+from commands.notify import notify_group
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
 from configuration.loader import load_project
@@ -52,6 +53,7 @@ from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, new_run_id
+from notifications.run import after_check
 from rendering.preview import Preview
 from rendering.site import build_site
 
@@ -85,6 +87,7 @@ def validate(config_path: Path, incidents_dir: Path) -> None:
 @click.option("--for", "loop_for", default="55m", show_default=True, help="With --loop: how long.")
 @config_option
 @data_option
+@incidents_option
 @now_option
 def check(
     region: str,
@@ -95,6 +98,7 @@ def check(
     loop_for: str,
     config_path: Path,
     data_dir: Path,
+    incidents_dir: Path,
     now_text: str | None,
 ) -> None:
     """Run the due monitors of REGION once (or in rounds) and append a result file per run."""
@@ -117,6 +121,7 @@ def check(
         for result in results:
             click.echo(_describe(result))
         click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
+        after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
 
     if not loop:
         round_(parse_now(now_text))
@@ -306,6 +311,7 @@ main.add_command(incident)
 main.add_command(maintenance)
 main.add_command(publish)
 main.add_command(regions)
+main.add_command(notify_group)
 
 if __name__ == "__main__":
     main()

@@ -139,7 +139,8 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
     problems: list[Problem] = []
     region_ids = _ids(data, "regions", source, problems)
     group_ids = _ids(data, "groups", source, problems)
-    _ids(data, "monitors", source, problems)
+    monitor_ids = _ids(data, "monitors", source, problems)
+    problems += _notification_problems(data, source, monitor_ids, group_ids)
     defaults = data.get("defaults")
     defaults = defaults if isinstance(defaults, dict) else {}
     problems += _unknown_refs(
@@ -158,6 +159,24 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
             problems.append(source.problem((*path, "group"), f'unknown group "{group}"{hint}'))
         problems += _timeout_problem({**defaults, **monitor}, path, source)
         problems += _quorum_problem({**defaults, **monitor}, path, region_ids, source)
+    return problems
+
+
+def _notification_problems(
+    data: dict[str, Any], source: Source, monitor_ids: set[str], group_ids: set[str]
+) -> list[Problem]:
+    """Channel ids are unique; their `monitors`/`groups` filters name what exists."""
+    problems: list[Problem] = []
+    _ids(data, "notifications", source, problems)
+    for index, channel in enumerate(_list(data, "notifications")):
+        if isinstance(channel, dict):
+            path: Path = ("notifications", index)
+            problems += _unknown_refs(
+                channel.get("monitors"), (*path, "monitors"), monitor_ids, "monitor", source
+            )
+            problems += _unknown_refs(
+                channel.get("groups"), (*path, "groups"), group_ids, "group", source
+            )
     return problems
 
 

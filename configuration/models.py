@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
 from configuration.monitor import CheckSettings, Duration, Identifier, MonitorBase, Options
+from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
     AnyMonitor = MonitorBase
@@ -176,6 +177,10 @@ class Config(Options):
     history: History = Field(default_factory=History, description="How long results are kept.")
     outage: OutageRule = Field(
         default_factory=OutageRule, description="When failures become an outage."
+    )
+    notifications: list[AnyChannel] = Field(
+        default_factory=list,
+        description="Where alerts and page events are sent; see docs/notifications.md.",
     )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
 

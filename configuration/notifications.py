@@ -1,0 +1,86 @@
+"""The options every notification channel has: its id, which events it wants, for which
+monitors, and how patiently it is delivered to.
+
+Each channel type (`notifications/channels/<type>.py`) subclasses `ChannelOptions` with the
+service's own settings, the way check types subclass `MonitorBase`; `notifications.registry`
+joins them into the `notifications:` list of config.yaml. Secrets (tokens, webhook URLs
+that embed one) are `Secret` fields written as `${ENV}`: never printed, logged or stored.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field, PlainSerializer, SecretStr, WithJsonSchema
+
+from configuration.monitor import Duration, Identifier, Options
+
+EventName = Literal[
+    "down",
+    "degraded",
+    "recovered",
+    "incident.created",
+    "incident.updated",
+    "incident.resolved",
+    "component.status_changed",
+    "maintenance.scheduled",
+    "maintenance.started",
+    "maintenance.completed",
+]
+EVENT_NAMES: tuple[str, ...] = get_args(EventName)
+MONITOR_ALERTS = ("down", "degraded", "recovered")
+# component.status_changed repeats what the monitor alerts say; a channel asks for it.
+DEFAULT_EVENTS: list[EventName] = [
+    n for n in get_args(EventName) if n != "component.status_changed"
+]
+
+# A token or a webhook URL with a token in it: `${ENV}` in the file, `**********` in reprs.
+Secret = Annotated[
+    SecretStr,
+    PlainSerializer(lambda value: "**********", return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["${SLACK_WEBHOOK_URL}"]}),
+]
+HttpUrl = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class ChannelOptions(Options):
+    """What every entry of `notifications:` has, whatever its type."""
+
+    type: str = Field(description="Channel type: webhook, slack, discord, email, …")
+    id: Identifier = Field(description="Stable key, used by `vigil notify test ID` and the ledger.")
+    events: list[EventName] = Field(
+        default_factory=lambda: list(DEFAULT_EVENTS),
+        description="Events sent to it: `down` `degraded` `recovered` `incident.created` "
+        "`incident.updated` `incident.resolved` `component.status_changed` "
+        "`maintenance.scheduled` `maintenance.started` `maintenance.completed`. "
+        "Default: all but `component.status_changed`.",
+    )
+    monitors: list[Identifier] = Field(
+        default_factory=list,
+        description="Only these monitors' alerts and incidents (empty: all). "
+        "Incidents naming no monitor concern the whole page and always pass.",
+    )
+    groups: list[Identifier] = Field(
+        default_factory=list,
+        description="Only monitors of these groups (empty: all); with `monitors`, either matches.",
+    )
+    send_on_resolved: bool = Field(
+        True, description="Send `recovered` when a monitor it alerted about is up again."
+    )
+    min_duration: Duration = Field(
+        timedelta(0),
+        description="Alert only once a monitor has been down or degraded this long; "
+        "a shorter blip is never sent (nor its recovery).",
+    )
+    timeout: Duration = Field(
+        timedelta(seconds=10), description="How long one delivery attempt may take."
+    )
+    retries: int = Field(
+        2, ge=0, le=5, description="Extra attempts after a timeout, a 429 or a 5xx answer."
+    )
+
+
+def secret(value: SecretStr | None) -> str:
+    """The plain value of a secret field ("" when unset), for building the request."""
+    return value.get_secret_value() if value is not None else ""

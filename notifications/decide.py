@@ -1,0 +1,273 @@
+"""Compare what is true now with `data/state.json` and name what changed: monitor alerts
+(down, degraded, recovered), component status changes, incident and maintenance events.
+
+Pure: no I/O, no clock of its own. Event keys come from the transition, never from the
+time a run saw it, so regions and re-runs that read the same state decide the same keys:
+
+    monitor.<id>.<seq>.<down|degraded|recovered>    the seq-th alert transition
+    component.<id>.<seq>.<status>                   the seq-th page status change
+    incident.<id>.created | .updated.<n>.<status> | .resolved
+    maintenance.<id>.<scheduled|started|completed>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from configuration.durations import format_duration
+from configuration.incidents import Incident
+from configuration.models import Config
+from configuration.monitor import MonitorBase
+from configuration.notifications import ChannelOptions
+from notifications.events import COMPONENT_STATUS, Event, IncidentInfo, MonitorInfo, UpdateInfo
+from notifications.state import MonitorState, PageItemState, State
+
+IMPACT_SEVERITY = {"none": "info", "minor": "warning", "major": "critical", "critical": "critical"}
+MAINTENANCE_EVENTS = {"scheduled": "scheduled", "in_progress": "started", "completed": "completed"}
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the history says of a monitor now."""
+
+    status: str | None  # consensus: up, degraded, down; None without a recent result
+    in_maintenance: bool = False
+    error: str | None = None
+    latency_ms: float | None = None
+    regions: tuple[str, ...] = ()  # regions whose newest result failed
+
+
+def decide(
+    config: Config,
+    incidents: Sequence[Incident],
+    observed: Mapping[str, Observed],
+    state: State | None,
+    now: datetime,
+) -> tuple[list[Event], State]:
+    """The events to send and the state to store. Without a stored state (the first run)
+    incidents and maintenance are recorded as they are and announced from then on."""
+    events: list[Event] = []
+    monitors: dict[str, MonitorState] = {}
+    previous = state.monitors if state else {}
+    for monitor in config.monitors:
+        seen = observed.get(monitor.id, Observed(None))
+        new, found = _monitor(config, monitor, seen, previous.get(monitor.id), now)
+        events += found
+        if new is not None:
+            monitors[monitor.id] = new
+    items: dict[str, PageItemState] = {}
+    for incident in incidents:
+        status = incident.current_status(now)
+        items[incident.id] = PageItemState(status=status, updates=len(incident.updates))
+        if state is not None and incident.notify:
+            event = _page_event(config, incident, status, state.incidents.get(incident.id), now)
+            events += [event] if event else []
+    routed = [e.model_copy(update={"channels": _channels_for(config, e)}) for e in events]
+    return routed, State(monitors=monitors, incidents=items)
+
+
+def _monitor(
+    config: Config, monitor: MonitorBase, seen: Observed, prev: MonitorState | None, now: datetime
+) -> tuple[MonitorState | None, list[Event]]:
+    component = "maintenance" if seen.in_maintenance else seen.status
+    status = None if seen.in_maintenance else seen.status  # maintenance freezes the alerts
+    if prev is None:
+        if status is None:
+            return None, []
+        prev = MonitorState(status="up", seq=0, since=now, component=component or "up")
+    events: list[Event] = []
+    new = prev
+    if status is not None and status != prev.status:
+        new, event = _transition(config, monitor, seen, prev, status, now)
+        events.append(event)
+    if component is not None and component != prev.component:
+        new = new.model_copy(
+            update={"component": component, "component_seq": new.component_seq + 1}
+        )
+        if monitor.public:
+            events.append(_component_event(config, monitor, seen, prev, new, now))
+    return new, events
+
+
+def _transition(
+    config: Config,
+    monitor: MonitorBase,
+    seen: Observed,
+    prev: MonitorState,
+    status: str,
+    now: datetime,
+) -> tuple[MonitorState, Event]:
+    seq = prev.seq + 1
+    name = "recovered" if status == "up" else status
+    key = f"monitor.{monitor.id}.{seq}.{name}"
+    info = _monitor_info(monitor, seen, status, prev.status)
+    if status == "up":
+        took = format_duration(_whole_seconds(now - (prev.episode_start or prev.since)))
+        event = Event(
+            name=name,
+            key=key,
+            at=now,
+            title=f"{monitor.name} has recovered",
+            text=f"Up again after {took}.",
+            severity="ok",
+            alert_key=prev.episode[0] if prev.episode else key,
+            resolves=prev.episode,
+            url=config.site.url,
+            monitor=info,
+        )
+        update = {"status": status, "seq": seq, "since": now, "episode": (), "episode_start": None}
+        return prev.model_copy(update=update), event
+    episode = (*prev.episode, key) if prev.status != "up" else (key,)
+    event = Event(
+        name=name,
+        key=key,
+        at=now,
+        title=f"{monitor.name} is {status}",
+        text=seen.error or "",
+        severity="critical" if status == "down" else "warning",
+        alert_key=episode[0],
+        url=config.site.url,
+        monitor=info,
+    )
+    start = prev.episode_start if prev.status != "up" else now
+    new = prev.model_copy(
+        update={
+            "status": status,
+            "seq": seq,
+            "since": now,
+            "episode": episode,
+            "episode_start": start,
+        }
+    )
+    return new, event
+
+
+def _component_event(
+    config: Config,
+    monitor: MonitorBase,
+    seen: Observed,
+    prev: MonitorState,
+    new: MonitorState,
+    now: datetime,
+) -> Event:
+    old_text, new_text = (
+        COMPONENT_STATUS[s].replace("_", " ") for s in (prev.component, new.component)
+    )
+    key = f"component.{monitor.id}.{new.component_seq}.{new.component}"
+    return Event(
+        name="component.status_changed",
+        key=key,
+        at=now,
+        title=f"{monitor.name}: {new_text}",
+        text=f"Was {old_text}.",
+        severity="ok" if new.component == "up" else "info",
+        alert_key=key,
+        url=config.site.url,
+        monitor=_monitor_info(monitor, seen, new.component, prev.component),
+    )
+
+
+def _monitor_info(
+    monitor: MonitorBase, seen: Observed, status: str, old: str | None
+) -> MonitorInfo:
+    failing = status in ("down", "degraded")
+    return MonitorInfo(
+        id=monitor.id,
+        name=monitor.name,
+        target=monitor.target,
+        group=monitor.group,
+        status=status,
+        old_status=old,
+        error=seen.error if failing else None,
+        latency_ms=seen.latency_ms,
+        regions=seen.regions if failing else (),
+    )
+
+
+def _page_event(
+    config: Config, incident: Incident, status: str, prev: PageItemState | None, now: datetime
+) -> Event | None:
+    updates = len(incident.updates)
+    if incident.kind == "maintenance":
+        if (prev is None and status == "completed") or (prev and prev.status == status):
+            return None
+        name = f"maintenance.{MAINTENANCE_EVENTS[status]}"
+        key = f"maintenance.{incident.id}.{MAINTENANCE_EVENTS[status]}"
+        verb = {"scheduled": "scheduled", "in_progress": "started", "completed": "completed"}
+        title = f"Maintenance {verb[status]}: {incident.title}"
+        severity = "ok" if status == "completed" else "info"
+    elif status == "resolved":
+        if prev is not None and prev.status == "resolved":
+            return None
+        name, key, title, severity = (
+            "incident.resolved",
+            f"incident.{incident.id}.resolved",
+            f"Resolved: {incident.title}",
+            "ok",
+        )
+    elif prev is None:
+        name, key, title = "incident.created", f"incident.{incident.id}.created", incident.title
+        severity = IMPACT_SEVERITY[incident.impact]
+    elif prev.status != status or prev.updates != updates:
+        name, key = "incident.updated", f"incident.{incident.id}.updated.{updates}.{status}"
+        title, severity = f"{incident.title} ({status})", IMPACT_SEVERITY[incident.impact]
+    else:
+        return None
+    info = _incident_info(incident, status)
+    return Event(
+        name=name,
+        key=key,
+        at=now,
+        title=title,
+        text=info.message or incident.body.split("\n\n")[0][:500],
+        severity=severity,
+        alert_key=f"{incident.kind}.{incident.id}",
+        url=f"{config.site.url.rstrip('/')}/incidents/{incident.id}/" if config.site.url else None,
+        incident=info,
+    )
+
+
+def _incident_info(incident: Incident, status: str) -> IncidentInfo:
+    return IncidentInfo(
+        id=incident.id,
+        title=incident.title,
+        kind=incident.kind,
+        status=status,
+        impact=incident.impact,
+        monitors=tuple(incident.monitors),
+        started_at=incident.started_at,
+        resolved_at=incident.resolved_at,
+        scheduled_start=incident.scheduled_start,
+        scheduled_end=incident.scheduled_end,
+        updates=tuple(
+            UpdateInfo(at=u.at, status=u.status, message=u.message) for u in incident.updates
+        ),
+    )
+
+
+def _channels_for(config: Config, event: Event) -> tuple[str, ...]:
+    """The channels whose filters let the event through (min_duration is judged later)."""
+    return tuple(channel.id for channel in config.notifications if wants(config, channel, event))
+
+
+def wants(config: Config, channel: ChannelOptions, event: Event) -> bool:
+    if event.name not in channel.events:
+        return False
+    if event.name == "recovered" and not channel.send_on_resolved:
+        return False
+    if not channel.monitors and not channel.groups:
+        return True
+    if event.monitor is not None:
+        ids = [event.monitor.id]
+    else:
+        ids = list(event.incident.monitors) if event.incident else []
+        if not ids:
+            return True  # about the whole page
+    groups = {m.id: m.group for m in config.monitors}
+    return any(i in channel.monitors or groups.get(i) in channel.groups for i in ids)
+
+
+def _whole_seconds(span: timedelta) -> timedelta:
+    return timedelta(seconds=round(span.total_seconds()))

@@ -1,0 +1,123 @@
+"""The ledger under `data/notifications/`: every decided event, and per (event, channel)
+what became of it. It is what makes delivery exactly-once:
+
+    events/<key>.json              the event, published once (temp file + hard link)
+    deliveries/<key>@<channel>.json sent | skipped | failed | expired, rewritten atomically
+    locks/<name>.lock              fcntl locks: `decide`, and one per channel
+
+A run delivers to a channel only while holding that channel's lock, and reads the records
+after taking it, so two runs on the same folder never both send an entry; an entry without
+a final record (the run crashed, the service failed) is pending and the next run sends it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from notifications.events import Event
+from notifications.state import write_bytes_atomically, write_json_atomically
+
+LEDGER_FOLDER = "notifications"
+KEEP = timedelta(days=14)  # events older than this are pruned with their records
+RETRY_FOR = timedelta(days=1)  # a pending entry older than this (after min_duration) expires
+FINAL = ("sent", "skipped", "expired")
+
+
+class Delivery(BaseModel):
+    """What became of one event on one channel."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: Literal["sent", "skipped", "failed", "expired"] = Field(
+        description="`failed` is tried again by the next run; the others are final."
+    )
+    at: AwareDatetime = Field(description="When this was recorded.")
+    attempts: int = Field(0, ge=0, description="Requests made in the last run that tried.")
+    detail: str = Field("", description="Why it failed or was skipped; secrets redacted.")
+
+
+class Ledger:
+    def __init__(self, data_dir: Path) -> None:
+        self.root = data_dir / LEDGER_FOLDER
+        self.events_dir = self.root / "events"
+        self.deliveries_dir = self.root / "deliveries"
+        self.locks_dir = self.root / "locks"
+
+    def record_event(self, event: Event) -> Event:
+        """Publish the event unless one with its key exists; return the stored one, so all
+        runs that decided it use the same copy (its `at`, its channels)."""
+        path = self.events_dir / f"{event.key}.json"
+        if write_bytes_atomically(path, event.model_dump_json(indent=2).encode(), exclusive=True):
+            return event
+        return self.event(path) or event
+
+    def event(self, path: Path) -> Event | None:
+        try:
+            return Event.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError):
+            return None  # vanished (pruned) or unreadable: nothing to deliver
+
+    def events(self) -> list[Event]:
+        """Every stored event, oldest first."""
+        paths = sorted(self.events_dir.glob("*.json")) if self.events_dir.is_dir() else []
+        found = [event for event in map(self.event, paths) if event is not None]
+        return sorted(found, key=lambda event: (event.at, event.key))
+
+    def delivery(self, key: str, channel_id: str) -> Delivery | None:
+        try:
+            return Delivery.model_validate_json(self._delivery_path(key, channel_id).read_bytes())
+        except (OSError, ValidationError):
+            return None
+
+    def record_delivery(self, key: str, channel_id: str, delivery: Delivery) -> None:
+        write_json_atomically(
+            self._delivery_path(key, channel_id), delivery.model_dump(mode="json")
+        )
+
+    def pending(self, channel_id: str) -> list[Event]:
+        """Events decided for the channel without a final record; read under its lock."""
+        result = []
+        for event in self.events():
+            record = self.delivery(event.key, channel_id)
+            if channel_id in event.channels and (record is None or record.status not in FINAL):
+                result.append(event)
+        return result
+
+    @contextmanager
+    def lock(self, name: str, *, wait: bool) -> Iterator[bool]:
+        """Hold `locks/<name>.lock`; yields False at once when another run holds it and
+        `wait` is False. The kernel releases it when a run dies, so a crash never blocks."""
+        self.locks_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.locks_dir / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(descriptor)  # closing releases the lock
+
+    def prune(self, now: datetime) -> int:
+        """Remove events older than KEEP and their records; returns how many events."""
+        removed = 0
+        for event in self.events():
+            if now - event.at <= KEEP:
+                break
+            for record in self.deliveries_dir.glob(f"{event.key}@*.json"):
+                record.unlink(missing_ok=True)
+            (self.events_dir / f"{event.key}.json").unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def _delivery_path(self, key: str, channel_id: str) -> Path:
+        return self.deliveries_dir / f"{key}@{channel_id}.json"

@@ -1,0 +1,252 @@
+"""One notification run: observe the consensus, decide what changed, record it in the
+ledger, deliver every pending entry to every channel at once.
+
+`after_check` is what `vigil check` calls; it never raises. `notify` is `vigil notify send`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from checks.result import redact
+from configuration.errors import ConfigError
+from configuration.incidents import Incident, load_incidents
+from configuration.models import Config
+from configuration.notifications import ChannelOptions
+from history.store import ResultStore
+from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
+from notifications.channel import secrets_of
+from notifications.decide import Observed, decide
+from notifications.delivery import DeliveryOptions, send
+from notifications.events import Event, trial_event
+from notifications.ledger import RETRY_FOR, Delivery, Ledger
+from notifications.registry import channel_type
+from notifications.state import State, read_state, write_state
+
+log = logging.getLogger("vigil.notifications")
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one run did: per (event, channel) the final or failed status."""
+
+    decided: tuple[Event, ...]
+    deliveries: tuple[tuple[str, str, Delivery], ...]  # (event key, channel id, record)
+
+
+def after_check(
+    config: Config, incidents_dir: Path, data_dir: Path, now: datetime
+) -> Report | None:
+    """Notify after `vigil check` wrote its results. Never raises: a notification problem
+    is logged and the check still succeeds."""
+    if not config.notifications:
+        return None
+    try:
+        ids = [monitor.id for monitor in config.monitors]
+        try:
+            incidents = load_incidents(incidents_dir, ids)
+        except ConfigError as error:
+            log.warning("notifications: incident files skipped (%d problems)", len(error.problems))
+            incidents = []
+        return notify(config, incidents, data_dir, now)
+    except Exception as error:  # the checks must never fail because of a notification
+        log.warning("notifications failed: %s", redact(f"{type(error).__name__}: {error}",
+                                                         config.secrets))  # fmt: skip
+        return None
+
+
+def notify(
+    config: Config,
+    incidents: Sequence[Incident],
+    data_dir: Path,
+    now: datetime,
+    options: DeliveryOptions | None = None,
+) -> Report:
+    """Decide from the current state, record in the ledger, deliver what is pending."""
+    ledger = Ledger(data_dir)
+    with ledger.lock("decide", wait=True):
+        state = read_state(data_dir)
+        events, new_state = decide(config, incidents, observe(config, incidents, data_dir, now),
+                                   state, now)  # fmt: skip
+        decided = tuple(ledger.record_event(event) for event in events if event.channels)
+        write_state(data_dir, new_state)
+        ledger.prune(now)
+    records = asyncio.run(deliver_pending(config, ledger, new_state, now, options))
+    return Report(decided, records)
+
+
+def observe(
+    config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
+) -> dict[str, Observed]:
+    """The consensus status of every monitor now, from today's and yesterday's results."""
+    specs = [
+        MonitorSpec(m.id, m.interval, None if m.quorum == "majority" else m.quorum)
+        for m in config.monitors
+    ]
+    windows = [
+        Window(monitor_id, incident.scheduled_start, incident.scheduled_end)
+        for incident in incidents
+        if incident.kind == "maintenance" and incident.scheduled_start and incident.scheduled_end
+        for monitor_id in incident.monitors
+    ]
+    timelines = monitor_timelines(ResultStore(data_dir), specs, windows, now, days=2)
+    active = {w.monitor_id for w in windows if w.start <= now < w.end}
+    return {
+        monitor_id: _observed(timeline, monitor_id in active)
+        for monitor_id, timeline in timelines.items()
+    }
+
+
+def _observed(timeline: MonitorTimeline, in_maintenance: bool) -> Observed:
+    status = timeline.current.value if timeline.current is not None else None
+    newest = sorted(timeline.latest.values(), key=lambda latest: latest.checked_at)
+    failing = [latest for latest in newest if latest.status.value in ("down", "degraded")]
+    return Observed(
+        status=status if status in ("up", "degraded", "down") else None,
+        in_maintenance=in_maintenance,
+        error=failing[-1].error if failing else None,
+        latency_ms=newest[-1].response_time_ms if newest else None,
+        regions=tuple(sorted(latest.region for latest in failing)),
+    )
+
+
+async def deliver_pending(
+    config: Config,
+    ledger: Ledger,
+    state: State,
+    now: datetime,
+    options: DeliveryOptions | None = None,
+) -> tuple[tuple[str, str, Delivery], ...]:
+    """Every channel at once; within a channel, its pending events in order."""
+    options = options or DeliveryOptions()
+    async with httpx.AsyncClient(
+        follow_redirects=False, verify=options.ssl_context or True
+    ) as client:
+        per_channel = await asyncio.gather(
+            *(
+                _deliver_channel(config, channel, ledger, state, now, client, options)
+                for channel in config.notifications
+            )
+        )
+    return tuple(record for records in per_channel for record in records)
+
+
+async def _deliver_channel(
+    config: Config,
+    channel: ChannelOptions,
+    ledger: Ledger,
+    state: State,
+    now: datetime,
+    client: httpx.AsyncClient,
+    options: DeliveryOptions,
+) -> list[tuple[str, str, Delivery]]:
+    records: list[tuple[str, str, Delivery]] = []
+    with ledger.lock(f"channel-{channel.id}", wait=False) as mine:
+        if not mine:
+            log.info("notifications: another run is delivering to %s", channel.id)
+            return records
+        for event in ledger.pending(channel.id):
+            record = await _deliver_one(config, channel, event, ledger, state, now, client, options)
+            if record is None:
+                continue  # waiting for min_duration
+            ledger.record_delivery(event.key, channel.id, record)
+            records.append((event.key, channel.id, record))
+            if record.status == "failed":
+                log.warning(
+                    "notification %s to %s failed: %s", event.key, channel.id, record.detail
+                )
+                break  # the rest stays pending, in order, for the next run
+    return records
+
+
+async def _deliver_one(
+    config: Config,
+    channel: ChannelOptions,
+    event: Event,
+    ledger: Ledger,
+    state: State,
+    now: datetime,
+    client: httpx.AsyncClient,
+    options: DeliveryOptions,
+) -> Delivery | None:
+    gate = _gate(channel, event, ledger, state, now)
+    if gate == "wait":
+        return None
+    if gate:
+        return Delivery(status="skipped" if gate != "expired" else "expired", at=now, detail=gate)
+    outgoing = channel_type(channel).build(event, channel)
+    outcome = await send(
+        outgoing, client, channel.timeout.total_seconds(), channel.retries, options
+    )
+    secrets = [*config.secrets, *secrets_of(channel)]
+    detail = redact(outcome.detail, secrets)
+    status = "sent" if outcome.ok else "failed"
+    return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
+
+
+def _gate(
+    channel: ChannelOptions, event: Event, ledger: Ledger, state: State, now: datetime
+) -> str:
+    """ "" to send now, "wait" to keep it pending, else why it is not sent."""
+    if now - event.at > RETRY_FOR + channel.min_duration:
+        return "expired"
+    if event.name == "recovered":
+        sent = [ledger.delivery(key, channel.id) for key in event.resolves]
+        if not any(record and record.status == "sent" for record in sent):
+            return "its alert was not sent to this channel"
+    if event.name in ("down", "degraded") and event.monitor and channel.min_duration:
+        current = state.monitors.get(event.monitor.id)
+        if current is None or event.key not in current.episode or current.status != event.name:
+            return "over within min_duration"
+        if now - event.at < channel.min_duration:
+            return "wait"
+    return ""
+
+
+def describe(config: Config, channel: ChannelOptions, event: Event) -> str:
+    """What would be sent for the event, secrets redacted: the `--dry-run` output."""
+    text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
+    return redact(text, [*config.secrets, *secrets_of(channel)])
+
+
+def send_test(
+    config: Config, channel: ChannelOptions, now: datetime, options: DeliveryOptions | None = None
+) -> Delivery:
+    """Send the test message to one channel now, outside the ledger."""
+    event = trial_event(now, config.site.url).model_copy(update={"channels": (channel.id,)})
+
+    async def run() -> Delivery:
+        async with httpx.AsyncClient(
+            verify=(options or DeliveryOptions()).ssl_context or True
+        ) as client:
+            outgoing = channel_type(channel).build(event, channel)
+            timeout = channel.timeout.total_seconds()
+            outcome = await send(
+                outgoing, client, timeout, channel.retries, options or DeliveryOptions()
+            )
+        detail = redact(outcome.detail, [*config.secrets, *secrets_of(channel)])
+        return Delivery(
+            status="sent" if outcome.ok else "failed",
+            at=now,
+            attempts=outcome.attempts,
+            detail=detail,
+        )
+
+    return asyncio.run(run())
+
+
+def preview_pending(
+    config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
+) -> list[tuple[Event, ChannelOptions]]:
+    """What `notify` would decide now, without recording or sending anything."""
+    state = read_state(data_dir)
+    events, _ = decide(config, incidents, observe(config, incidents, data_dir, now), state, now)
+    by_id = {channel.id: channel for channel in config.notifications}
+    return [(event, by_id[channel_id]) for event in events for channel_id in event.channels]

@@ -1,0 +1,95 @@
+"""`data/state.json`: what was last published, so the next run knows what changed.
+
+Per monitor the consensus status the alerts last said, with a transition counter `seq`
+that names the next transition (every region reading the same state names it the same);
+per incident and maintenance the status and update count last announced. Written
+atomically (temp file + rename); no secret ever goes in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+STATE_FILE = "state.json"
+STATE_VERSION = 1
+
+
+class MonitorState(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: str = Field(description="Last alerted consensus status: up, degraded or down.")
+    seq: int = Field(ge=0, description="Transitions so far; the next one is seq + 1.")
+    since: AwareDatetime = Field(description="When that status was first decided.")
+    episode: tuple[str, ...] = Field(
+        (), description="Keys of the problem events since it was last up; a recovery ends them."
+    )
+    episode_start: AwareDatetime | None = Field(
+        None, description="When it stopped being up, while it is not."
+    )
+    component: str = Field(description="Status the page shows: up, degraded, down, maintenance.")
+    component_seq: int = Field(0, ge=0, description="Changes of the page status so far.")
+
+
+class PageItemState(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: str = Field(description="Status last announced.")
+    updates: int = Field(ge=0, description="Updates in the file when last announced.")
+
+
+class State(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int = Field(STATE_VERSION, description="Format version of this file.")
+    monitors: dict[str, MonitorState] = Field(default_factory=dict)
+    incidents: dict[str, PageItemState] = Field(
+        default_factory=dict, description="Incidents and maintenance by id."
+    )
+
+
+def read_state(data_dir: Path) -> State | None:
+    """The stored state; None when there is none yet (the first run records, sends nothing
+    about incidents that already existed)."""
+    path = data_dir / STATE_FILE
+    try:
+        return State.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def write_state(data_dir: Path, state: State) -> None:
+    write_json_atomically(data_dir / STATE_FILE, state.model_dump(mode="json"))
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """Write `data` as JSON so a reader sees the old file or the new one, never half."""
+    write_bytes_atomically(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+
+
+def write_bytes_atomically(path: Path, content: bytes, *, exclusive: bool = False) -> bool:
+    """Write through a temp file; `exclusive`: only if `path` does not exist yet (a hard
+    link publishes the complete file or fails). Returns False when it already existed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        if not exclusive:
+            os.replace(temp, path)
+            return True
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

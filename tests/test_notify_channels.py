@@ -1,0 +1,290 @@
+"""Every channel type against a real receiver on loopback: method, path, headers and the
+shape of the body its service expects. CASES must name every registered channel (see
+test_notify_registry.py)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.notify_receivers import Received, http_receiver
+from tests.notify_samples import DOWN, INCIDENT, RECOVERED, config_with, deliver
+
+TOKEN = "s3cr3t-token-value"
+ENV = {"TOKEN": TOKEN}
+
+
+@dataclass(frozen=True)
+class Case:
+    settings: Callable[[str], dict[str, Any]]  # receiver URL -> channel settings
+    method: str
+    path: Callable[[str], str] | str
+    check: Callable[[Received], None]  # asserts on headers and body
+
+
+def _json(request: Received) -> Any:
+    assert request.headers["content-type"] == "application/json"
+    return request.json()
+
+
+def _webhook(request: Received) -> None:
+    body = _json(request)
+    assert body["monitor"] == {"id": "api", "name": "API", "url": "https://api.example.com/health"}
+    assert body["status"] == "error"
+    assert body["cronTimestamp"] == int(DOWN.at.timestamp() * 1000)
+    assert body["statusCode"] == 503 and body["latency"] == 812
+    assert body["errorMessage"] == "http_status: 503 Service Unavailable"
+    assert request.headers["x-team"] == "ops"
+    expected = hmac.new(TOKEN.encode(), request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-vigil-signature"] == f"sha256={expected}"
+
+
+def _slack(request: Received) -> None:
+    body = _json(request)
+    assert body["text"] == "🔴 API is down"
+    kinds = [block["type"] for block in body["blocks"]]
+    assert kinds == ["header", "section", "section", "context"]
+    assert {"type": "mrkdwn", "text": "*Status*\ndown"} in body["blocks"][2]["fields"]
+
+
+def _discord(request: Received) -> None:
+    (embed,) = _json(request)["embeds"]
+    assert embed["title"] == "API is down" and embed["color"] == 0xD93025
+    assert embed["url"] == "https://status.example.com"
+    assert {"name": "Status", "value": "down", "inline": True} in embed["fields"]
+
+
+def _teams(request: Received) -> None:
+    body = _json(request)
+    assert body["type"] == "message"
+    (attachment,) = body["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["body"][0]["text"] == "🔴 API is down"
+    assert card["actions"][0]["url"] == "https://status.example.com"
+
+
+def _google_chat(request: Received) -> None:
+    body = _json(request)
+    assert body["text"] == "🔴 *API is down*"
+    assert request.query == {"key": ["k"], "token": [TOKEN]}
+    card = body["cardsV2"][0]["card"]
+    assert card["header"]["title"] == "API is down"
+    status = {"decoratedText": {"topLabel": "Status", "text": "down"}}
+    assert status in card["sections"][0]["widgets"]
+
+
+def _slack_like(request: Received) -> None:
+    body = _json(request)
+    (attachment,) = body["attachments"]
+    assert attachment["title"] == "API is down" and attachment["color"] == "#d93025"
+    assert attachment["title_link"] == "https://status.example.com"
+
+
+def _telegram(request: Received) -> None:
+    body = _json(request)
+    assert body["chat_id"] == "-100123" and body["parse_mode"] == "HTML"
+    assert body["text"].startswith("🔴 <b>API is down</b>\n")
+
+
+def _ntfy(request: Received) -> None:
+    body = _json(request)
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert body["topic"] == "alerts" and body["title"] == "API is down"
+    assert body["priority"] == 5 and body["tags"] == ["rotating_light"]
+    assert body["click"] == "https://status.example.com"
+
+
+def _gotify(request: Received) -> None:
+    body = _json(request)
+    assert request.headers["x-gotify-key"] == TOKEN
+    assert body["title"] == "API is down" and body["priority"] == 8
+    assert body["extras"]["client::display"] == {"contentType": "text/markdown"}
+
+
+def _pushover(request: Received) -> None:
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    form = request.form()
+    assert form["token"] == TOKEN and form["user"] == "u-key"
+    assert form["title"] == "API is down" and form["priority"] == "1"
+    assert form["url"] == "https://status.example.com"
+
+
+def _pagerduty(request: Received) -> None:
+    body = _json(request)
+    assert body["routing_key"] == TOKEN and body["event_action"] == "trigger"
+    assert body["dedup_key"] == "vigil-monitor.api.1.down"
+    payload = body["payload"]
+    assert payload["summary"] == "API is down" and payload["severity"] == "critical"
+    assert payload["source"] == "https://api.example.com/health"
+    assert payload["component"] == "api" and payload["group"] == "core"
+
+
+def _opsgenie(request: Received) -> None:
+    body = _json(request)
+    assert request.headers["authorization"] == f"GenieKey {TOKEN}"
+    assert body["alias"] == "vigil-monitor.api.1.down"
+    assert body["message"] == "API is down" and body["priority"] == "P1"
+    assert body["tags"] == ["ops", "down"] and body["entity"] == "api"
+
+
+def _matrix(request: Received) -> None:
+    body = _json(request)
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert body["msgtype"] == "m.text" and body["format"] == "org.matrix.custom.html"
+    assert body["body"].startswith("API is down\n")
+    assert "<strong>API is down</strong>" in body["formatted_body"]
+
+
+def _zulip(request: Received) -> None:
+    user, _, key = base64.b64decode(request.headers["authorization"][6:]).decode().partition(":")
+    assert (user, key) == ("bot@example.zulipchat.com", TOKEN)
+    form = request.form()
+    assert form["type"] == "stream" and form["to"] == "ops" and form["topic"] == "status"
+    assert form["content"].startswith("🔴 **API is down**")
+
+
+def _webex(request: Received) -> None:
+    body = _json(request)
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert body["roomId"] == "room-1" and body["markdown"].startswith("🔴 **API is down**")
+
+
+def _twilio(request: Received) -> None:
+    user, _, key = base64.b64decode(request.headers["authorization"][6:]).decode().partition(":")
+    assert (user, key) == ("AC123", TOKEN)
+    form = request.form()
+    assert form["From"] == "+15005550006" and form["To"] in ("+4917000001", "+4917000002")
+    assert form["Body"] == "API is down https://status.example.com"
+
+
+def _oncall(request: Received) -> None:
+    body = _json(request)
+    assert body["alert_uid"] == "vigil-monitor.api.1.down" and body["state"] == "alerting"
+    assert body["title"] == "API is down"
+    assert body["link_to_upstream_details"] == "https://status.example.com"
+
+
+CASES: dict[str, Case] = {
+    "webhook": Case(
+        lambda url: {"url": f"{url}/hook", "headers": {"X-Team": "ops"}, "secret": "${TOKEN}"},
+        "POST", "/hook", _webhook),
+    "slack": Case(lambda url: {"webhook_url": f"{url}/services/T/B/${{TOKEN}}"},
+                  "POST", f"/services/T/B/{TOKEN}", _slack),
+    "discord": Case(lambda url: {"webhook_url": f"{url}/api/webhooks/1/${{TOKEN}}"},
+                    "POST", f"/api/webhooks/1/{TOKEN}", _discord),
+    "teams": Case(lambda url: {"webhook_url": f"{url}/workflows/1?sig=${{TOKEN}}"},
+                  "POST", "/workflows/1", _teams),
+    "google_chat": Case(
+        lambda url: {"webhook_url": f"{url}/v1/spaces/S/messages?key=k&token=${{TOKEN}}"},
+        "POST", "/v1/spaces/S/messages", _google_chat),
+    "mattermost": Case(lambda url: {"webhook_url": f"{url}/hooks/${{TOKEN}}"},
+                       "POST", f"/hooks/{TOKEN}", _slack_like),
+    "rocketchat": Case(lambda url: {"webhook_url": f"{url}/hooks/1/${{TOKEN}}"},
+                       "POST", f"/hooks/1/{TOKEN}", _slack_like),
+    "telegram": Case(lambda url: {"bot_token": "${TOKEN}", "chat_id": "-100123", "api_url": url},
+                     "POST", f"/bot{TOKEN}/sendMessage", _telegram),
+    "ntfy": Case(lambda url: {"topic": "alerts", "server": url, "token": "${TOKEN}"},
+                 "POST", "/", _ntfy),
+    "gotify": Case(lambda url: {"server": url, "token": "${TOKEN}"}, "POST", "/message", _gotify),
+    "pushover": Case(lambda url: {"token": "${TOKEN}", "user": "u-key", "api_url": url},
+                     "POST", "/1/messages.json", _pushover),
+    "pagerduty": Case(lambda url: {"routing_key": "${TOKEN}", "api_url": url},
+                      "POST", "/v2/enqueue", _pagerduty),
+    "opsgenie": Case(lambda url: {"api_key": "${TOKEN}", "api_url": url, "tags": ["ops"]},
+                     "POST", "/v2/alerts", _opsgenie),
+    "matrix": Case(
+        lambda url: {"homeserver": url, "room_id": "!room:example.org", "access_token": "${TOKEN}"},
+        "PUT", "/_matrix/client/v3/rooms/%21room%3Aexample.org/send/m.room.message/", _matrix),
+    "zulip": Case(
+        lambda url: {"site": url, "bot_email": "bot@example.zulipchat.com", "api_key": "${TOKEN}",
+                     "stream": "ops"},
+        "POST", "/api/v1/messages", _zulip),
+    "webex": Case(lambda url: {"token": "${TOKEN}", "room_id": "room-1", "api_url": url},
+                  "POST", "/v1/messages", _webex),
+    "twilio": Case(
+        lambda url: {"account_sid": "AC123", "auth_token": "${TOKEN}", "from": "+15005550006",
+                     "to": ["+4917000001", "+4917000002"], "api_url": url},
+        "POST", "/2010-04-01/Accounts/AC123/Messages.json", _twilio),
+    "grafana_oncall": Case(
+        lambda url: {"webhook_url": f"{url}/integrations/v1/formatted_webhook/${{TOKEN}}/"},
+        "POST", f"/integrations/v1/formatted_webhook/{TOKEN}/", _oncall),
+}  # fmt: skip
+EXPECTED_REQUESTS = {"twilio": 2}  # one SMS per recipient
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_channel_sends_the_services_format_to_a_real_receiver(name: str) -> None:
+    case = CASES[name]
+    with http_receiver(200) as receiver:
+        config = config_with([{"id": "c", "type": name, **case.settings(receiver.url)}], ENV)
+        outcome = deliver(DOWN, config.notifications[0])
+    assert outcome.ok, outcome.detail
+    assert len(receiver.requests) == EXPECTED_REQUESTS.get(name, 1)
+    for request in receiver.requests:
+        assert request.method == case.method
+        assert request.path.startswith(case.path if isinstance(case.path, str) else "")
+        if case.method == "POST":
+            assert request.path == case.path
+        assert request.headers["user-agent"].startswith("Vigil/")
+        case.check(request)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("pagerduty", {"event_action": "resolve", "dedup_key": "vigil-monitor.api.1.down"}),
+        ("grafana_oncall", {"state": "ok", "alert_uid": "vigil-monitor.api.1.down"}),
+    ],
+)
+def test_a_recovery_resolves_the_alert_under_the_same_key(
+    name: str, expected: dict[str, str]
+) -> None:
+    with http_receiver(202) as receiver:
+        config = config_with([{"id": "c", "type": name, **CASES[name].settings(receiver.url)}], ENV)
+        assert deliver(RECOVERED, config.notifications[0]).ok
+    body = receiver.requests[0].json()
+    assert {key: body[key] for key in expected} == expected
+    if name == "pagerduty":
+        assert "payload" not in body  # a resolve carries only the key
+
+
+def test_opsgenie_closes_the_alert_by_its_alias() -> None:
+    with http_receiver(202) as receiver:
+        config = config_with([{"id": "c", "type": "opsgenie", "api_key": "${TOKEN}",
+                               "api_url": receiver.url}], ENV)  # fmt: skip
+        assert deliver(RECOVERED, config.notifications[0]).ok
+    (request,) = receiver.requests
+    assert request.path == "/v2/alerts/vigil-monitor.api.1.down/close"
+    assert request.query == {"identifierType": ["alias"]}
+    assert request.json() == {"source": "Vigil", "note": "API has recovered"}
+
+
+def test_generic_webhook_sends_page_events_as_event_and_data() -> None:
+    with http_receiver(200) as receiver:
+        config = config_with([{"id": "c", "type": "webhook", "url": receiver.url}])
+        assert deliver(INCIDENT, config.notifications[0]).ok
+    (request,) = receiver.requests
+    body = request.json()
+    assert body["event"] == "incident.created"
+    assert body["data"]["incident"]["id"] == "2026-11-23-errors"
+    assert body["data"]["incident"]["updates"][0]["message"] == "We are investigating."
+    assert "x-vigil-signature" not in request.headers  # no secret: not signed
+
+
+def test_matrix_transaction_id_is_the_same_for_the_same_event() -> None:
+    with http_receiver(200) as receiver:
+        config = config_with([{"id": "c", **CASES["matrix"].settings(receiver.url),
+                               "type": "matrix"}], ENV)  # fmt: skip
+        deliver(DOWN, config.notifications[0])
+        deliver(DOWN, config.notifications[0])
+        deliver(RECOVERED, config.notifications[0])
+    paths = [request.path for request in receiver.requests]
+    assert paths[0] == paths[1] != paths[2]

@@ -1,0 +1,131 @@
+"""`vigil notify` and the hook in `vigil check`, through click's CliRunner, against real
+receivers; and the config checks of `notifications:`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import main
+from tests.notify_receivers import http_receiver
+
+SECRET = "tg-bot-secret-42"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_config(folder: Path, target: str, channels: str) -> None:
+    (folder / "config.yaml").write_text(
+        f"""\
+version: 1
+site: {{title: Test, url: "https://status.example.com"}}
+regions: [{{id: local, name: Loopback}}]
+runner: {{canary: []}}
+monitors:
+  - {{id: web, name: Web, type: http, url: "{target}", timeout: 2s}}
+notifications:
+{channels}"""
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_check_sends_the_alert_after_writing_its_results(project: Path) -> None:
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        write_config(
+            project, f"{target.url}/health", f"  - {{id: hook, type: webhook, url: '{hook.url}'}}\n"
+        )
+        code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:00:00Z")
+        assert code == 0, out
+        assert "web: down" in out
+        code, _, _ = run("check", "--region", "local", "--all", "--now", "2026-11-23T12:01:00Z")
+        assert code == 0
+    assert [request.json()["status"] for request in hook.requests] == ["error"]
+    assert hook.requests[0].json()["monitor"] == {
+        "id": "web",
+        "name": "Web",
+        "url": f"{target.url}/health",
+    }
+    assert (project / "data" / "state.json").is_file()
+
+
+def test_notify_test_dry_run_prints_the_request_without_secrets(project: Path) -> None:
+    with http_receiver(200) as receiver:
+        channel = (
+            f"  - {{id: tg, type: telegram, bot_token: '${{BOT}}', chat_id: '42',"
+            f" api_url: '{receiver.url}'}}\n"
+        )
+        write_config(project, "http://127.0.0.1:9/", channel)
+        code, out, _ = run("notify", "test", "tg", "--dry-run", env={"BOT": SECRET})
+        assert code == 0
+        assert receiver.requests == []
+        assert f"POST {receiver.url}/bot***/sendMessage" in out
+        assert '"text":"🔵 <b>Test notification from Vigil</b>' in out
+        assert SECRET not in out
+        code, out, _ = run("notify", "test", "tg", env={"BOT": SECRET})
+        assert code == 0 and "tg: test message delivered" in out
+    assert receiver.requests[0].path == f"/bot{SECRET}/sendMessage"
+
+
+def test_notify_test_reports_a_failed_delivery_and_an_unknown_channel(project: Path) -> None:
+    with http_receiver(401) as receiver:
+        write_config(
+            project,
+            "http://127.0.0.1:9/",
+            f"  - {{id: hook, type: webhook, url: '{receiver.url}'}}\n",
+        )
+        code, _, err = run("notify", "test", "hook")
+        assert code == 1 and "not delivered after 1 attempt(s): HTTP 401" in err
+        code, _, err = run("notify", "test", "nope")
+    assert code == 2 and 'no channel "nope"' in err and "channels: hook" in err
+
+
+def test_notify_send_dry_run_records_nothing(project: Path) -> None:
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        write_config(
+            project, f"{target.url}/", f"  - {{id: hook, type: webhook, url: '{hook.url}'}}\n"
+        )
+        (project / "config.yaml").write_text(
+            (project / "config.yaml")
+            .read_text()
+            .replace("runner: {canary: []}", "runner: {canary: []}\n")
+        )
+        run("check", "--region", "local", "--now", "2026-11-23T12:00:00Z")
+        state = (project / "data" / "state.json").read_text()
+        run("check", "--region", "local", "--all", "--now", "2026-11-23T12:01:00Z")
+        code, out, _ = run("notify", "send", "--dry-run", "--now", "2026-11-23T12:01:00Z")
+        assert code == 0 and "0 notification(s) would be sent" in out
+        (project / "data" / "state.json").unlink()
+        (project / "incidents").mkdir()
+        (project / "incidents" / "2026-11-23-x.md").write_text(
+            "---\ntitle: X\nstarted_at: 2026-11-23T11:00:00Z\n---\n"
+        )
+        code, out, _ = run("notify", "send", "--dry-run", "--now", "2026-11-23T12:01:00Z")
+    assert code == 0 and "# monitor.web.1.down → hook" in out
+    assert "1 notification(s) would be sent" in out  # the first run announces no old incident
+    assert not (project / "data" / "state.json").exists()
+    assert '"status": "down"' in state
+    assert len(hook.requests) == 1
+
+
+def test_channel_filters_naming_unknown_monitors_are_located_errors(project: Path) -> None:
+    channels = (
+        "  - {id: a, type: webhook, url: 'http://127.0.0.1:9/', monitors: [wbe], groups: [x]}\n"
+        "  - {id: a, type: ntfy, topic: t, events: [down, exploded]}\n"
+    )
+    write_config(project, "http://127.0.0.1:9/", channels)
+    code, _, err = run("validate", "--config", "config.yaml")
+    assert code == 2
+    assert 'notifications[0].monitors[0]: unknown monitor "wbe", did you mean "web"?' in err
+    assert 'notifications[0].groups[0]: unknown group "x"' in err
+    assert 'notifications[1].id: duplicate id "a"' in err
+    assert "notifications[1].events[1]" in err
