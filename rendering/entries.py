@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from configuration.incidents import Incident, maintenance_windows
@@ -85,12 +85,15 @@ def incident_entries(
     monitor, merged as the module says; newest start first."""
     names = {monitor.id: monitor.name for monitor in config.monitors if monitor.public}
     regions = {region.id: region.name for region in config.regions}
+    hidden = {monitor.id for monitor in config.monitors if monitor.hide_errors}
     outages = [
-        outage
+        # `hide_errors`: the error and the failed conditions stay off every output.
+        replace(outage, first_error=None, failed_conditions=()) if outage.monitor_id in hidden
+        else outage
         for timeline in timelines.values()
         for outage in timeline.outages
         if outage.monitor_id in names
-    ]
+    ]  # fmt: skip
     outages = _outside_maintenance(outages, incidents, now)
     absorbed: dict[str, list[Outage]] = defaultdict(list)
     alone: list[Outage] = []

@@ -176,3 +176,11 @@ def test_upcoming_maintenance_is_flagged() -> None:
     [entry] = entries([soon])
     assert entry.upcoming and not entry.active and entry.status == "scheduled"
     assert entry.updated_at == entry.start
+
+
+def test_hide_errors_keeps_the_error_and_conditions_off_the_entry() -> None:
+    interval = "    interval: 1h\n"
+    hiding = SMALL_CONFIG.replace(interval, interval + "    hide_errors: true\n", 1)  # the api
+    [entry] = incident_entries([], timelines(outage("api", 11.5)), load_config_text(hiding), NOW)
+    assert entry.updates[0].message == "API is down from Europe, US East."
+    assert entry.outages[0].first_error is None and entry.outages[0].failed_conditions == ()
