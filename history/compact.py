@@ -26,12 +26,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from history.judge import load_days, load_inputs
 from history.model import MonitorTimeline
 from history.store import (
     COMPACTED,
     RESULT_COLUMN_NAMES,
     ResultStore,
     connect,
+    first_partition,
     sql_path,
 )
 from history.timeline import MonitorSpec, Window, local_days, monitor_timelines
@@ -204,15 +206,8 @@ def _insert_regions(
     calendar: Sequence[tuple[date, datetime, datetime]],
 ) -> None:
     """Each region's own view of each day: its bucket severities, checks and latency."""
-    connection.execute("CREATE TEMP TABLE spec (monitor_id VARCHAR, interval_s DOUBLE)")
-    connection.executemany(
-        "INSERT INTO spec VALUES (?, ?)", [(m.id, m.interval.total_seconds()) for m in monitors]
-    )
-    connection.execute("CREATE TEMP TABLE days (day DATE, start_s DOUBLE, end_s DOUBLE)")
-    connection.executemany(
-        "INSERT INTO days VALUES (?, ?, ?)",
-        [(d, s.timestamp(), e.timestamp()) for d, s, e in calendar],
-    )
+    load_inputs(connection, monitors, [], [])
+    load_days(connection, calendar)
     first, last = calendar[0][1], calendar[-1][2]
     connection.execute(
         f"""
@@ -258,7 +253,7 @@ def _insert_regions(
         FROM results JOIN seconds USING (monitor_id, region, day)
         GROUP BY day, monitor_id, region
         """,
-        [first.date() - timedelta(days=1), first.timestamp(), last.timestamp()],
+        [first_partition(first), first.timestamp(), last.timestamp()],
     )
 
 

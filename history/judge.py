@@ -16,11 +16,12 @@ hash aggregation over the raw results, never a Python loop:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import duckdb
 
 from history.model import MonitorSpec, Window
+from history.store import first_partition
 
 JUDGED = "judged"  # the temp table: monitor_id, bucket, start_s, interval_s, status, masks
 
@@ -49,9 +50,21 @@ def load_inputs(
     connection.execute("CREATE TEMP TABLE region_bits (region VARCHAR, bit BIGINT)")
     if len(regions) > 63:
         raise ValueError("at most 63 regions can be judged together")
+    if regions:
+        connection.executemany(
+            "INSERT INTO region_bits VALUES (?, ?)",
+            [(region, 1 << index) for index, region in enumerate(regions)],
+        )
+
+
+def load_days(
+    connection: duckdb.DuckDBPyConnection, calendar: Sequence[tuple[date, datetime, datetime]]
+) -> None:
+    """Temp table `days` (day, start_s, end_s): the page's calendar days, for ASOF joins."""
+    connection.execute("CREATE TEMP TABLE days (day DATE, start_s DOUBLE, end_s DOUBLE)")
     connection.executemany(
-        "INSERT INTO region_bits VALUES (?, ?)",
-        [(region, 1 << index) for index, region in enumerate(regions)],
+        "INSERT INTO days VALUES (?, ?, ?)",
+        [(day, start.timestamp(), end.timestamp()) for day, start, end in calendar],
     )
 
 
@@ -59,8 +72,7 @@ def judge(
     connection: duckdb.DuckDBPyConnection, source: str, start: datetime, end: datetime
 ) -> None:
     """Fill the temp table `judged` with every bucket in [start, end] that has a result."""
-    # A run's file sits in the partition of its start, which may be the day before.
-    first_date = start.astimezone(UTC).date() - timedelta(days=1)
+    first_date = first_partition(start)
     connection.execute(
         f"""
         CREATE TEMP TABLE {JUDGED} AS
@@ -178,7 +190,7 @@ def first_failures(
     connection.executemany(
         "INSERT INTO starts VALUES (?, ?, ?)", [(m, s, s + i) for m, s, i in starts]
     )
-    first_date = datetime.fromtimestamp(min(s for _, s, _ in starts), UTC).date() - timedelta(1)
+    first_date = first_partition(datetime.fromtimestamp(min(s for _, s, _ in starts), UTC))
     rows = connection.execute(
         f"""
         SELECT o.monitor_id, o.start_s,

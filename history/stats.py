@@ -6,13 +6,13 @@ worth ranking; a timeout's elapsed time would only measure the timeout."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import duckdb
 
 from checks.result import Status
 from history.model import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS, Latency, RegionLatest
-from history.store import from_epoch
+from history.store import first_partition, from_epoch
 
 # Chart resolution per window: about 100 to 200 points per line.
 SERIES_STEP_S = {"24h": 900, "7d": 3600, "30d": 14400}
@@ -23,7 +23,7 @@ Percentiles = dict[str, dict[str, dict[str, Latency]]]  # monitor → window →
 def _since(now: datetime, window: str) -> tuple[object, float]:
     """The first partition date and epoch second of a window ending now."""
     start = now - UPTIME_WINDOWS[window]
-    return start.astimezone(UTC).date() - timedelta(days=1), start.timestamp()
+    return first_partition(start), start.timestamp()
 
 
 def latency(connection: duckdb.DuckDBPyConnection, source: str, now: datetime) -> Percentiles:
@@ -79,7 +79,7 @@ def latest(
     connection: duckdb.DuckDBPyConnection, source: str, now: datetime
 ) -> dict[str, dict[str, RegionLatest]]:
     """The newest result of every monitor from every region in the last week."""
-    first_date = (now - timedelta(days=7)).astimezone(UTC).date()
+    first_date = first_partition(now - timedelta(days=7))
     rows = connection.execute(
         f"""
         SELECT r.monitor_id, r.region, max(epoch(r.checked_at)),

@@ -11,7 +11,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -65,6 +65,12 @@ def connect() -> duckdb.DuckDBPyConnection:
     connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     connection.execute("SET preserve_insertion_order = false")
     return connection
+
+
+def first_partition(moment: datetime) -> date:
+    """The oldest `date=` partition that can hold results from `moment` on: a run's file sits
+    in the partition of the run's start, which may be the day before."""
+    return moment.astimezone(UTC).date() - timedelta(days=1)
 
 
 def new_run_id(region: str, now: datetime) -> str:

@@ -23,7 +23,14 @@ import duckdb
 
 from checks.result import Status
 from history import stats
-from history.judge import JUDGED, OUTAGES_SQL, first_failures, judge, load_inputs
+from history.judge import (
+    JUDGED,
+    OUTAGES_SQL,
+    first_failures,
+    judge,
+    load_days,
+    load_inputs,
+)
 from history.model import (
     ALL_REGIONS,
     DAY,
@@ -162,10 +169,7 @@ class _History:
         connection: duckdb.DuckDBPyConnection,
         calendar: Sequence[tuple[date, datetime, datetime]],
     ) -> None:
-        connection.execute("CREATE TEMP TABLE days (day DATE, start_s DOUBLE)")
-        connection.executemany(
-            "INSERT INTO days VALUES (?, ?)", [(d, s.timestamp()) for d, s, _ in calendar]
-        )
+        load_days(connection, calendar)
         rows = connection.execute(
             f"""
             SELECT j.monitor_id, d.day, j.status, sum(j.interval_s),
