@@ -6,8 +6,9 @@ latency percentiles, outages and the latest result per region.
 Writes a synthetic history (monitors x 3 regions x days at 5-minute checks, one compacted
 file per region and day, with outages and regional failures) with one DuckDB query into a
 temporary folder, then runs `monitor_timelines` in a child process so that its peak RSS is
-its own. The naive way for comparison: the same query once per monitor (what a per-monitor
-page generator would do), timed on a tenth of the monitors and scaled. Last line: JSON.
+its own. The naive way for comparison, in a second child: the same query once per monitor
+(what a per-monitor page generator would do), timed on a tenth of the monitors and scaled.
+Last line: JSON.
 """
 
 from __future__ import annotations
@@ -76,23 +77,32 @@ def generate(folder: Path, monitors: int, days: int) -> int:
 
 
 def query(folder: Path, monitors: int, naive: bool) -> None:
-    """The child process: time the queries and print their figures as JSON."""
+    """A child process: time the queries (or the naive loop) and print figures as JSON."""
     store = ResultStore(folder)
     specs = [MonitorSpec(f"m{m:04d}", timedelta(seconds=INTERVAL)) for m in range(monitors)]
-    started = time.perf_counter()
-    timelines = monitor_timelines(store, specs, [], NOW, days=90)
-    query_s = time.perf_counter() - started
-    naive_s = None
     if naive:
         sample = specs[: max(monitors // 10, 1)]
         started = time.perf_counter()
         for spec in sample:
             monitor_timelines(store, [spec], [], NOW, days=90)
         naive_s = (time.perf_counter() - started) * monitors / len(sample)
+        print(json.dumps({"naive_s": naive_s}))
+        return
+    started = time.perf_counter()
+    timelines = monitor_timelines(store, specs, [], NOW, days=90)
+    query_s = time.perf_counter() - started
     outages = sum(len(t.outages) for t in timelines.values())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"query_s": query_s, "naive_s": naive_s, "outages": outages,
-                      "peak_rss_mb": rss_mb}))  # fmt: skip
+    print(json.dumps({"query_s": query_s, "outages": outages, "peak_rss_mb": rss_mb}))
+
+
+def child(folder: Path, monitors: int, *flags: str, generate: bool = False) -> dict[str, float]:
+    """Run `query` (or `generate`) in a fresh process and return its figures."""
+    mode = "--generate" if generate else "--query"
+    command = [sys.executable, __file__, mode, str(folder), "--monitors", str(monitors)]
+    done = subprocess.run([*command, *flags], check=True, capture_output=True, text=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:
@@ -101,22 +111,24 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--query", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate:
+        print(json.dumps({"results": generate(args.generate, args.monitors, args.days)}))
+        return
     if args.query:
         query(args.query, args.monitors, args.naive)
         return
     with tempfile.TemporaryDirectory(prefix="vigil-history-") as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
-        results = generate(folder, args.monitors, args.days)
+        # In a child too: a process started later inherits the peak RSS of its parent.
+        made = child(folder, args.monitors, "--days", str(args.days), generate=True)
+        results = int(made["results"])
         print(f"generated {results:,} results in {time.perf_counter() - started:.1f} s")
         size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 2**20
-        child = subprocess.run(
-            [sys.executable, __file__, "--query", str(folder), "--monitors",
-             str(args.monitors), "--naive"],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        figures = child(folder, args.monitors)
+        figures |= child(folder, args.monitors, "--naive")
     print(f"timelines for {args.monitors} monitors: {figures['query_s']:.2f} s, "
           f"naive per-monitor queries: {figures['naive_s']:.1f} s, "
           f"{figures['outages']} outages, peak RSS {figures['peak_rss_mb']:.0f} MB")  # fmt: skip

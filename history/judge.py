@@ -16,7 +16,7 @@ hash aggregation over the raw results, never a Python loop:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
@@ -32,14 +32,19 @@ def load_inputs(
     maintenance: Sequence[Window],
     regions: Sequence[str],
 ) -> None:
-    """Temp tables `spec`, `maintenance` and `region_bits` (one bit per region, ≤ 63)."""
+    """Temp tables `spec` (with a small integer `idx` per monitor, so that the hot
+    aggregation groups by one integer), `maintenance` and `region_bits` (one bit per region,
+    at most 63)."""
     connection.execute(
-        "CREATE TEMP TABLE spec (monitor_id VARCHAR, interval_s DOUBLE, quorum INTEGER, "
-        "confirm INTEGER)"
+        "CREATE TEMP TABLE spec (monitor_id VARCHAR, idx BIGINT, interval_s BIGINT, "
+        "quorum INTEGER, confirm INTEGER)"
     )
     connection.executemany(
-        "INSERT INTO spec VALUES (?, ?, ?, ?)",
-        [(m.id, m.interval.total_seconds(), m.quorum, m.confirm) for m in monitors],
+        "INSERT INTO spec VALUES (?, ?, ?, ?, ?)",
+        [
+            (m.id, idx, max(round(m.interval.total_seconds()), 1), m.quorum, m.confirm)
+            for idx, m in enumerate(monitors)
+        ],
     )
     connection.execute(
         "CREATE TEMP TABLE maintenance (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE)"
@@ -60,63 +65,90 @@ def load_inputs(
 def load_days(
     connection: duckdb.DuckDBPyConnection, calendar: Sequence[tuple[date, datetime, datetime]]
 ) -> None:
-    """Temp table `days` (day, start_s, end_s): the page's calendar days, for ASOF joins."""
-    connection.execute("CREATE TEMP TABLE days (day DATE, start_s DOUBLE, end_s DOUBLE)")
+    """Temp table `days` (i, day, start_s, end_s): the page's calendar days, numbered from 0."""
+    connection.execute("CREATE TEMP TABLE days (i BIGINT, day DATE, start_s DOUBLE, end_s DOUBLE)")
     connection.executemany(
-        "INSERT INTO days VALUES (?, ?, ?)",
-        [(day, start.timestamp(), end.timestamp()) for day, start, end in calendar],
-    )
+        "INSERT INTO days VALUES (?, ?, ?, ?)",
+        [(i, day, start.timestamp(), end.timestamp()) for i, (day, start, end) in
+         enumerate(calendar)],
+    )  # fmt: skip
+
+
+# The buckets are judged a slice of time at a time: a slice's hash table stays small enough
+# for the cache and the memory limit, and the date partitions outside it are never read.
+SLICE = timedelta(days=31)
+_KEY_BITS = 32  # group key = monitor idx << 32 | bucket: one integer hashes fastest
+
+_MASKS_SQL = f"""
+INSERT INTO masks
+SELECT (k >> {_KEY_BITS})::INTEGER AS idx, k & {(1 << _KEY_BITS) - 1} AS bucket,
+       seen_mask, down_mask, fail_mask
+FROM (
+    SELECT (s.idx << {_KEY_BITS}) | (epoch(r.checked_at)::BIGINT // s.interval_s) AS k,
+           bit_or(b.bit) AS seen_mask,
+           bit_or(CASE WHEN r.status = 'down' THEN b.bit ELSE 0 END) AS down_mask,
+           bit_or(CASE WHEN r.status <> 'up' THEN b.bit ELSE 0 END) AS fail_mask
+    FROM {{source}} AS r
+    JOIN spec AS s USING (monitor_id)
+    JOIN region_bits AS b USING (region)
+    WHERE r.date >= ? AND r.date <= ?
+      AND r.status IN ('up', 'degraded', 'down')
+      AND epoch(r.checked_at)::BIGINT // s.interval_s * s.interval_s >= ?
+      AND epoch(r.checked_at)::BIGINT // s.interval_s * s.interval_s < ?
+    GROUP BY k
+)
+"""
+
+_VOTE_SQL = f"""
+CREATE TEMP TABLE {JUDGED} AS
+SELECT m.*, v.vote, v.vote AS status
+FROM masks AS m JOIN spec AS s ON s.idx = m.idx,
+LATERAL (
+    SELECT CASE WHEN bit_count(m.down_mask)
+                     >= coalesce(s.quorum, bit_count(m.seen_mask) // 2 + 1) THEN 'down'
+                WHEN m.fail_mask <> 0 THEN 'degraded'
+                ELSE 'up' END AS vote
+) AS v
+"""
 
 
 def judge(
     connection: duckdb.DuckDBPyConnection, source: str, start: datetime, end: datetime
 ) -> None:
-    """Fill the temp table `judged` with every bucket in [start, end] that has a result."""
-    first_date = first_partition(start)
+    """Fill the temp table `judged` with every bucket starting in [start, end] that has a
+    result: monitor `idx`, `bucket`, the region masks, the quorum's `vote` and the `status`
+    (the vote, or maintenance, or degraded for a blip shorter than `confirm`)."""
+    connection.execute(
+        "CREATE TEMP TABLE masks (idx INTEGER, bucket BIGINT, seen_mask BIGINT, "
+        "down_mask BIGINT, fail_mask BIGINT)"
+    )
+    row = connection.execute("SELECT coalesce(max(interval_s), 0) FROM spec").fetchone()
+    longest = int(row[0]) if row else 0
+    sql = _MASKS_SQL.format(source=source)
+    step, stop = int(SLICE.total_seconds()), int(end.timestamp()) + 1
+    for low in range(int(start.timestamp()), stop, step):
+        high = min(low + step, stop)
+        # A bucket starting before `high` holds results until `high + interval`.
+        last_date = datetime.fromtimestamp(high + longest, UTC).date()
+        low_date = first_partition(datetime.fromtimestamp(low, UTC))
+        connection.execute(sql, [low_date, last_date, low, high])
+    connection.execute(_VOTE_SQL)
+    connection.execute("DROP TABLE masks")
     connection.execute(
         f"""
-        CREATE TEMP TABLE {JUDGED} AS
-        WITH buckets AS (
-            SELECT r.monitor_id, floor(epoch(r.checked_at) / s.interval_s)::BIGINT AS bucket,
-                   any_value(s.interval_s) AS interval_s,
-                   any_value(s.quorum) AS quorum,
-                   bit_or(b.bit) AS seen_mask,
-                   coalesce(bit_or(b.bit) FILTER (WHERE r.status = 'down'), 0) AS down_mask,
-                   coalesce(bit_or(b.bit) FILTER (WHERE r.status <> 'up'), 0) AS fail_mask,
-                   max(epoch(r.checked_at)) AS last_t
-            FROM {source} AS r
-            JOIN spec AS s USING (monitor_id)
-            JOIN region_bits AS b USING (region)
-            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
-              AND r.status IN ('up', 'degraded', 'down')
-            GROUP BY r.monitor_id, bucket
-        ),
-        voted AS (
-            SELECT *, bucket * interval_s AS start_s,
-                   CASE WHEN bit_count(down_mask)
-                             >= coalesce(quorum, bit_count(seen_mask) // 2 + 1) THEN 'down'
-                        WHEN fail_mask <> 0 THEN 'degraded'
-                        ELSE 'up' END AS quorum_vote
-            FROM buckets
-        )
-        SELECT monitor_id, bucket, start_s, interval_s, seen_mask, down_mask, fail_mask,
-               last_t, quorum_vote,
-               CASE WHEN EXISTS (
-                        SELECT 1 FROM maintenance AS m
-                        WHERE m.monitor_id = v.monitor_id
-                          AND v.start_s >= m.start_s AND v.start_s < m.end_s) THEN 'maintenance'
-                    ELSE quorum_vote END AS status
-        FROM voted AS v
-        """,
-        [first_date, start.timestamp(), end.timestamp()],
+        UPDATE {JUDGED} AS j SET status = 'maintenance'
+        FROM spec AS s JOIN maintenance AS m USING (monitor_id)
+        WHERE s.idx = j.idx AND j.bucket * s.interval_s >= m.start_s
+          AND j.bucket * s.interval_s < m.end_s
+        """
     )
     connection.execute(_RUNS_SQL)
     # A run shorter than `confirm` is a blip: degraded, not down.
     connection.execute(
         f"""
         UPDATE {JUDGED} AS j SET status = 'degraded'
-        FROM down_buckets AS d JOIN runs AS r USING (monitor_id, island)
-        WHERE r.buckets < r.confirm AND j.monitor_id = d.monitor_id AND j.bucket = d.bucket
+        FROM down_buckets AS d JOIN runs AS r USING (idx, island)
+        WHERE r.buckets < r.confirm AND j.idx = d.idx AND j.bucket = d.bucket
         """
     )
 
@@ -125,40 +157,45 @@ def judge(
 # continues the run of the previous one when the next bucket with data after that one is
 # this one. Looking ahead `LOOKAHEAD` intervals bridges short gaps of no data (a late cron).
 LOOKAHEAD = 12
+# Temp tables, not CTEs: joined inside one statement, DuckDB plans the look-ahead as a
+# cross product over the whole of `judged` (seconds instead of milliseconds).
 _RUNS_SQL = f"""
+CREATE TEMP TABLE downs AS
+SELECT idx, bucket, down_mask FROM {JUDGED} WHERE status = 'down';
+
+CREATE TEMP TABLE probes AS
+SELECT d.idx, d.bucket, d.bucket + k.k AS probe
+FROM downs AS d CROSS JOIN range(1, {LOOKAHEAD + 1}) AS k(k);
+
 CREATE TEMP TABLE down_buckets AS
-WITH downs AS (
-    SELECT monitor_id, bucket, down_mask FROM {JUDGED} WHERE status = 'down'
-),
-ahead AS (
-    SELECT d.monitor_id, d.bucket, min(j.bucket) AS next_bucket
-    FROM downs AS d
-    CROSS JOIN range(1, {LOOKAHEAD + 1}) AS k(k)
-    JOIN {JUDGED} AS j ON j.monitor_id = d.monitor_id AND j.bucket = d.bucket + k.k
-    GROUP BY d.monitor_id, d.bucket
+WITH ahead AS (
+    SELECT p.idx, p.bucket, min(j.bucket) AS next_bucket
+    FROM probes AS p JOIN {JUDGED} AS j ON j.idx = p.idx AND j.bucket = p.probe
+    GROUP BY p.idx, p.bucket
 ),
 linked AS (
     SELECT d.*, a.next_bucket,
-           lag(a.next_bucket) OVER (PARTITION BY d.monitor_id ORDER BY d.bucket) AS prev_next
-    FROM downs AS d LEFT JOIN ahead AS a USING (monitor_id, bucket)
+           lag(a.next_bucket) OVER (PARTITION BY d.idx ORDER BY d.bucket) AS prev_next
+    FROM downs AS d LEFT JOIN ahead AS a USING (idx, bucket)
 )
 SELECT *,
        sum(CASE WHEN prev_next = bucket THEN 0 ELSE 1 END)
-           OVER (PARTITION BY monitor_id ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS island
+           OVER (PARTITION BY idx ORDER BY bucket ROWS UNBOUNDED PRECEDING) AS island
 FROM linked;
 
 CREATE TEMP TABLE runs AS
 WITH last_buckets AS (
-    SELECT monitor_id, max(bucket) AS last_bucket FROM {JUDGED} GROUP BY monitor_id
+    SELECT idx, max(bucket) AS last_bucket FROM {JUDGED} GROUP BY idx
 )
-SELECT d.monitor_id, d.island, min(d.bucket) AS first_bucket, max(d.bucket) AS last_bucket,
+SELECT d.idx, any_value(s.monitor_id) AS monitor_id, d.island,
+       min(d.bucket) AS first_bucket, max(d.bucket) AS last_bucket,
        count(*) AS buckets, any_value(s.confirm) AS confirm,
        any_value(s.interval_s) AS interval_s, bit_or(d.down_mask) AS down_mask,
        -- arg_max skips NULLs: -1 stands for "no data after it within the look-ahead".
        nullif(arg_max(coalesce(d.next_bucket, -1), d.bucket), -1) AS after,
        max(d.bucket) = any_value(l.last_bucket) AS at_the_end
-FROM down_buckets AS d JOIN spec AS s USING (monitor_id) JOIN last_buckets AS l USING (monitor_id)
-GROUP BY d.monitor_id, d.island
+FROM down_buckets AS d JOIN spec AS s USING (idx) JOIN last_buckets AS l USING (idx)
+GROUP BY d.idx, d.island
 """
 
 # An outage ends where the next bucket with data begins; still down at the newest bucket,

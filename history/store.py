@@ -117,6 +117,11 @@ class ResultStore:
             return []
         return sorted(self.results_dir.glob("region=*/date=*/*.parquet"))
 
+    def oldest_date(self) -> date | None:
+        """The oldest `date=` partition holding a result file (None when there are none)."""
+        days = {file.parent.name.removeprefix("date=") for file in self.files()}
+        return date.fromisoformat(min(days)) if days else None
+
     def regions(self) -> list[str]:
         """The regions that have written results, sorted."""
         if not self.results_dir.is_dir():

@@ -47,7 +47,7 @@ from history.model import (
     combined_uptime,
     uptime_percent,
 )
-from history.store import ResultStore, connect, from_epoch
+from history.store import ResultStore, connect, first_partition, from_epoch
 
 __all__ = [
     "ALL_REGIONS",
@@ -103,7 +103,11 @@ def monitor_timelines(
         connection = connect()
         load_inputs(connection, monitors, maintenance, store.regions())
         if source is not None:
-            judge(connection, source, calendar[0][1], now)
+            # Time before the oldest result file (less a day for a bucket across midnight)
+            # needs no reading at all.
+            oldest = datetime.combine(store.oldest_date() or today, datetime.min.time(), UTC)
+            since = max(calendar[0][1], oldest - timedelta(days=1))
+            judge(connection, source, since, now)
             history.read(connection, source, calendar, now)
         if rollups is not None:
             first_raw_day = today - timedelta(days=raw_days - 1)
@@ -152,13 +156,14 @@ class _History:
         ]
         self._read_days(connection, calendar)
         rows = connection.execute(
-            f"SELECT monitor_id, status, sum(interval_s) FROM {JUDGED} "
-            "WHERE start_s >= ? GROUP BY ALL",
+            f"SELECT s.monitor_id, j.status, sum(s.interval_s) "
+            f"FROM {JUDGED} AS j JOIN spec AS s USING (idx) "
+            "WHERE j.bucket * s.interval_s >= ? GROUP BY ALL",
             [now.timestamp() - DAY],
         ).fetchall()
         for monitor_id, status, seconds in rows:
             self.last_24h[monitor_id][status] = seconds
-        self._read_current(connection, now)
+        self._read_current(connection, source, now)
         self._read_outages(connection, source)
         self.latency = stats.latency(connection, source, now)
         self.series = stats.series(connection, source, now)
@@ -172,11 +177,27 @@ class _History:
         load_days(connection, calendar)
         rows = connection.execute(
             f"""
-            SELECT j.monitor_id, d.day, j.status, sum(j.interval_s),
-                   bit_or(j.down_mask) FILTER (WHERE j.status = 'degraded')
-            FROM {JUDGED} AS j ASOF JOIN days AS d ON j.start_s >= d.start_s
-            GROUP BY ALL
-            """
+            WITH starts AS (
+                SELECT j.idx, j.bucket * s.interval_s AS start_s, s.interval_s, j.status,
+                       j.down_mask, (j.bucket * s.interval_s - ?::BIGINT) // {int(DAY)} AS guess
+                FROM {JUDGED} AS j JOIN spec AS s USING (idx)
+            ),
+            placed AS (
+                SELECT j.idx, j.status, j.interval_s, j.down_mask,
+                       CASE WHEN d.i IS NULL OR j.start_s < d.start_s THEN j.guess - 1
+                            WHEN j.start_s >= d.end_s THEN j.guess + 1
+                            ELSE j.guess END AS i
+                FROM starts AS j LEFT JOIN days AS d ON d.i = j.guess
+            ),
+            per_day AS (
+                SELECT idx, i, status, sum(interval_s) AS seconds,
+                       bit_or(down_mask) FILTER (WHERE status = 'degraded') AS mask
+                FROM placed GROUP BY ALL
+            )
+            SELECT s.monitor_id, d.day, p.status, p.seconds, p.mask
+            FROM per_day AS p JOIN spec AS s USING (idx) JOIN days AS d USING (i)
+            """,
+            [_day_grid(calendar)],
         ).fetchall()
         for monitor_id, day, status, seconds, degraded_mask in rows:
             self.seconds[(monitor_id, day)][status] = seconds
@@ -185,17 +206,36 @@ class _History:
                 named = set(self.degraded_regions.get(key, ())) | set(self.names(degraded_mask))
                 self.degraded_regions[key] = tuple(sorted(named))
 
-    def _read_current(self, connection: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    def _read_current(
+        self, connection: duckdb.DuckDBPyConnection, source: str, now: datetime
+    ) -> None:
         rows = connection.execute(
             f"""
-            SELECT j.monitor_id,
-                   arg_max(CASE j.status WHEN 'maintenance' THEN j.quorum_vote
-                                         ELSE j.status END, j.bucket),
-                   max(j.last_t), any_value(j.interval_s)
-            FROM {JUDGED} AS j GROUP BY j.monitor_id
+            SELECT s.monitor_id,
+                   arg_max(CASE j.status WHEN 'maintenance' THEN j.vote ELSE j.status END,
+                           j.bucket),
+                   max(j.bucket) * any_value(s.interval_s), any_value(s.interval_s)
+            FROM {JUDGED} AS j JOIN spec AS s USING (idx) GROUP BY s.monitor_id
             """
         ).fetchall()
-        for monitor_id, status, last_t, interval_s in rows:
+        if not rows:
+            return
+        # The newest result of each monitor is in its newest bucket: only the partitions
+        # from the oldest of those buckets on are read.
+        oldest = from_epoch(min(bucket_start for _, _, bucket_start, _ in rows))
+        last_checked = dict(
+            connection.execute(
+                f"""
+                SELECT monitor_id, max(epoch(checked_at)) FROM {source}
+                WHERE date >= ? AND monitor_id IN (SELECT monitor_id FROM spec)
+                  AND status IN ('up', 'degraded', 'down')
+                GROUP BY monitor_id
+                """,
+                [first_partition(oldest)],
+            ).fetchall()
+        )
+        for monitor_id, status, _, interval_s in rows:
+            last_t = last_checked[monitor_id]
             # A result older than two intervals (and a late cron's minute) says nothing of now.
             fresh = now.timestamp() - last_t <= 2 * interval_s + 60
             self.current[monitor_id] = (Status(status) if fresh else None, from_epoch(last_t))
@@ -313,6 +353,18 @@ class _History:
         return Tally(
             up, degraded, down, maintenance, max(DAY - up - degraded - down - maintenance, 0)
         )
+
+
+def _day_grid(calendar: Sequence[tuple[date, datetime, datetime]]) -> int:
+    """The first day's start, in whole seconds. A bucket is placed in its local day without a
+    join over all buckets: `(start - first) // 86400` is that day's number, or off by one
+    around a daylight-saving change, which the neighbouring day's bounds correct. That holds
+    while every day starts within half a day of the grid, checked here."""
+    first = int(calendar[0][1].timestamp())
+    for i, (_, start, _) in enumerate(calendar):
+        if abs(start.timestamp() - first - i * DAY) >= DAY / 2:
+            raise ValueError(f"the calendar's day {i} is off the 24-hour grid")
+    return first
 
 
 def _tally(days: Sequence[Day]) -> Tally:
