@@ -85,6 +85,12 @@ def validate(config_path: Path, incidents_dir: Path) -> None:
 @click.option("--loop", is_flag=True, help="Keep checking in rounds, a result file per round.")
 @click.option("--every", default="1m", show_default=True, help="With --loop: time between rounds.")
 @click.option("--for", "loop_for", default="55m", show_default=True, help="With --loop: how long.")
+@click.option(
+    "--no-notify",
+    "no_notify",
+    is_flag=True,
+    help="Only record results; `vigil notify send` notifies (the workflow's notify job).",
+)
 @config_option
 @data_option
 @incidents_option
@@ -96,12 +102,14 @@ def check(
     loop: bool,
     every: str,
     loop_for: str,
+    no_notify: bool,
     config_path: Path,
     data_dir: Path,
     incidents_dir: Path,
     now_text: str | None,
 ) -> None:
-    """Run the due monitors of REGION once (or in rounds) and append a result file per run."""
+    """Run the due monitors of REGION once (or in rounds), append a result file per run,
+    then send the notifications of what changed (unless --no-notify)."""
     config, _ = load(config_path)
     if region not in {r.id for r in config.regions}:
         known = ", ".join(r.id for r in config.regions)
@@ -121,7 +129,8 @@ def check(
         for result in results:
             click.echo(_describe(result))
         click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
-        after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
+        if not no_notify:
+            after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
 
     if not loop:
         round_(parse_now(now_text))

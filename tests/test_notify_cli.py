@@ -58,6 +58,25 @@ def test_check_sends_the_alert_after_writing_its_results(project: Path) -> None:
     assert (project / "data" / "state.json").is_file()
 
 
+def test_check_with_no_notify_records_results_and_leaves_the_sending_to_notify_send(
+    project: Path,
+) -> None:
+    """What the workflow's check jobs run: results only; the notify job sends them."""
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        write_config(
+            project, f"{target.url}/", f"  - {{id: hook, type: webhook, url: '{hook.url}'}}\n"
+        )
+        now = "2026-11-23T12:00:00Z"
+        code, out, _ = run("check", "--region", "local", "--no-notify", "--now", now)
+        assert code == 0 and "web: down" in out
+        assert hook.requests == [] and not (project / "data" / "state.json").exists()
+        code, out, _ = run("notify", "send", "--now", now)
+        assert code == 0 and "monitor.web.1.down → hook: sent" in out
+        code, out, _ = run("notify", "send", "--now", now)
+        assert code == 0 and "0 new event(s), 0 delivery record(s)" in out
+    assert [request.json()["status"] for request in hook.requests] == ["error"]
+
+
 def test_notify_test_dry_run_prints_the_request_without_secrets(project: Path) -> None:
     with http_receiver(200) as receiver:
         channel = (
