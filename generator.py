@@ -53,6 +53,7 @@ from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, new_run_id
+from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.preview import Preview
 from rendering.site import build_site
@@ -305,13 +306,16 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print the README's config reference instead.")
 @click.option(
-    "--write", is_flag=True, help="Rewrite config.schema.json and the README's reference here."
+    "--write",
+    is_flag=True,
+    help="Rewrite config.schema.json, the README's reference and docs/notifications.md here.",
 )
 def schema(markdown: bool, write: bool) -> None:
     """Print the JSON Schema of config.yaml."""
     if write:
-        for path in update_generated_files(Path.cwd()):
-            click.echo(f"Wrote {path.name}")
+        root = Path.cwd()
+        for path in [*update_generated_files(root), write_notifications_doc(root)]:
+            click.echo(f"Wrote {path.relative_to(root)}")
         return
     click.echo(config_reference() if markdown else config_schema_text(), nl=False)
 

@@ -81,6 +81,7 @@ class ChannelType(Generic[C]):
     model: type[C]
     build: Callable[[Event, C], Sequence[Outgoing]]
     service: str  # one line for the docs: which API of which service
+    example: Mapping[str, Any]  # the docs' sample entry of `notifications:` (without `type`)
 
 
 def secrets_of(channel: ChannelOptions) -> list[str]:
