@@ -42,7 +42,7 @@ from commands.maintenance import maintenance
 from commands.notify import notify_group
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
-from configuration.loader import load_project
+from configuration.loader import SECTIONS, load_project
 from configuration.models import Config
 from configuration.reference import (
     config_reference,
@@ -111,7 +111,7 @@ def check(
 ) -> None:
     """Run the due monitors of REGION once (or in rounds), append a result file per run,
     then send the notifications of what changed (unless --no-notify)."""
-    config, _ = load(config_path)
+    config, _ = load(config_path, needs_env=SECTIONS - {"notifications"} if no_notify else None)
     if region not in {r.id for r in config.regions}:
         known = ", ".join(r.id for r in config.regions)
         raise click.BadParameter(

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from checks.result import redact
 from configuration.durations import format_duration
 from configuration.incidents import Incident
 from configuration.models import Config
@@ -99,7 +100,7 @@ def _transition(
     seq = prev.seq + 1
     name = "recovered" if status == "up" else status
     key = f"monitor.{monitor.id}.{seq}.{name}"
-    info = _monitor_info(monitor, seen, status, prev.status)
+    info = _monitor_info(config, monitor, seen, status, prev.status)
     if status == "up":
         took = format_duration(_whole_seconds(now - (prev.episode_start or prev.since)))
         event = Event(
@@ -162,18 +163,18 @@ def _component_event(
         severity="ok" if new.component == "up" else "info",
         alert_key=key,
         url=config.site.url,
-        monitor=_monitor_info(monitor, seen, new.component, prev.component),
+        monitor=_monitor_info(config, monitor, seen, new.component, prev.component),
     )
 
 
 def _monitor_info(
-    monitor: MonitorBase, seen: Observed, status: str, old: str | None
+    config: Config, monitor: MonitorBase, seen: Observed, status: str, old: str | None
 ) -> MonitorInfo:
     failing = status in ("down", "degraded")
     return MonitorInfo(
         id=monitor.id,
         name=monitor.name,
-        target=monitor.target,
+        target=redact(monitor.target, config.secrets),  # a URL may carry a ${TOKEN}
         group=monitor.group,
         status=status,
         old_status=old,

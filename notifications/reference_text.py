@@ -29,12 +29,17 @@ channel, whether one region saw it or three, and also when a job crashed halfway
              SLACK_WEBHOOK_URL: ${{{{ secrets.SLACK_WEBHOOK_URL }}}}
            run: vigil notify send
    ```
+   Only the notify job is given the channels' secrets: `vigil notify` needs the variables
+   named under `notifications:`, and leaves an unset one elsewhere (a monitor's token) as
+   written; `vigil check --no-notify` needs the monitors' and not the channels'.
 3. Try it: `SLACK_WEBHOOK_URL=… vigil notify test slack-ops` sends a test message now;
    `vigil notify test slack-ops --dry-run` prints the request instead, secrets as `***`.
 
 `vigil validate` checks the entries like the rest of the config: unknown keys, a
-`monitors` or `groups` filter naming a monitor or group that does not exist, an unknown
-event and an unset `${{NAME}}` are reported with file, line and column, and nothing runs.
+`monitors` or `groups` filter naming a monitor or group that does not exist or an unknown
+event are reported with file, line and column, and nothing runs. It needs no secret (a
+pull request's checks get none); a command that sends, and so uses a `${{NAME}}`, stops
+with the same kind of message when `NAME` is not set.
 """
 
 EVENTS_HEAD = """\

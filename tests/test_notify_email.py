@@ -37,11 +37,10 @@ def tls() -> Iterator[Tls]:
 RECEIVER_TESTED = ("email",)
 
 
-def _channel(
-    port: int, security: str, password: str = "mail-secret", **extra: Any
-) -> ChannelOptions:
+def _channel(port: int, security: str, token: str = "mail-secret", **extra: Any) -> ChannelOptions:
+    """The sample email channel; its password is `${TOKEN}`, here `token`."""
     url = f"smtp://127.0.0.1:{port}"
-    return sample_channel("email", url, {"TOKEN": password}, security=security, **extra)
+    return sample_channel("email", url, {"TOKEN": token}, security=security, **extra)
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
