@@ -18,6 +18,7 @@ from tests.notify_samples import (
     DOWN,
     INCIDENT,
     RECOVERED,
+    SLEPT,
     TOKEN,
     config_with,
     deliver,
@@ -266,3 +267,30 @@ def test_matrix_transaction_id_is_the_same_for_the_same_event() -> None:
         deliver(RECOVERED, channel)
     paths = [request.path for request in receiver.requests]
     assert paths[0] == paths[1] != paths[2]
+
+
+@pytest.mark.parametrize(
+    ("answers", "ok", "attempts"),
+    [
+        ((429, 200), True, 2),  # too many requests: later
+        ((502, 503, 200), True, 3),  # the service is failing: later
+        ((500, 500, 500, 200), False, 3),  # bounded: 1 + retries attempts
+        ((400, 200), False, 1),  # the request is wrong: again would not help
+        ((404, 200), False, 1),
+    ],
+)
+def test_only_429_5xx_timeouts_and_lost_connections_are_retried_with_doubling_backoff(
+    answers: tuple[int, ...], ok: bool, attempts: int
+) -> None:
+    SLEPT.clear()
+    with http_receiver(*answers) as receiver:
+        outcome = deliver(DOWN, sample_channel("webhook", receiver.url, retries=2))
+    assert (outcome.ok, outcome.attempts, len(receiver.requests)) == (ok, attempts, attempts)
+    assert [1.0, 2.0][: attempts - 1] == SLEPT
+
+
+def test_a_refused_connection_is_retried() -> None:
+    SLEPT.clear()
+    outcome = deliver(DOWN, sample_channel("webhook", "http://127.0.0.1:9", retries=1))
+    assert not outcome.ok and outcome.attempts == 2 and SLEPT == [1.0]
+    assert outcome.detail.startswith("ConnectError")

@@ -82,3 +82,36 @@ def test_every_occurrence_of_a_recurring_maintenance_is_started_and_completed(
     ]
     assert bodies[2]["data"]["maintenance"]["scheduled_end"] == "2026-11-21T12:30:00Z"
     assert bodies[2]["data"]["maintenance"]["status"] == "completed"
+
+
+def test_a_one_off_maintenance_is_scheduled_started_and_completed_once(tmp_path: Path) -> None:
+    maintenance = [
+        Incident.model_validate(
+            {
+                "id": "db-upgrade",
+                "title": "Database upgrade",
+                "kind": "maintenance",
+                "scheduled_start": NOW,
+                "scheduled_end": NOW + timedelta(hours=1),
+            }
+        )
+    ]
+    with http_receiver(200) as receiver:
+        config = config_with([webhook(receiver)])
+        run(config, tmp_path, NOW - DAY)  # the first run records what exists, says nothing
+        for minutes in (-60, -59, 1, 2, 61, 62):
+            run(config, tmp_path, NOW + minutes * MINUTE, maintenance)
+    bodies = [request.json() for request in receiver.requests]
+    assert [body["event"] for body in bodies] == [
+        "maintenance.scheduled",
+        "maintenance.started",
+        "maintenance.completed",
+    ]
+    assert [body["data"]["maintenance"]["status"] for body in bodies] == [
+        "scheduled",
+        "in_progress",
+        "completed",
+    ]
+    keys = sorted(path.stem for path in (tmp_path / "notifications" / "events").iterdir())
+    assert keys == [f"maintenance.db-upgrade.{phase}" for phase in ("completed", "scheduled",
+                                                                    "started")]  # fmt: skip
