@@ -10,14 +10,18 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 
+from notifications.run import describe
 from tests.notify_receivers import Received, http_receiver
 from tests.notify_samples import (
     DOWN,
+    ENV,
     INCIDENT,
     RECOVERED,
+    SAMPLES,
     SLEPT,
     TOKEN,
     config_with,
@@ -294,3 +298,16 @@ def test_a_refused_connection_is_retried() -> None:
     outcome = deliver(DOWN, sample_channel("webhook", "http://127.0.0.1:9", retries=1))
     assert not outcome.ok and outcome.attempts == 2 and SLEPT == [1.0]
     assert outcome.detail.startswith("ConnectError")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(name: str) -> None:
+    url = "smtp://127.0.0.1:2525" if name == "email" else "http://127.0.0.1:9"
+    config = config_with([{"id": "c", "type": name, **SAMPLES[name](url)}], ENV)
+    shown = describe(config, config.notifications[0], DOWN)
+    assert shown.startswith(("POST ", "PUT ", "SMTP 127.0.0.1:2525"))
+    assert "API is down" in unquote_plus(shown) or '"latency":812' in shown
+    assert TOKEN not in unquote_plus(shown)
+    for line in shown.splitlines():
+        if line.lower().startswith("authorization:"):
+            assert line.split()[2:] == ["***"], line  # Basic auth is base64 of the secret
