@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -12,6 +13,7 @@ import jsonschema
 import yaml
 
 from checks.registry import CHECKS
+from configuration.loader import load_config_text
 from configuration.models import Config, Defaults, Group, Region, Runner, Site
 from configuration.monitor import MonitorBase
 from configuration.notifications import EVENT_NAMES, ChannelOptions
@@ -107,3 +109,11 @@ def test_notifications_doc_covers_what_a_user_needs() -> None:
     ]:
         assert topic in doc, topic
     assert "see docs/notifications.md" in (ROOT / "README.md").read_text()
+
+
+def test_the_commented_notifications_example_in_config_yaml_is_valid() -> None:
+    text = (ROOT / "config.yaml").read_text()
+    example = text[text.index("# notifications:") :]
+    uncommented = text.replace(example, re.sub(r"^# ?", "", example, flags=re.M))
+    config = load_config_text(uncommented, "config.yaml", {"SLACK_WEBHOOK_URL": "https://x"})
+    assert [channel.type for channel in config.notifications] == ["slack"]
