@@ -42,7 +42,7 @@ from commands.maintenance import maintenance
 from commands.notify import notify_group
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
-from configuration.loader import load_project
+from configuration.loader import SECTIONS, load_project
 from configuration.models import Config
 from configuration.reference import (
     config_reference,
@@ -53,6 +53,7 @@ from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, new_run_id
+from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.preview import Preview
 from rendering.site import build_site
@@ -85,6 +86,12 @@ def validate(config_path: Path, incidents_dir: Path) -> None:
 @click.option("--loop", is_flag=True, help="Keep checking in rounds, a result file per round.")
 @click.option("--every", default="1m", show_default=True, help="With --loop: time between rounds.")
 @click.option("--for", "loop_for", default="55m", show_default=True, help="With --loop: how long.")
+@click.option(
+    "--no-notify",
+    "no_notify",
+    is_flag=True,
+    help="Only record results; `vigil notify send` notifies (the workflow's notify job).",
+)
 @config_option
 @data_option
 @incidents_option
@@ -96,13 +103,15 @@ def check(
     loop: bool,
     every: str,
     loop_for: str,
+    no_notify: bool,
     config_path: Path,
     data_dir: Path,
     incidents_dir: Path,
     now_text: str | None,
 ) -> None:
-    """Run the due monitors of REGION once (or in rounds) and append a result file per run."""
-    config, _ = load(config_path)
+    """Run the due monitors of REGION once (or in rounds), append a result file per run,
+    then send the notifications of what changed (unless --no-notify)."""
+    config, _ = load(config_path, needs_env=SECTIONS - {"notifications"} if no_notify else None)
     if region not in {r.id for r in config.regions}:
         known = ", ".join(r.id for r in config.regions)
         raise click.BadParameter(
@@ -121,7 +130,8 @@ def check(
         for result in results:
             click.echo(_describe(result))
         click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
-        after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
+        if not no_notify:
+            after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
 
     if not loop:
         round_(parse_now(now_text))
@@ -296,13 +306,16 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print the README's config reference instead.")
 @click.option(
-    "--write", is_flag=True, help="Rewrite config.schema.json and the README's reference here."
+    "--write",
+    is_flag=True,
+    help="Rewrite config.schema.json, the README's reference and docs/notifications.md here.",
 )
 def schema(markdown: bool, write: bool) -> None:
     """Print the JSON Schema of config.yaml."""
     if write:
-        for path in update_generated_files(Path.cwd()):
-            click.echo(f"Wrote {path.name}")
+        root = Path.cwd()
+        for path in [*update_generated_files(root), write_notifications_doc(root)]:
+            click.echo(f"Wrote {path.relative_to(root)}")
         return
     click.echo(config_reference() if markdown else config_schema_text(), nl=False)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -79,9 +80,16 @@ def fail(problems: ConfigError) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
-def load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
-    """Config and incidents, or every problem of both printed and exit status 2."""
+def load(
+    config_path: Path,
+    incidents_dir: Path | None = None,
+    needs_env: Collection[str] | None = (),
+) -> tuple[Config, list[Incident]]:
+    """Config and incidents, or every problem of both printed and exit status 2.
+    `needs_env`: the sections whose `${NAME}` this command uses, so must be set (see
+    `load_config_text`); a command that sends nothing needs none of them, and runs in a job
+    that was given no secret (a pull request's validation, the regions job, the build)."""
     try:
-        return load_project(config_path, incidents_dir)
+        return load_project(config_path, incidents_dir, needs_env=needs_env)
     except ConfigError as error:
         fail(error)

@@ -34,7 +34,7 @@ def notify_group() -> None:
 @now_option
 def test_command(channel_id: str, dry_run: bool, config_path: Path, now_text: str | None) -> None:
     """Send a test message to the channel CHANNEL_ID of `notifications:`."""
-    config, _ = load(config_path)
+    config, _ = load(config_path, needs_env={"notifications"})
     channel = next((c for c in config.notifications if c.id == channel_id), None)
     if channel is None:
         known = ", ".join(c.id for c in config.notifications) or "none"
@@ -63,7 +63,7 @@ def send_command(
 ) -> None:
     """Compare the current status with data/state.json and deliver what changed (and
     whatever an earlier run left pending). Run it after `vigil check`, then commit data/."""
-    config, incidents = load(config_path, incidents_dir)
+    config, incidents = load(config_path, incidents_dir, needs_env={"notifications"})
     now = parse_now(now_text)
     if dry_run:
         pending = preview_pending(config, incidents, data_dir, now)

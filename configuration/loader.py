@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -21,30 +22,37 @@ from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
 from configuration.source import Path, Source, parse_yaml
 
+# The top-level keys of config.yaml, for `needs_env`.
+SECTIONS = frozenset(Config.model_fields)
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def load_config(path: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> Config:
+def load_config(
+    path: str | os.PathLike[str],
+    environ: Mapping[str, str] | None = None,
+    needs_env: Collection[str] | None = None,
+) -> Config:
     file = FilePath(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
         problem = Problem(str(file), 1, 1, "", f"cannot read: {error.strerror}")
         raise ConfigError([problem]) from None
-    return load_config_text(text, str(path), environ)
+    return load_config_text(text, str(path), environ, needs_env)
 
 
 def load_project(
     config_path: str | os.PathLike[str],
     incidents_dir: str | os.PathLike[str] | None,
     environ: Mapping[str, str] | None = None,
+    needs_env: Collection[str] | None = None,
 ) -> tuple[Config, list[Incident]]:
     """The config and the incident files, with the problems of both in one ConfigError."""
     problems: list[Problem] = []
     config: Config | None = None
     incidents: list[Incident] = []
     try:
-        config = load_config(config_path, environ)
+        config = load_config(config_path, environ, needs_env)
     except ConfigError as error:
         problems += error.problems
     if incidents_dir is not None:
@@ -59,14 +67,21 @@ def load_project(
 
 
 def load_config_text(
-    text: str, file: str = "config.yaml", environ: Mapping[str, str] | None = None
+    text: str,
+    file: str = "config.yaml",
+    environ: Mapping[str, str] | None = None,
+    needs_env: Collection[str] | None = None,
 ) -> Config:
+    """The validated config. `needs_env`: the top-level sections (`monitors`,
+    `notifications`, …) whose `${NAME}` must be set, None for all; elsewhere an unset one
+    stays as written, so a job that does not use a secret need not be given it."""
     source = parse_yaml(text, file)
     if not isinstance(source.data, dict):
         raise ConfigError([source.problem((), "expected a mapping with site, regions, monitors")])
     problems = list(source.duplicates)
     secrets: set[str] = set()
-    data = _interpolate(source.data, (), environ or os.environ, source, problems, secrets)
+    env = _Env(environ or os.environ, needs_env)
+    data = _interpolate(source.data, (), env, source, problems, secrets)
     problems += _semantic_problems(data, source)
     _apply_defaults(data)
     config = None
@@ -83,10 +98,19 @@ def load_config_text(
     return config
 
 
+@dataclass(frozen=True)
+class _Env:
+    values: Mapping[str, str]
+    needed_in: Collection[str] | None  # top-level keys; None: everywhere
+
+    def needed(self, path: Path) -> bool:
+        return self.needed_in is None or (bool(path) and path[0] in self.needed_in)
+
+
 def _interpolate(
     value: Any,
     path: Path,
-    environ: Mapping[str, str],
+    environ: _Env,
     source: Source,
     problems: list[Problem],
     secrets: set[str],
@@ -107,12 +131,14 @@ def _interpolate(
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in environ:
-            problems.append(source.problem(path, f'environment variable "{name}" is not set'))
+        value = environ.values.get(name)
+        if value is None:
+            if environ.needed(path):
+                problems.append(source.problem(path, f'environment variable "{name}" is not set'))
             return match.group(0)
-        if environ[name]:
-            secrets.add(environ[name])
-        return environ[name]
+        if value:
+            secrets.add(value)
+        return value
 
     return _ENV.sub(substitute, value)
 

@@ -4,11 +4,12 @@ config reference. Tests fail when the committed copies drift from the models."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 from checks.registry import CHECKS
@@ -51,16 +52,39 @@ def config_reference() -> str:
         sections.append((f"`monitors[]` with `type: {name}`", check.model, common))
     parts = [REFERENCE_START]
     for title, model, skip in sections:
-        parts.append(f"\n#### {title}\n\n| key | type | default | meaning |\n|---|---|---|---|")
-        for key, field in model.model_fields.items():
-            if key in skip or (key == "type" and model is not MonitorBase):
-                continue
-            parts.append(
-                f"| `{key}` | {_type_name(model, key)} | {_default(field)} "
-                f"| {field.description or ''} |"
-            )
+        parts.append(f"\n#### {title}\n\n{TABLE_HEAD}")
+        parts += option_rows(model, skip | ({"type"} if model is not MonitorBase else set()))
     parts.append(f"\n{REFERENCE_END}")
     return "\n".join(parts) + "\n"
+
+
+TABLE_HEAD = "| key | type | default | meaning |\n|---|---|---|---|"
+
+
+def option_rows(
+    model: type[BaseModel], skip: Collection[str] = (), secret: str | None = None
+) -> list[str]:
+    """One markdown table row per option of `model` (under its YAML name), but `skip`;
+    a secret field's type reads `secret`, when given."""
+    rows = []
+    for key, field in model.model_fields.items():
+        if key in skip:
+            continue
+        name = field.alias or key  # the YAML key, as the schema names it
+        kind = secret if secret and is_secret(field) else _type_name(model, name)
+        rows.append(f"| `{name}` | {kind} | {_default(field)} | {field.description or ''} |")
+    return rows
+
+
+def is_secret(field: FieldInfo) -> bool:
+    """A `SecretStr` field (optional or not): its value is never shown."""
+    pending: list[Any] = [field.annotation]
+    while pending:
+        annotation = pending.pop()
+        if annotation is SecretStr:
+            return True
+        pending += get_args(annotation)
+    return False
 
 
 def _type_name(model: type[BaseModel], key: str) -> str:

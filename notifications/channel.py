@@ -50,8 +50,18 @@ class HttpRequest:
         return cls("POST", url, {**base, **(headers or {})}, urlencode(fields).encode())
 
     def describe(self) -> str:
-        headers = "".join(f"{name}: {value}\n" for name, value in self.headers.items())
+        """The request as text for `--dry-run`; credentials in `Authorization` (Basic
+        auth is only base64 of them) are masked; the caller redacts the other secrets."""
+        headers = "".join(
+            f"{name}: {_masked(value) if name.lower() == 'authorization' else value}\n"
+            for name, value in self.headers.items()
+        )
         return f"{self.method} {self.url}\n{headers}\n{self.body.decode(errors='replace')}\n"
+
+
+def _masked(credentials: str) -> str:
+    scheme, _, _ = credentials.partition(" ")
+    return f"{scheme} ***"
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class ChannelType(Generic[C]):
     model: type[C]
     build: Callable[[Event, C], Sequence[Outgoing]]
     service: str  # one line for the docs: which API of which service
+    example: Mapping[str, Any]  # the docs' sample entry of `notifications:` (without `type`)
 
 
 def secrets_of(channel: ChannelOptions) -> list[str]:

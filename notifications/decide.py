@@ -1,13 +1,13 @@
 """Compare what is true now with `data/state.json` and name what changed: monitor alerts
-(down, degraded, recovered), component status changes, incident and maintenance events.
+(down, degraded, recovered), component status changes, and (`page_events`) incident and
+maintenance events.
 
 Pure: no I/O, no clock of its own. Event keys come from the transition, never from the
 time a run saw it, so regions and re-runs that read the same state decide the same keys:
 
     monitor.<id>.<seq>.<down|degraded|recovered>    the seq-th alert transition
     component.<id>.<seq>.<status>                   the seq-th page status change
-    incident.<id>.created | .updated.<n>.<status> | .resolved
-    maintenance.<id>.<scheduled|started|completed>
+    incident.… and maintenance.…                     see notifications/page_events.py
 """
 
 from __future__ import annotations
@@ -16,16 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from checks.result import redact
 from configuration.durations import format_duration
 from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from configuration.notifications import ChannelOptions
-from notifications.events import COMPONENT_STATUS, Event, IncidentInfo, MonitorInfo, UpdateInfo
+from notifications.events import COMPONENT_STATUS, Event, MonitorInfo
+from notifications.page_events import page_events, page_item
 from notifications.state import MonitorState, PageItemState, State
-
-IMPACT_SEVERITY = {"none": "info", "minor": "warning", "major": "critical", "critical": "critical"}
-MAINTENANCE_EVENTS = {"scheduled": "scheduled", "in_progress": "started", "completed": "completed"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Observed:
     in_maintenance: bool = False
     error: str | None = None
     latency_ms: float | None = None
+    status_code: int | None = None
     regions: tuple[str, ...] = ()  # regions whose newest result failed
 
 
@@ -59,11 +59,9 @@ def decide(
             monitors[monitor.id] = new
     items: dict[str, PageItemState] = {}
     for incident in incidents:
-        status = incident.current_status(now)
-        items[incident.id] = PageItemState(status=status, updates=len(incident.updates))
+        items[incident.id] = page_item(incident, now)
         if state is not None and incident.notify:
-            event = _page_event(config, incident, status, state.incidents.get(incident.id), now)
-            events += [event] if event else []
+            events += page_events(config, incident, state.incidents.get(incident.id), now)
     routed = [e.model_copy(update={"channels": _channels_for(config, e)}) for e in events]
     return routed, State(monitors=monitors, incidents=items)
 
@@ -102,7 +100,7 @@ def _transition(
     seq = prev.seq + 1
     name = "recovered" if status == "up" else status
     key = f"monitor.{monitor.id}.{seq}.{name}"
-    info = _monitor_info(monitor, seen, status, prev.status)
+    info = _monitor_info(config, monitor, seen, status, prev.status)
     if status == "up":
         took = format_duration(_whole_seconds(now - (prev.episode_start or prev.since)))
         event = Event(
@@ -165,85 +163,25 @@ def _component_event(
         severity="ok" if new.component == "up" else "info",
         alert_key=key,
         url=config.site.url,
-        monitor=_monitor_info(monitor, seen, new.component, prev.component),
+        monitor=_monitor_info(config, monitor, seen, new.component, prev.component),
     )
 
 
 def _monitor_info(
-    monitor: MonitorBase, seen: Observed, status: str, old: str | None
+    config: Config, monitor: MonitorBase, seen: Observed, status: str, old: str | None
 ) -> MonitorInfo:
     failing = status in ("down", "degraded")
     return MonitorInfo(
         id=monitor.id,
         name=monitor.name,
-        target=monitor.target,
+        target=redact(monitor.target, config.secrets),  # a URL may carry a ${TOKEN}
         group=monitor.group,
         status=status,
         old_status=old,
         error=seen.error if failing else None,
         latency_ms=seen.latency_ms,
+        status_code=seen.status_code,
         regions=seen.regions if failing else (),
-    )
-
-
-def _page_event(
-    config: Config, incident: Incident, status: str, prev: PageItemState | None, now: datetime
-) -> Event | None:
-    updates = len(incident.updates)
-    if incident.kind == "maintenance":
-        if (prev is None and status == "completed") or (prev and prev.status == status):
-            return None
-        name = f"maintenance.{MAINTENANCE_EVENTS[status]}"
-        key = f"maintenance.{incident.id}.{MAINTENANCE_EVENTS[status]}"
-        verb = {"scheduled": "scheduled", "in_progress": "started", "completed": "completed"}
-        title = f"Maintenance {verb[status]}: {incident.title}"
-        severity = "ok" if status == "completed" else "info"
-    elif status == "resolved":
-        if prev is not None and prev.status == "resolved":
-            return None
-        name, key, title, severity = (
-            "incident.resolved",
-            f"incident.{incident.id}.resolved",
-            f"Resolved: {incident.title}",
-            "ok",
-        )
-    elif prev is None:
-        name, key, title = "incident.created", f"incident.{incident.id}.created", incident.title
-        severity = IMPACT_SEVERITY[incident.impact]
-    elif prev.status != status or prev.updates != updates:
-        name, key = "incident.updated", f"incident.{incident.id}.updated.{updates}.{status}"
-        title, severity = f"{incident.title} ({status})", IMPACT_SEVERITY[incident.impact]
-    else:
-        return None
-    info = _incident_info(incident, status)
-    return Event(
-        name=name,
-        key=key,
-        at=now,
-        title=title,
-        text=info.message or incident.body.split("\n\n")[0][:500],
-        severity=severity,
-        alert_key=f"{incident.kind}.{incident.id}",
-        url=f"{config.site.url.rstrip('/')}/incidents/{incident.id}/" if config.site.url else None,
-        incident=info,
-    )
-
-
-def _incident_info(incident: Incident, status: str) -> IncidentInfo:
-    return IncidentInfo(
-        id=incident.id,
-        title=incident.title,
-        kind=incident.kind,
-        status=status,
-        impact=incident.impact,
-        monitors=tuple(incident.monitors),
-        started_at=incident.started_at,
-        resolved_at=incident.resolved_at,
-        scheduled_start=incident.scheduled_start,
-        scheduled_end=incident.scheduled_end,
-        updates=tuple(
-            UpdateInfo(at=u.at, status=u.status, message=u.message) for u in incident.updates
-        ),
     )
 
 

@@ -20,13 +20,12 @@ from configuration.errors import ConfigError
 from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
-from history.store import ResultStore
-from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
 from notifications.channel import secrets_of
-from notifications.decide import Observed, decide
+from notifications.decide import decide
 from notifications.delivery import DeliveryOptions, send
 from notifications.events import Event, trial_event
 from notifications.ledger import RETRY_FOR, Delivery, Ledger
+from notifications.observe import observe
 from notifications.registry import channel_type
 from notifications.state import State, read_state, write_state
 
@@ -80,41 +79,6 @@ def notify(
         ledger.prune(now)
     records = asyncio.run(deliver_pending(config, ledger, new_state, now, options))
     return Report(decided, records)
-
-
-def observe(
-    config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
-) -> dict[str, Observed]:
-    """The consensus status of every monitor now, from today's and yesterday's results."""
-    specs = [
-        MonitorSpec(m.id, m.interval, None if m.quorum == "majority" else m.quorum)
-        for m in config.monitors
-    ]
-    windows = [
-        Window(monitor_id, incident.scheduled_start, incident.scheduled_end)
-        for incident in incidents
-        if incident.kind == "maintenance" and incident.scheduled_start and incident.scheduled_end
-        for monitor_id in incident.monitors
-    ]
-    timelines = monitor_timelines(ResultStore(data_dir), specs, windows, now, days=2)
-    active = {w.monitor_id for w in windows if w.start <= now < w.end}
-    return {
-        monitor_id: _observed(timeline, monitor_id in active)
-        for monitor_id, timeline in timelines.items()
-    }
-
-
-def _observed(timeline: MonitorTimeline, in_maintenance: bool) -> Observed:
-    status = timeline.current.value if timeline.current is not None else None
-    newest = sorted(timeline.latest.values(), key=lambda latest: latest.checked_at)
-    failing = [latest for latest in newest if latest.status.value in ("down", "degraded")]
-    return Observed(
-        status=status if status in ("up", "degraded", "down") else None,
-        in_maintenance=in_maintenance,
-        error=failing[-1].error if failing else None,
-        latency_ms=newest[-1].response_time_ms if newest else None,
-        regions=tuple(sorted(latest.region for latest in failing)),
-    )
 
 
 async def deliver_pending(

@@ -41,6 +41,9 @@ class PageItemState(BaseModel):
 
     status: str = Field(description="Status last announced.")
     updates: int = Field(ge=0, description="Updates in the file when last announced.")
+    window: AwareDatetime | None = Field(
+        None, description="Maintenance: start of the window (occurrence) that status is about."
+    )
 
 
 class State(BaseModel):

@@ -1,4 +1,5 @@
-"""Shared fixtures: a small valid config, a fixed clock, and the golden-file switch."""
+"""Shared fixtures: a small valid config, a fixed clock, the golden-file switch, and a bare
+repository to publish to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from publishing.git import run as git
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -95,3 +98,17 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> Path:
+    """A bare repository whose main holds a config, like the user's repository."""
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "--quiet", str(bare), str(seed))
+    (seed / "config.yaml").write_text("version: 1\n")
+    git(seed, "add", "config.yaml")
+    git(seed, "commit", "--quiet", "-m", "Config")
+    git(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    return bare

@@ -8,7 +8,8 @@ import json
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -31,6 +32,7 @@ class Received:
     query: dict[str, list[str]]
     headers: dict[str, str]  # names lower-cased
     body: bytes
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -42,15 +44,19 @@ class Received:
 @dataclass
 class Receiver:
     """Answers each request with the next of `answers` (the last one repeats); an answer
-    of 0 means hang: never answer (until HANG_LIMIT or shutdown)."""
+    of 0 means hang: no answer until `released` is set (at HANG_LIMIT or shutdown at the
+    latest), then the connection is closed. `on_request` sees every request first."""
 
     url: str
     answers: list[int] = field(default_factory=lambda: [200])
     requests: list[Received] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_request: Callable[[Received], None] | None = None
 
     def next_answer(self, request: Received) -> int:
+        if self.on_request is not None:
+            self.on_request(request)
         with self.lock:
             self.requests.append(request)
             return self.answers[min(len(self.requests), len(self.answers)) - 1]

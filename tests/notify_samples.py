@@ -1,12 +1,14 @@
-"""Events and configs the notification tests share."""
+"""Events (those the docs show), configs and one sample setting of every channel type,
+which the notification tests share. SAMPLES must name every registered channel (see
+test_notify_registry.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import textwrap
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -15,10 +17,10 @@ from configuration.loader import load_config_text
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
 from notifications.delivery import DeliveryOptions, Outcome, send
-from notifications.events import Event, IncidentInfo, MonitorInfo, UpdateInfo
+from notifications.events import Event
 from notifications.registry import channel_type
+from notifications.samples import DOWN, INCIDENT, NOW, RECOVERED
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 BASE_CONFIG = textwrap.dedent(
     """\
     version: 1
@@ -34,6 +36,58 @@ BASE_CONFIG = textwrap.dedent(
       - {id: db, name: Database, type: tcp, host: db.example.com, port: 5432, interval: 5m}
     """
 )
+
+
+TOKEN = "s3cr3t-token-value"
+ENV = {"TOKEN": TOKEN}
+
+
+def _email(url: str) -> dict[str, Any]:
+    """`url` is `smtp://127.0.0.1:<port>`."""
+    return {
+        "host": urlsplit(url).hostname, "port": urlsplit(url).port, "security": "starttls",
+        "username": "status@example.com", "password": "${TOKEN}",
+        "from": "Status <status@example.com>", "to": ["ops@example.com", "cto@example.com"],
+    }  # fmt: skip
+
+
+# Per channel type: its settings (a secret as ${TOKEN}) given a loopback receiver's URL.
+SAMPLES: dict[str, Callable[[str], dict[str, Any]]] = {
+    "webhook": lambda url: {"url": f"{url}/hook", "headers": {"X-Team": "ops"},
+                            "secret": "${TOKEN}"},
+    "slack": lambda url: {"webhook_url": f"{url}/services/T/B/${{TOKEN}}"},
+    "discord": lambda url: {"webhook_url": f"{url}/api/webhooks/1/${{TOKEN}}"},
+    "teams": lambda url: {"webhook_url": f"{url}/workflows/1?sig=${{TOKEN}}"},
+    "google_chat": lambda url: {
+        "webhook_url": f"{url}/v1/spaces/S/messages?key=k&token=${{TOKEN}}"},
+    "mattermost": lambda url: {"webhook_url": f"{url}/hooks/${{TOKEN}}"},
+    "rocketchat": lambda url: {"webhook_url": f"{url}/hooks/1/${{TOKEN}}"},
+    "telegram": lambda url: {"bot_token": "${TOKEN}", "chat_id": "-100123", "api_url": url},
+    "ntfy": lambda url: {"topic": "alerts", "server": url, "token": "${TOKEN}"},
+    "gotify": lambda url: {"server": url, "token": "${TOKEN}"},
+    "pushover": lambda url: {"token": "${TOKEN}", "user": "u-key", "api_url": url},
+    "pagerduty": lambda url: {"routing_key": "${TOKEN}", "api_url": url},
+    "opsgenie": lambda url: {"api_key": "${TOKEN}", "api_url": url, "tags": ["ops"]},
+    "email": _email,
+    "matrix": lambda url: {"homeserver": url, "room_id": "!room:example.org",
+                           "access_token": "${TOKEN}"},
+    "zulip": lambda url: {"site": url, "bot_email": "bot@example.zulipchat.com",
+                          "api_key": "${TOKEN}", "stream": "ops"},
+    "webex": lambda url: {"token": "${TOKEN}", "room_id": "room-1", "api_url": url},
+    "twilio": lambda url: {"account_sid": "AC123", "auth_token": "${TOKEN}",
+                           "from": "+15005550006", "to": ["+4917000001", "+4917000002"],
+                           "api_url": url},
+    "grafana_oncall": lambda url: {
+        "webhook_url": f"{url}/integrations/v1/formatted_webhook/${{TOKEN}}/"},
+}  # fmt: skip
+
+
+def sample_channel(
+    name: str, url: str, environ: Mapping[str, str] = ENV, **extra: Any
+) -> ChannelOptions:
+    """The sample channel of type `name` sending to `url`, loaded like config.yaml."""
+    entry = {"id": "c", "type": name, **SAMPLES[name](url), **extra}
+    return config_with([entry], environ).notifications[0]
 
 
 async def _no_sleep(seconds: float) -> None:
@@ -63,58 +117,4 @@ def deliver(event: Event, channel: ChannelOptions, options: DeliveryOptions = NO
     return asyncio.run(run())
 
 
-API = MonitorInfo(
-    id="api",
-    name="API",
-    target="https://api.example.com/health",
-    group="core",
-    status="down",
-    old_status="up",
-    error="http_status: 503 Service Unavailable",
-    latency_ms=812.4,
-    status_code=503,
-    regions=("eu-west", "us-east"),
-)
-DOWN = Event(
-    name="down",
-    key="monitor.api.1.down",
-    at=NOW,
-    title="API is down",
-    text="http_status: 503 Service Unavailable",
-    severity="critical",
-    alert_key="monitor.api.1.down",
-    url="https://status.example.com",
-    monitor=API,
-)
-RECOVERED = Event(
-    name="recovered",
-    key="monitor.api.2.recovered",
-    at=NOW,
-    title="API has recovered",
-    text="Up again after 10m.",
-    severity="ok",
-    alert_key="monitor.api.1.down",
-    resolves=("monitor.api.1.down",),
-    url="https://status.example.com",
-    monitor=API.model_copy(update={"status": "up", "old_status": "down", "error": None}),
-)
-INCIDENT = Event(
-    name="incident.created",
-    key="incident.2026-11-23-errors.created",
-    at=NOW,
-    title="Elevated error rates",
-    text="We are investigating elevated 503 errors.",
-    severity="critical",
-    alert_key="incident.2026-11-23-errors",
-    url="https://status.example.com/incidents/2026-11-23-errors/",
-    incident=IncidentInfo(
-        id="2026-11-23-errors",
-        title="Elevated error rates",
-        kind="incident",
-        status="investigating",
-        impact="major",
-        monitors=("api",),
-        started_at=NOW,
-        updates=(UpdateInfo(at=NOW, status="investigating", message="We are investigating."),),
-    ),
-)
+__all__ = ["DOWN", "INCIDENT", "NOW", "RECOVERED"]  # re-exported for the tests

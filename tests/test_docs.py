@@ -1,9 +1,11 @@
-"""Generated documents stay in step with the models, and every check type is complete."""
+"""Generated documents (config.schema.json, the README reference, docs/notifications.md)
+stay in step with the models, and every check type is complete."""
 
 from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -11,9 +13,12 @@ import jsonschema
 import yaml
 
 from checks.registry import CHECKS
+from configuration.loader import load_config_text
 from configuration.models import Config, Defaults, Group, Region, Runner, Site
 from configuration.monitor import MonitorBase
+from configuration.notifications import EVENT_NAMES, ChannelOptions
 from configuration.reference import config_reference, config_schema, config_schema_text
+from notifications.reference import notifications_doc
 
 ROOT = Path(__file__).parent.parent
 
@@ -71,3 +76,44 @@ def test_every_check_type_is_complete() -> None:
         assert f'"const": "{name}"' in schema
         assert f"`type: {name}`" in readme
         assert isinstance(check.model.target, property)
+
+
+def test_notifications_doc_is_generated_from_the_channels() -> None:
+    committed = (ROOT / "docs" / "notifications.md").read_text()
+    assert committed == notifications_doc(), "run `vigil schema --write`"
+
+
+def test_notifications_doc_covers_what_a_user_needs() -> None:
+    doc = notifications_doc()
+    for event in EVENT_NAMES:
+        assert f"| `{event}` |" in doc
+    for option in ChannelOptions.model_fields:
+        assert f"| `{option}` |" in doc, option
+    for field in ("cronTimestamp", "statusCode", "latency", "errorMessage"):
+        assert f'"{field}"' in doc and f"`{field}`" in doc  # in the example and explained
+    for topic in [
+        "X-Vigil-Signature: sha256=",
+        "hmac.compare_digest",
+        "data/notifications/events/",
+        "data/state.json",
+        "vigil notify test CHANNEL",
+        "--dry-run",
+        "vigil check --region R --no-notify",
+        "group: vigil-notify",
+        "sends them once more",  # the crash between sending and pushing
+        "every occurrence of a recurring one",
+        "### `min_duration`",
+        "### `send_on_resolved`",
+        "`retries` times at most",
+        "secret, as `${ENV}`",
+    ]:
+        assert topic in doc, topic
+    assert "see docs/notifications.md" in (ROOT / "README.md").read_text()
+
+
+def test_the_commented_notifications_example_in_config_yaml_is_valid() -> None:
+    text = (ROOT / "config.yaml").read_text()
+    example = text[text.index("# notifications:") :]
+    uncommented = text.replace(example, re.sub(r"^# ?", "", example, flags=re.M))
+    config = load_config_text(uncommented, "config.yaml", {"SLACK_WEBHOOK_URL": "https://x"})
+    assert [channel.type for channel in config.notifications] == ["slack"]

@@ -1,6 +1,6 @@
 """Every channel type against a real receiver on loopback: method, path, headers and the
-shape of the body its service expects. CASES must name every registered channel (see
-test_notify_registry.py)."""
+shape of the body its service expects. CASES must name every registered channel but email
+(see test_notify_registry.py); the settings are notify_samples.SAMPLES."""
 
 from __future__ import annotations
 
@@ -10,21 +10,30 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 
+from notifications.run import describe
 from tests.notify_receivers import Received, http_receiver
-from tests.notify_samples import DOWN, INCIDENT, RECOVERED, config_with, deliver
-
-TOKEN = "s3cr3t-token-value"
-ENV = {"TOKEN": TOKEN}
+from tests.notify_samples import (
+    DOWN,
+    ENV,
+    INCIDENT,
+    RECOVERED,
+    SAMPLES,
+    SLEPT,
+    TOKEN,
+    config_with,
+    deliver,
+    sample_channel,
+)
 
 
 @dataclass(frozen=True)
 class Case:
-    settings: Callable[[str], dict[str, Any]]  # receiver URL -> channel settings
     method: str
-    path: Callable[[str], str] | str
+    path: str  # exactly, for a POST; the start of it, for Matrix's PUT
     check: Callable[[Received], None]  # asserts on headers and body
 
 
@@ -173,64 +182,42 @@ def _oncall(request: Received) -> None:
 
 
 CASES: dict[str, Case] = {
-    "webhook": Case(
-        lambda url: {"url": f"{url}/hook", "headers": {"X-Team": "ops"}, "secret": "${TOKEN}"},
-        "POST", "/hook", _webhook),
-    "slack": Case(lambda url: {"webhook_url": f"{url}/services/T/B/${{TOKEN}}"},
-                  "POST", f"/services/T/B/{TOKEN}", _slack),
-    "discord": Case(lambda url: {"webhook_url": f"{url}/api/webhooks/1/${{TOKEN}}"},
-                    "POST", f"/api/webhooks/1/{TOKEN}", _discord),
-    "teams": Case(lambda url: {"webhook_url": f"{url}/workflows/1?sig=${{TOKEN}}"},
-                  "POST", "/workflows/1", _teams),
-    "google_chat": Case(
-        lambda url: {"webhook_url": f"{url}/v1/spaces/S/messages?key=k&token=${{TOKEN}}"},
-        "POST", "/v1/spaces/S/messages", _google_chat),
-    "mattermost": Case(lambda url: {"webhook_url": f"{url}/hooks/${{TOKEN}}"},
-                       "POST", f"/hooks/{TOKEN}", _slack_like),
-    "rocketchat": Case(lambda url: {"webhook_url": f"{url}/hooks/1/${{TOKEN}}"},
-                       "POST", f"/hooks/1/{TOKEN}", _slack_like),
-    "telegram": Case(lambda url: {"bot_token": "${TOKEN}", "chat_id": "-100123", "api_url": url},
-                     "POST", f"/bot{TOKEN}/sendMessage", _telegram),
-    "ntfy": Case(lambda url: {"topic": "alerts", "server": url, "token": "${TOKEN}"},
-                 "POST", "/", _ntfy),
-    "gotify": Case(lambda url: {"server": url, "token": "${TOKEN}"}, "POST", "/message", _gotify),
-    "pushover": Case(lambda url: {"token": "${TOKEN}", "user": "u-key", "api_url": url},
-                     "POST", "/1/messages.json", _pushover),
-    "pagerduty": Case(lambda url: {"routing_key": "${TOKEN}", "api_url": url},
-                      "POST", "/v2/enqueue", _pagerduty),
-    "opsgenie": Case(lambda url: {"api_key": "${TOKEN}", "api_url": url, "tags": ["ops"]},
-                     "POST", "/v2/alerts", _opsgenie),
+    "webhook": Case("POST", "/hook", _webhook),
+    "slack": Case("POST", f"/services/T/B/{TOKEN}", _slack),
+    "discord": Case("POST", f"/api/webhooks/1/{TOKEN}", _discord),
+    "teams": Case("POST", "/workflows/1", _teams),
+    "google_chat": Case("POST", "/v1/spaces/S/messages", _google_chat),
+    "mattermost": Case("POST", f"/hooks/{TOKEN}", _slack_like),
+    "rocketchat": Case("POST", f"/hooks/1/{TOKEN}", _slack_like),
+    "telegram": Case("POST", f"/bot{TOKEN}/sendMessage", _telegram),
+    "ntfy": Case("POST", "/", _ntfy),
+    "gotify": Case("POST", "/message", _gotify),
+    "pushover": Case("POST", "/1/messages.json", _pushover),
+    "pagerduty": Case("POST", "/v2/enqueue", _pagerduty),
+    "opsgenie": Case("POST", "/v2/alerts", _opsgenie),
     "matrix": Case(
-        lambda url: {"homeserver": url, "room_id": "!room:example.org", "access_token": "${TOKEN}"},
-        "PUT", "/_matrix/client/v3/rooms/%21room%3Aexample.org/send/m.room.message/", _matrix),
-    "zulip": Case(
-        lambda url: {"site": url, "bot_email": "bot@example.zulipchat.com", "api_key": "${TOKEN}",
-                     "stream": "ops"},
-        "POST", "/api/v1/messages", _zulip),
-    "webex": Case(lambda url: {"token": "${TOKEN}", "room_id": "room-1", "api_url": url},
-                  "POST", "/v1/messages", _webex),
-    "twilio": Case(
-        lambda url: {"account_sid": "AC123", "auth_token": "${TOKEN}", "from": "+15005550006",
-                     "to": ["+4917000001", "+4917000002"], "api_url": url},
-        "POST", "/2010-04-01/Accounts/AC123/Messages.json", _twilio),
-    "grafana_oncall": Case(
-        lambda url: {"webhook_url": f"{url}/integrations/v1/formatted_webhook/${{TOKEN}}/"},
-        "POST", f"/integrations/v1/formatted_webhook/{TOKEN}/", _oncall),
-}  # fmt: skip
+        "PUT", "/_matrix/client/v3/rooms/%21room%3Aexample.org/send/m.room.message/", _matrix
+    ),
+    "zulip": Case("POST", "/api/v1/messages", _zulip),
+    "webex": Case("POST", "/v1/messages", _webex),
+    "twilio": Case("POST", "/2010-04-01/Accounts/AC123/Messages.json", _twilio),
+    "grafana_oncall": Case("POST", f"/integrations/v1/formatted_webhook/{TOKEN}/", _oncall),
+}
 EXPECTED_REQUESTS = {"twilio": 2}  # one SMS per recipient
+# The channel types this module sends to a real receiver (email: test_notify_email.py).
+RECEIVER_TESTED = tuple(sorted(CASES))
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", RECEIVER_TESTED)
 def test_channel_sends_the_services_format_to_a_real_receiver(name: str) -> None:
     case = CASES[name]
     with http_receiver(200) as receiver:
-        config = config_with([{"id": "c", "type": name, **case.settings(receiver.url)}], ENV)
-        outcome = deliver(DOWN, config.notifications[0])
+        outcome = deliver(DOWN, sample_channel(name, receiver.url))
     assert outcome.ok, outcome.detail
     assert len(receiver.requests) == EXPECTED_REQUESTS.get(name, 1)
     for request in receiver.requests:
         assert request.method == case.method
-        assert request.path.startswith(case.path if isinstance(case.path, str) else "")
+        assert request.path.startswith(case.path)
         if case.method == "POST":
             assert request.path == case.path
         assert request.headers["user-agent"].startswith("Vigil/")
@@ -248,8 +235,7 @@ def test_a_recovery_resolves_the_alert_under_the_same_key(
     name: str, expected: dict[str, str]
 ) -> None:
     with http_receiver(202) as receiver:
-        config = config_with([{"id": "c", "type": name, **CASES[name].settings(receiver.url)}], ENV)
-        assert deliver(RECOVERED, config.notifications[0]).ok
+        assert deliver(RECOVERED, sample_channel(name, receiver.url)).ok
     body = receiver.requests[0].json()
     assert {key: body[key] for key in expected} == expected
     if name == "pagerduty":
@@ -258,9 +244,7 @@ def test_a_recovery_resolves_the_alert_under_the_same_key(
 
 def test_opsgenie_closes_the_alert_by_its_alias() -> None:
     with http_receiver(202) as receiver:
-        config = config_with([{"id": "c", "type": "opsgenie", "api_key": "${TOKEN}",
-                               "api_url": receiver.url}], ENV)  # fmt: skip
-        assert deliver(RECOVERED, config.notifications[0]).ok
+        assert deliver(RECOVERED, sample_channel("opsgenie", receiver.url)).ok
     (request,) = receiver.requests
     assert request.path == "/v2/alerts/vigil-monitor.api.1.down/close"
     assert request.query == {"identifierType": ["alias"]}
@@ -281,10 +265,49 @@ def test_generic_webhook_sends_page_events_as_event_and_data() -> None:
 
 def test_matrix_transaction_id_is_the_same_for_the_same_event() -> None:
     with http_receiver(200) as receiver:
-        config = config_with([{"id": "c", **CASES["matrix"].settings(receiver.url),
-                               "type": "matrix"}], ENV)  # fmt: skip
-        deliver(DOWN, config.notifications[0])
-        deliver(DOWN, config.notifications[0])
-        deliver(RECOVERED, config.notifications[0])
+        channel = sample_channel("matrix", receiver.url)
+        deliver(DOWN, channel)
+        deliver(DOWN, channel)
+        deliver(RECOVERED, channel)
     paths = [request.path for request in receiver.requests]
     assert paths[0] == paths[1] != paths[2]
+
+
+@pytest.mark.parametrize(
+    ("answers", "ok", "attempts"),
+    [
+        ((429, 200), True, 2),  # too many requests: later
+        ((502, 503, 200), True, 3),  # the service is failing: later
+        ((500, 500, 500, 200), False, 3),  # bounded: 1 + retries attempts
+        ((400, 200), False, 1),  # the request is wrong: again would not help
+        ((404, 200), False, 1),
+    ],
+)
+def test_only_429_5xx_timeouts_and_lost_connections_are_retried_with_doubling_backoff(
+    answers: tuple[int, ...], ok: bool, attempts: int
+) -> None:
+    SLEPT.clear()
+    with http_receiver(*answers) as receiver:
+        outcome = deliver(DOWN, sample_channel("webhook", receiver.url, retries=2))
+    assert (outcome.ok, outcome.attempts, len(receiver.requests)) == (ok, attempts, attempts)
+    assert [1.0, 2.0][: attempts - 1] == SLEPT
+
+
+def test_a_refused_connection_is_retried() -> None:
+    SLEPT.clear()
+    outcome = deliver(DOWN, sample_channel("webhook", "http://127.0.0.1:9", retries=1))
+    assert not outcome.ok and outcome.attempts == 2 and SLEPT == [1.0]
+    assert outcome.detail.startswith("ConnectError")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(name: str) -> None:
+    url = "smtp://127.0.0.1:2525" if name == "email" else "http://127.0.0.1:9"
+    config = config_with([{"id": "c", "type": name, **SAMPLES[name](url)}], ENV)
+    shown = describe(config, config.notifications[0], DOWN)
+    assert shown.startswith(("POST ", "PUT ", "SMTP 127.0.0.1:2525"))
+    assert "API is down" in unquote_plus(shown) or '"latency":812' in shown
+    assert TOKEN not in unquote_plus(shown)
+    for line in shown.splitlines():
+        if line.lower().startswith("authorization:"):
+            assert line.split()[2:] == ["***"], line  # Basic auth is base64 of the secret

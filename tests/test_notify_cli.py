@@ -58,6 +58,25 @@ def test_check_sends_the_alert_after_writing_its_results(project: Path) -> None:
     assert (project / "data" / "state.json").is_file()
 
 
+def test_check_with_no_notify_records_results_and_leaves_the_sending_to_notify_send(
+    project: Path,
+) -> None:
+    """What the workflow's check jobs run: results only; the notify job sends them."""
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        write_config(
+            project, f"{target.url}/", f"  - {{id: hook, type: webhook, url: '{hook.url}'}}\n"
+        )
+        now = "2026-11-23T12:00:00Z"
+        code, out, _ = run("check", "--region", "local", "--no-notify", "--now", now)
+        assert code == 0 and "web: down" in out
+        assert hook.requests == [] and not (project / "data" / "state.json").exists()
+        code, out, _ = run("notify", "send", "--now", now)
+        assert code == 0 and "monitor.web.1.down → hook: sent" in out
+        code, out, _ = run("notify", "send", "--now", now)
+        assert code == 0 and "0 new event(s), 0 delivery record(s)" in out
+    assert [request.json()["status"] for request in hook.requests] == ["error"]
+
+
 def test_notify_test_dry_run_prints_the_request_without_secrets(project: Path) -> None:
     with http_receiver(200) as receiver:
         channel = (
@@ -129,3 +148,36 @@ def test_channel_filters_naming_unknown_monitors_are_located_errors(project: Pat
     assert 'notifications[0].groups[0]: unknown group "x"' in err
     assert 'notifications[1].id: duplicate id "a"' in err
     assert "notifications[1].events[1]" in err
+
+
+def test_each_job_needs_only_the_secrets_it_uses_and_none_reaches_data_or_a_receiver(
+    project: Path,
+) -> None:
+    """The workflow gives monitor secrets to the check jobs and channel secrets to the
+    notify job only; the regions job, the build and validation get none."""
+    key, hook_token = "api-key-5c1e", "hook-token-77a0"
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        write_config(
+            project,
+            f"{target.url}/health?key=${{API_KEY}}",
+            f"  - {{id: hook, type: webhook, url: '{hook.url}/h/${{HOOK}}'}}\n",
+        )
+        now = "2026-11-23T12:00:00Z"
+        code, _, err = run("check", "--region", "local", "--now", now, env={"API_KEY": key})
+        assert code == 2 and 'environment variable "HOOK" is not set' in err  # it notifies
+        check = ["check", "--region", "local", "--no-notify", "--now", now]
+        assert run(*check, env={"API_KEY": key})[0] == 0
+        assert target.requests[0].query == {"key": [key]}
+        for command in (["regions", "--json"], ["validate"]):
+            assert run(*command)[0] == 0, command
+        code, out, _ = run("notify", "send", "--now", now, env={"HOOK": hook_token})
+        assert code == 0 and "monitor.web.1.down → hook: sent" in out
+        both = {"API_KEY": key, "HOOK": hook_token}
+        later = ["check", "--region", "local", "--all", "--now", "2026-11-23T12:10:00Z"]
+        target.answers = [200]
+        assert run(*later, env=both)[0] == 0  # recovered: notified with every secret set
+    urls = [request.json()["monitor"]["url"] for request in hook.requests]
+    assert urls == [f"{target.url}/health?key=${{API_KEY}}", f"{target.url}/health?key=***"]
+    assert [request.path for request in hook.requests] == [f"/h/{hook_token}"] * 2
+    stored = [p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()]
+    assert stored and not any(key.encode() in b or hook_token.encode() in b for b in stored)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import trustme
 
+from configuration.notifications import ChannelOptions
 from notifications.delivery import DeliveryOptions
 from tests.notify_receivers import smtp_receiver
-from tests.notify_samples import DOWN, SLEPT, _no_sleep, config_with, deliver
+from tests.notify_samples import DOWN, SLEPT, _no_sleep, deliver, sample_channel
 
 
 @dataclass(frozen=True)
@@ -31,25 +33,20 @@ def tls() -> Iterator[Tls]:
     yield Tls(server, DeliveryOptions(sleep=_no_sleep, ssl_context=client))
 
 
-def _channel(port: int, security: str, password: str = "${MAIL_PASSWORD}") -> dict[str, object]:
-    return {
-        "id": "mail",
-        "type": "email",
-        "host": "127.0.0.1",
-        "port": port,
-        "security": security,
-        "username": "status@example.com",
-        "password": password,
-        "from": "Status <status@example.com>",
-        "to": ["ops@example.com", "cto@example.com"],
-    }
+# The channel types this module sends to a real receiver (see test_notify_registry.py).
+RECEIVER_TESTED = ("email",)
+
+
+def _channel(port: int, security: str, token: str = "mail-secret", **extra: Any) -> ChannelOptions:
+    """The sample email channel; its password is `${TOKEN}`, here `token`."""
+    url = f"smtp://127.0.0.1:{port}"
+    return sample_channel("email", url, {"TOKEN": token}, security=security, **extra)
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_email_is_sent_over_tls_after_login(tls: Tls, security: str) -> None:
     with smtp_receiver(tls.server, implicit=security == "ssl") as mailbox:
-        config = config_with([_channel(mailbox.port, security)], {"MAIL_PASSWORD": "mail-secret"})
-        outcome = deliver(DOWN, config.notifications[0], tls.client)
+        outcome = deliver(DOWN, _channel(mailbox.port, security), tls.client)
     assert outcome.ok, outcome.detail
     assert mailbox.logins == ["status@example.com"]
     ((envelope, message),) = mailbox.messages
@@ -65,8 +62,7 @@ def test_email_is_sent_over_tls_after_login(tls: Tls, security: str) -> None:
 def test_a_refused_login_fails_at_once_without_retries(tls: Tls) -> None:
     SLEPT.clear()
     with smtp_receiver(tls.server) as mailbox:
-        config = config_with([_channel(mailbox.port, "starttls")], {"MAIL_PASSWORD": "wrong"})
-        outcome = deliver(DOWN, config.notifications[0], tls.client)
+        outcome = deliver(DOWN, _channel(mailbox.port, "starttls", "wrong"), tls.client)
     assert not outcome.ok and outcome.attempts == 1 and SLEPT == []
     assert outcome.detail.startswith("SMTP 535")
     assert mailbox.messages == []
@@ -74,7 +70,7 @@ def test_a_refused_login_fails_at_once_without_retries(tls: Tls) -> None:
 
 def test_plain_smtp_to_a_local_relay() -> None:
     with smtp_receiver() as mailbox:
-        channel = {**_channel(mailbox.port, "none", ""), "username": "", "password": None}
-        config = config_with([channel])
-        assert deliver(DOWN, config.notifications[0]).ok
+        channel = _channel(mailbox.port, "none", username="", password=None)
+        assert deliver(DOWN, channel).ok
+    assert mailbox.logins == []
     assert len(mailbox.messages) == 1

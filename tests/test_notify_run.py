@@ -33,22 +33,29 @@ SECRET = "hook-token-8f2e11"
 def record(data_dir: Path, at: datetime, status: Status, monitor: str = "api") -> None:
     """Both regions checked `monitor` at `at` and agree on `status`."""
     for region in ("eu-west", "us-east"):
-        failed = status is not Status.UP
-        ResultStore(data_dir).append(
-            [
-                Result(
-                    monitor_id=monitor,
-                    region=region,
-                    run_id=f"{at:%H%M%S}-{region}-{monitor}",
-                    checked_at=at,
-                    status=status,
-                    response_time_ms=640.0,
-                    status_code=503 if failed else 200,
-                    error_kind=ErrorKind.HTTP_STATUS if failed else None,
-                    error_message="503 Service Unavailable" if failed else None,
-                )
-            ]
-        )
+        record_one(data_dir, at, status, region, monitor)
+
+
+def record_one(
+    data_dir: Path, at: datetime, status: Status, region: str, monitor: str = "api"
+) -> None:
+    """`region` checked `monitor` at `at` and saw `status`."""
+    failed = status is not Status.UP
+    ResultStore(data_dir).append(
+        [
+            Result(
+                monitor_id=monitor,
+                region=region,
+                run_id=f"{at:%H%M%S}-{region}-{monitor}",
+                checked_at=at,
+                status=status,
+                response_time_ms=640.0,
+                status_code=503 if failed else 200,
+                error_kind=ErrorKind.HTTP_STATUS if failed else None,
+                error_message="503 Service Unavailable" if failed else None,
+            )
+        ]
+    )
 
 
 def webhook(receiver: Receiver, channel_id: str = "hook", **extra: Any) -> dict[str, Any]:
@@ -177,6 +184,51 @@ def test_a_hanging_channel_is_cut_off_by_its_timeout_while_the_others_are_delive
     assert took < 4.0  # two attempts of 0.3 s, not the receiver's 5 s hang
     failed = {channel: record for _, channel, record in report.deliveries}["hanging"]
     assert failed.status == "failed" and failed.detail == "no answer within 0.3s"
+
+
+def test_a_hanging_channel_never_delays_the_others(tmp_path: Path) -> None:
+    """The hang ends only once the other channel got its message: delivered one after the
+    other, the hanging channel would have timed out (5 s) before the other was sent."""
+    record(tmp_path, NOW, Status.DOWN)
+    with http_receiver(0, 200) as hanging, http_receiver(200) as working:
+        working.on_request = lambda _: hanging.released.set()
+        config = config_with(
+            [webhook(hanging, "hanging", timeout="5s", retries=1), webhook(working)]
+        )
+        report = run(config, tmp_path, NOW)
+    _, retried = hanging.requests
+    assert working.requests[0].at < retried.at
+    records = {channel: record for _, channel, record in report.deliveries}
+    assert records["hanging"].status == "sent" and records["hanging"].attempts == 2
+    assert records["hook"].status == "sent"
+
+
+def test_a_region_failing_alone_is_a_degraded_alert_and_page_changes_are_opt_in(
+    tmp_path: Path,
+) -> None:
+    def regions(at: datetime, eu_west: Status) -> None:
+        record_one(tmp_path, at, eu_west, "eu-west")
+        record_one(tmp_path, at, Status.UP, "us-east")
+
+    with http_receiver(200) as alerts, http_receiver(200) as page:
+        config = config_with(
+            [webhook(alerts), webhook(page, "page", events=["component.status_changed"])]
+        )
+        regions(NOW - 10 * MINUTE, Status.UP)
+        run(config, tmp_path, NOW - 10 * MINUTE)
+        regions(NOW - 5 * MINUTE, Status.DOWN)  # one of two regions: no quorum
+        run(config, tmp_path, NOW - 5 * MINUTE)
+        regions(NOW, Status.UP)
+        run(config, tmp_path, NOW)
+    assert statuses(alerts) == ["degraded", "recovered"]
+    changes = [request.json()["data"]["component"] for request in page.requests]
+    assert [(c["old_status"], c["status"]) for c in changes] == [
+        ("operational", "degraded_performance"),
+        ("degraded_performance", "operational"),
+    ]
+    assert [request.json()["event"] for request in page.requests] == [
+        "component.status_changed"
+    ] * 2
 
 
 def test_maintenance_suppresses_alerts_and_min_duration_waits(

@@ -22,20 +22,6 @@ BRANCH = "status-data"
 FAST = Retry(attempts=80, delay=0.005, max_delay=0.2)
 
 
-@pytest.fixture
-def origin(tmp_path: Path) -> Path:
-    """A bare repository whose main holds a config, like the user's repository."""
-    bare = tmp_path / "origin.git"
-    run(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
-    seed = tmp_path / "seed"
-    run(tmp_path, "clone", "--quiet", str(bare), str(seed))
-    (seed / "config.yaml").write_text("version: 1\n")
-    run(seed, "add", "config.yaml")
-    run(seed, "commit", "--quiet", "-m", "Config")
-    run(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-    return bare
-
-
 def clone(origin: Path, name: str) -> Path:
     """A job's own clone of the repository, with data/ checked out from the data branch."""
     folder = origin.parent / name

@@ -27,6 +27,7 @@ PINNED = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(
 WRITES = {
     ("check", "check"): {"contents"},
     ("check", "heartbeat"): {"contents"},
+    ("check", "notify"): {"contents"},
     ("build", "deploy"): {"pages", "id-token"},
     ("compact", "compact"): {"contents"},
     ("incident", "incident"): {"contents"},
@@ -97,7 +98,7 @@ def test_check_matrix_is_built_from_config_by_the_regions_command() -> None:
     assert check["strategy"]["matrix"] == "${{ fromJSON(needs.regions.outputs.matrix) }}"
     assert check["strategy"]["fail-fast"] is False
     assert check["runs-on"] == "${{ matrix.runs-on }}"
-    assert 'vigil check --region "$REGION" --shard "$SHARD"' in runs(check)
+    assert 'vigil check --region "$REGION" --shard "$SHARD" --no-notify' in runs(check)
     assert check["env"] == {"REGION": "${{ matrix.region }}", "SHARD": "${{ matrix.shard }}"}
     result = CliRunner().invoke(main, ["regions", "--json", "--config", str(ROOT / "config.yaml")])
     include = json.loads(result.output)["include"]
@@ -113,10 +114,41 @@ def test_one_check_at_a_time_per_region_and_shard() -> None:
     assert concurrency["cancel-in-progress"] is False
 
 
+def test_check_jobs_never_notify_one_serialised_job_does_after_them() -> None:
+    """Region jobs run on separate machines, whose ledger locks cannot see each other: only
+    the notify job sends, one at a time in the repository, after every check job."""
+    jobs = workflow("check")["jobs"]
+    for job_id in ("check", "heartbeat"):
+        for script in runs(jobs[job_id]):
+            assert "vigil notify" not in script
+            assert not script.startswith("vigil check") or "--no-notify" in script.split()
+    notify = jobs["notify"]
+    assert notify["needs"] == ["check", "heartbeat"]
+    assert notify["if"] == "${{ !cancelled() }}", "one failing region must not stop it"
+    assert notify["concurrency"] == {"group": "vigil-notify", "cancel-in-progress": False}
+    assert notify["permissions"] == {"contents": "write"}
+    steps = notify["steps"]
+    assert [step["uses"].split("@")[0] for step in steps[:2]] == [
+        "actions/checkout",
+        "actions/setup-python",
+    ]
+    assert runs(notify) == [
+        "python -m pip install .",
+        "vigil publish --checkout",
+        "vigil notify send",
+        'vigil publish --message "notify"',
+    ]
+    assert steps[-1]["if"] == "${{ !cancelled() }}", "publish what was sent, even after a failure"
+    text = (WORKFLOWS / "check.yml").read_text()
+    secrets_comment = text.index("SLACK_WEBHOOK_URL: ${{ secrets.")
+    assert text.index("  notify:") < secrets_comment < text.index("run: vigil notify send")
+
+
 def test_jobs_that_write_results_check_out_and_publish_the_data_branch() -> None:
     for name, job_id, command in [
         ("check", "check", "vigil check"),
         ("check", "heartbeat", "vigil heartbeat"),
+        ("check", "notify", "vigil notify send"),
         ("compact", "compact", "vigil compact"),
     ]:
         scripts = runs(workflow(name)["jobs"][job_id])

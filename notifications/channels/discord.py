@@ -36,4 +36,13 @@ def build(event: Event, channel: DiscordChannel) -> list[Outgoing]:
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
-CHANNEL = ChannelType("discord", DiscordChannel, build, "Discord webhook (embed)")
+CHANNEL = ChannelType(
+    "discord",
+    DiscordChannel,
+    build,
+    "Discord webhook (embed)",
+    example={
+        "id": "discord",
+        "webhook_url": "${DISCORD_WEBHOOK_URL}",
+    },
+)

@@ -47,4 +47,17 @@ def build(event: Event, channel: EmailChannel) -> list[Outgoing]:
     ]
 
 
-CHANNEL = ChannelType("email", EmailChannel, build, "email over SMTP (STARTTLS or SSL)")
+CHANNEL = ChannelType(
+    "email",
+    EmailChannel,
+    build,
+    "email over SMTP (STARTTLS or SSL)",
+    example={
+        "id": "email",
+        "host": "smtp.example.com",
+        "username": "status@example.com",
+        "password": "${SMTP_PASSWORD}",
+        "from": "Example Status <status@example.com>",
+        "to": ["ops@example.com"],
+    },
+)

@@ -35,4 +35,13 @@ def build(event: Event, channel: GoogleChatChannel) -> list[Outgoing]:
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
-CHANNEL = ChannelType("google_chat", GoogleChatChannel, build, "Google Chat webhook (cardsV2)")
+CHANNEL = ChannelType(
+    "google_chat",
+    GoogleChatChannel,
+    build,
+    "Google Chat webhook (cardsV2)",
+    example={
+        "id": "google-chat",
+        "webhook_url": "${GOOGLE_CHAT_WEBHOOK_URL}",
+    },
+)

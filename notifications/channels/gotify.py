@@ -33,4 +33,14 @@ def build(event: Event, channel: GotifyChannel) -> list[Outgoing]:
     return [HttpRequest.json(f"{channel.server.rstrip('/')}/message", body, headers)]
 
 
-CHANNEL = ChannelType("gotify", GotifyChannel, build, "Gotify POST /message")
+CHANNEL = ChannelType(
+    "gotify",
+    GotifyChannel,
+    build,
+    "Gotify POST /message",
+    example={
+        "id": "gotify",
+        "server": "https://gotify.example.com",
+        "token": "${GOTIFY_APP_TOKEN}",
+    },
+)

@@ -32,5 +32,12 @@ def build(event: Event, channel: GrafanaOnCallChannel) -> list[Outgoing]:
 
 
 CHANNEL = ChannelType(
-    "grafana_oncall", GrafanaOnCallChannel, build, "Grafana OnCall formatted webhook"
+    "grafana_oncall",
+    GrafanaOnCallChannel,
+    build,
+    "Grafana OnCall formatted webhook",
+    example={
+        "id": "oncall",
+        "webhook_url": "${GRAFANA_ONCALL_WEBHOOK_URL}",
+    },
 )

@@ -48,4 +48,15 @@ def build(event: Event, channel: MatrixChannel) -> list[Outgoing]:
     return [HttpRequest.json(url, body, headers, method="PUT")]
 
 
-CHANNEL = ChannelType("matrix", MatrixChannel, build, "Matrix client-server API (m.room.message)")
+CHANNEL = ChannelType(
+    "matrix",
+    MatrixChannel,
+    build,
+    "Matrix client-server API (m.room.message)",
+    example={
+        "id": "matrix",
+        "homeserver": "https://matrix.org",
+        "room_id": "!abcdef:matrix.org",
+        "access_token": "${MATRIX_ACCESS_TOKEN}",
+    },
+)

@@ -39,4 +39,14 @@ def build(event: Event, channel: MattermostChannel) -> list[Outgoing]:
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
-CHANNEL = ChannelType("mattermost", MattermostChannel, build, "Mattermost incoming webhook")
+CHANNEL = ChannelType(
+    "mattermost",
+    MattermostChannel,
+    build,
+    "Mattermost incoming webhook",
+    example={
+        "id": "mattermost",
+        "webhook_url": "${MATTERMOST_WEBHOOK_URL}",
+        "channel": "status",
+    },
+)

@@ -37,4 +37,14 @@ def build(event: Event, channel: NtfyChannel) -> list[Outgoing]:
     return [HttpRequest.json(channel.server.rstrip("/") + "/", body, headers)]
 
 
-CHANNEL = ChannelType("ntfy", NtfyChannel, build, "ntfy JSON publish")
+CHANNEL = ChannelType(
+    "ntfy",
+    NtfyChannel,
+    build,
+    "ntfy JSON publish",
+    example={
+        "id": "ntfy",
+        "topic": "example-status",
+        "token": "${NTFY_TOKEN}",
+    },
+)

@@ -46,4 +46,15 @@ def build(event: Event, channel: OpsgenieChannel) -> list[Outgoing]:
     return [HttpRequest.json(base, body, headers)]
 
 
-CHANNEL = ChannelType("opsgenie", OpsgenieChannel, build, "Opsgenie Alert API (create/close)")
+CHANNEL = ChannelType(
+    "opsgenie",
+    OpsgenieChannel,
+    build,
+    "Opsgenie Alert API (create/close)",
+    example={
+        "id": "opsgenie",
+        "api_key": "${OPSGENIE_API_KEY}",
+        "tags": ["status-page"],
+        "events": ["down", "recovered"],
+    },
+)

@@ -46,4 +46,15 @@ def build(event: Event, channel: PagerDutyChannel) -> list[Outgoing]:
     return [HttpRequest.json(f"{channel.api_url.rstrip('/')}/v2/enqueue", body)]
 
 
-CHANNEL = ChannelType("pagerduty", PagerDutyChannel, build, "PagerDuty Events API v2")
+CHANNEL = ChannelType(
+    "pagerduty",
+    PagerDutyChannel,
+    build,
+    "PagerDuty Events API v2",
+    example={
+        "id": "pagerduty",
+        "routing_key": "${PAGERDUTY_ROUTING_KEY}",
+        "events": ["down", "recovered"],
+        "min_duration": "5m",
+    },
+)

@@ -37,4 +37,14 @@ def build(event: Event, channel: PushoverChannel) -> list[Outgoing]:
     return [HttpRequest.form(f"{channel.api_url.rstrip('/')}/1/messages.json", fields)]
 
 
-CHANNEL = ChannelType("pushover", PushoverChannel, build, "Pushover Message API")
+CHANNEL = ChannelType(
+    "pushover",
+    PushoverChannel,
+    build,
+    "Pushover Message API",
+    example={
+        "id": "pushover",
+        "token": "${PUSHOVER_APP_TOKEN}",
+        "user": "${PUSHOVER_USER_KEY}",
+    },
+)

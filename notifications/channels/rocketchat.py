@@ -35,4 +35,13 @@ def build(event: Event, channel: RocketChatChannel) -> list[Outgoing]:
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
-CHANNEL = ChannelType("rocketchat", RocketChatChannel, build, "Rocket.Chat incoming webhook")
+CHANNEL = ChannelType(
+    "rocketchat",
+    RocketChatChannel,
+    build,
+    "Rocket.Chat incoming webhook",
+    example={
+        "id": "rocketchat",
+        "webhook_url": "${ROCKETCHAT_WEBHOOK_URL}",
+    },
+)

@@ -40,4 +40,14 @@ def build(event: Event, channel: SlackChannel) -> list[Outgoing]:
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
-CHANNEL = ChannelType("slack", SlackChannel, build, "Slack incoming webhook (Block Kit)")
+CHANNEL = ChannelType(
+    "slack",
+    SlackChannel,
+    build,
+    "Slack incoming webhook (Block Kit)",
+    example={
+        "id": "slack-ops",
+        "webhook_url": "${SLACK_WEBHOOK_URL}",
+        "events": ["down", "recovered", "incident.created", "incident.resolved"],
+    },
+)

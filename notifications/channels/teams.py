@@ -59,5 +59,12 @@ def build(event: Event, channel: TeamsChannel) -> list[Outgoing]:
 
 
 CHANNEL = ChannelType(
-    "teams", TeamsChannel, build, "Microsoft Teams workflow webhook (Adaptive Card)"
+    "teams",
+    TeamsChannel,
+    build,
+    "Microsoft Teams workflow webhook (Adaptive Card)",
+    example={
+        "id": "teams",
+        "webhook_url": "${TEAMS_WORKFLOW_URL}",
+    },
 )

@@ -43,4 +43,14 @@ def build(event: Event, channel: TelegramChannel) -> list[Outgoing]:
     return [HttpRequest.json(url, body)]
 
 
-CHANNEL = ChannelType("telegram", TelegramChannel, build, "Telegram Bot API sendMessage")
+CHANNEL = ChannelType(
+    "telegram",
+    TelegramChannel,
+    build,
+    "Telegram Bot API sendMessage",
+    example={
+        "id": "telegram",
+        "bot_token": "${TELEGRAM_BOT_TOKEN}",
+        "chat_id": "-1001234567890",
+    },
+)

@@ -37,4 +37,18 @@ def build(event: Event, channel: TwilioChannel) -> list[Outgoing]:
     ]
 
 
-CHANNEL = ChannelType("twilio", TwilioChannel, build, "Twilio SMS (Messages API)")
+CHANNEL = ChannelType(
+    "twilio",
+    TwilioChannel,
+    build,
+    "Twilio SMS (Messages API)",
+    example={
+        "id": "sms",
+        "account_sid": "AC0123456789abcdef0123456789abcdef",
+        "auth_token": "${TWILIO_AUTH_TOKEN}",
+        "from": "+15005550006",
+        "to": ["+15551234567"],
+        "events": ["down"],
+        "monitors": ["api"],
+    },
+)

@@ -35,4 +35,14 @@ def build(event: Event, channel: WebexChannel) -> list[Outgoing]:
     return [HttpRequest.json(f"{channel.api_url.rstrip('/')}/v1/messages", body, headers)]
 
 
-CHANNEL = ChannelType("webex", WebexChannel, build, "Webex Messaging API")
+CHANNEL = ChannelType(
+    "webex",
+    WebexChannel,
+    build,
+    "Webex Messaging API",
+    example={
+        "id": "webex",
+        "token": "${WEBEX_BOT_TOKEN}",
+        "to_person_email": "oncall@example.com",
+    },
+)

@@ -80,4 +80,15 @@ def build(event: Event, channel: WebhookChannel) -> list[Outgoing]:
     return [request]
 
 
-CHANNEL = ChannelType("webhook", WebhookChannel, build, "any URL: JSON POST, optional HMAC")
+CHANNEL = ChannelType(
+    "webhook",
+    WebhookChannel,
+    build,
+    "any URL: JSON POST, optional HMAC",
+    example={
+        "id": "ops-webhook",
+        "url": "https://ops.example.com/hooks/vigil",
+        "headers": {"Authorization": "Bearer ${OPS_HOOK_TOKEN}"},
+        "secret": "${OPS_HOOK_SECRET}",
+    },
+)

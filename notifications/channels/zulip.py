@@ -37,4 +37,16 @@ def build(event: Event, channel: ZulipChannel) -> list[Outgoing]:
     return [HttpRequest.form(f"{channel.site.rstrip('/')}/api/v1/messages", fields, headers)]
 
 
-CHANNEL = ChannelType("zulip", ZulipChannel, build, "Zulip messages API (stream topic)")
+CHANNEL = ChannelType(
+    "zulip",
+    ZulipChannel,
+    build,
+    "Zulip messages API (stream topic)",
+    example={
+        "id": "zulip",
+        "site": "https://example.zulipchat.com",
+        "bot_email": "status-bot@example.zulipchat.com",
+        "api_key": "${ZULIP_API_KEY}",
+        "stream": "ops",
+    },
+)

@@ -1,0 +1,79 @@
+"""What the history says of every monitor now, in the terms `decide` compares: the
+consensus status, whether a maintenance window is in progress, and the details of the
+newest failure (error, status code, response time, regions).
+
+Maintenance comes from the same source as the site's (`history.specs.maintenance_of`):
+one-off windows and every occurrence of a recurring one, so a recurring window freezes
+the alerts exactly as it greys the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from configuration.incidents import Incident, maintenance_windows
+from configuration.models import Config
+from history.model import MonitorTimeline
+from history.specs import maintenance_of, monitor_specs
+from history.store import ResultStore, connect
+from history.timeline import monitor_timelines
+from notifications.decide import Observed
+
+DAYS = 2  # today and yesterday: enough for the newest result of every monitor
+
+
+def observe(
+    config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
+) -> dict[str, Observed]:
+    """The consensus status of every monitor now, from today's and yesterday's results."""
+    store = ResultStore(data_dir)
+    windows = maintenance_of(incidents, now, DAYS)
+    timelines = monitor_timelines(store, monitor_specs(config), windows, now, days=DAYS)
+    active = in_maintenance(incidents, now)
+    codes = newest_status_codes(store, now - timedelta(days=DAYS))
+    return {
+        monitor_id: _observed(timeline, monitor_id in active, codes)
+        for monitor_id, timeline in timelines.items()
+    }
+
+
+def in_maintenance(incidents: Sequence[Incident], now: datetime) -> set[str]:
+    """Monitors with a maintenance window (one-off or an occurrence) holding `now`."""
+    tick = timedelta(microseconds=1)
+    return {monitor_id for monitor_id, _, _ in maintenance_windows(incidents, now, now + tick)}
+
+
+def newest_status_codes(store: ResultStore, since: datetime) -> dict[tuple[str, str], int]:
+    """The status code of the newest result per (monitor, region) since `since`."""
+    source = store.source_sql()
+    if source is None:
+        return {}
+    sql = (
+        f"SELECT monitor_id, region, arg_max(status_code, checked_at) FROM {source} "
+        "WHERE epoch(checked_at) >= ? GROUP BY monitor_id, region"
+    )
+    connection = connect()
+    try:
+        rows = connection.execute(sql, [since.timestamp()]).fetchall()
+    finally:
+        connection.close()
+    return {(monitor, region): int(code) for monitor, region, code in rows if code is not None}
+
+
+def _observed(
+    timeline: MonitorTimeline, in_maintenance: bool, codes: dict[tuple[str, str], int]
+) -> Observed:
+    status = timeline.current.value if timeline.current is not None else None
+    newest = sorted(timeline.latest.values(), key=lambda latest: latest.checked_at)
+    failing = [latest for latest in newest if latest.status.value in ("down", "degraded")]
+    shown = failing[-1] if failing else (newest[-1] if newest else None)
+    return Observed(
+        status=status if status in ("up", "degraded", "down") else None,
+        in_maintenance=in_maintenance,
+        error=failing[-1].error if failing else None,
+        latency_ms=shown.response_time_ms if shown else None,
+        status_code=codes.get((timeline.monitor_id, shown.region)) if shown else None,
+        regions=tuple(sorted(latest.region for latest in failing)),
+    )
