@@ -84,7 +84,7 @@ INSERT INTO masks
 SELECT (k >> {_KEY_BITS})::INTEGER AS idx, k & {(1 << _KEY_BITS) - 1} AS bucket,
        seen_mask, down_mask, fail_mask
 FROM (
-    SELECT (s.idx << {_KEY_BITS}) | (epoch(r.checked_at)::BIGINT // s.interval_s) AS k,
+    SELECT (s.idx << {_KEY_BITS}) | (floor(epoch(r.checked_at))::BIGINT // s.interval_s) AS k,
            bit_or(b.bit) AS seen_mask,
            bit_or(CASE WHEN r.status = 'down' THEN b.bit ELSE 0 END) AS down_mask,
            bit_or(CASE WHEN r.status <> 'up' THEN b.bit ELSE 0 END) AS fail_mask
@@ -93,8 +93,8 @@ FROM (
     JOIN region_bits AS b USING (region)
     WHERE r.date >= ? AND r.date <= ?
       AND r.status IN ('up', 'degraded', 'down')
-      AND epoch(r.checked_at)::BIGINT // s.interval_s * s.interval_s >= ?
-      AND epoch(r.checked_at)::BIGINT // s.interval_s * s.interval_s < ?
+      AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s >= ?
+      AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s < ?
     GROUP BY k
 )
 """

@@ -116,6 +116,17 @@ def test_down_needs_a_majority_of_the_regions_that_reported(tmp_path: Path) -> N
     assert today.uptime == 50.0
 
 
+def test_a_result_belongs_to_the_bucket_it_was_checked_in_to_the_last_fraction(
+    tmp_path: Path,
+) -> None:
+    # 10:59:59.7 is still the 10:00 bucket (rounding it would move it to 11:00).
+    store = ResultStore(tmp_path)
+    store.append([result("api", "eu-west", hours_ago(1) - timedelta(seconds=0.3), Status.DOWN)])
+    store.append([result("api", "us-east", hours_ago(1) + timedelta(seconds=30))])
+    today = timelines(store)["api"].days[-1]
+    assert (today.up, today.degraded, today.down) == (3600.0, 0.0, 3600.0)
+
+
 def test_current_status_is_the_latest_bucket_and_goes_stale(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     store.append([result("api", "eu-west", hours_ago(0.5), Status.DOWN)])
