@@ -39,8 +39,9 @@ def load_inputs(
         "CREATE TEMP TABLE spec (monitor_id VARCHAR, idx BIGINT, interval_s BIGINT, "
         "quorum INTEGER, confirm INTEGER)"
     )
-    connection.executemany(
-        "INSERT INTO spec VALUES (?, ?, ?, ?, ?)",
+    insert_rows(
+        connection,
+        "spec",
         [
             (m.id, idx, max(round(m.interval.total_seconds()), 1), m.quorum, m.confirm)
             for idx, m in enumerate(monitors)
@@ -51,15 +52,28 @@ def load_inputs(
     )
     rows = [(w.monitor_id, w.start.timestamp(), w.end.timestamp()) for w in maintenance]
     if rows:
-        connection.executemany("INSERT INTO maintenance VALUES (?, ?, ?)", rows)
+        insert_rows(connection, "maintenance", rows)
     connection.execute("CREATE TEMP TABLE region_bits (region VARCHAR, bit BIGINT)")
     if len(regions) > 63:
         raise ValueError("at most 63 regions can be judged together")
     if regions:
-        connection.executemany(
-            "INSERT INTO region_bits VALUES (?, ?)",
+        insert_rows(
+            connection,
+            "region_bits",
             [(region, 1 << index) for index, region in enumerate(regions)],
         )
+
+
+def insert_rows(
+    connection: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, ...]]
+) -> None:
+    """Insert the rows as one list per column, unnested side by side: one statement, where
+    `executemany` runs one per row (a year of days took 0.4 s)."""
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    unnested = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+    connection.execute(f"INSERT INTO {table} SELECT {unnested}", columns)
 
 
 def load_days(
@@ -67,8 +81,9 @@ def load_days(
 ) -> None:
     """Temp table `days` (i, day, start_s, end_s): the page's calendar days, numbered from 0."""
     connection.execute("CREATE TEMP TABLE days (i BIGINT, day DATE, start_s DOUBLE, end_s DOUBLE)")
-    connection.executemany(
-        "INSERT INTO days VALUES (?, ?, ?, ?)",
+    insert_rows(
+        connection,
+        "days",
         [(i, day, start.timestamp(), end.timestamp()) for i, (day, start, end) in
          enumerate(calendar)],
     )  # fmt: skip
@@ -224,9 +239,7 @@ def first_failures(
     connection.execute(
         "CREATE OR REPLACE TEMP TABLE starts (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE)"
     )
-    connection.executemany(
-        "INSERT INTO starts VALUES (?, ?, ?)", [(m, s, s + i) for m, s, i in starts]
-    )
+    insert_rows(connection, "starts", [(m, s, s + i) for m, s, i in starts])
     first_date = first_partition(datetime.fromtimestamp(min(s for _, s, _ in starts), UTC))
     rows = connection.execute(
         f"""

@@ -69,9 +69,11 @@ def series(
             """,
             [first_date, since, now.timestamp()],
         ).fetchall()
+        moments: dict[float, datetime] = {}  # a few hundred steps, shared by every line
         for monitor_id, region, t, mean_ms in rows:
+            moment = moments.get(t) or moments.setdefault(t, from_epoch(t))
             lines = found[monitor_id].setdefault(window, {})
-            lines.setdefault(region, []).append((from_epoch(t), mean_ms))
+            lines.setdefault(region, []).append((moment, mean_ms))
     return dict(found)
 
 
