@@ -180,5 +180,7 @@ def test_long_pages_load_the_rest_as_one_scrolls(browser: Browser, tmp_path: Pat
         plain = no_js.new_page()
         plain.goto(server.url(""))
         plain.locator("[data-more]").click()
-        assert plain.locator("li.monitor").count() == 62
+        # count() does not wait: all.html may still be parsing when the click returns.
+        plain.wait_for_url("**/all.html")
+        expect(plain.locator("li.monitor")).to_have_count(62)
         no_js.close()
