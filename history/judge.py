@@ -2,8 +2,8 @@
 maintenance, and the outages they form.
 
 A bucket is one check interval (`floor(epoch / interval)`). Each region's results in it are
-reduced to bit masks over the regions (seen, failed, down), so the whole judgement is one
-hash aggregation over the raw results, never a Python loop:
+reduced to bit masks over the regions (seen, failed, down), in SQL aggregations over the raw
+results, never a Python loop:
 
 - **down** when at least `quorum` of the regions that reported say down (default: more than
   half of them); a failure seen by fewer regions is **degraded**, with those regions named;
@@ -23,7 +23,8 @@ import duckdb
 from history.model import MonitorSpec, Window
 from history.store import first_partition
 
-JUDGED = "judged"  # the temp table: monitor_id, bucket, start_s, interval_s, status, masks
+JUDGED = "judged"  # the temp table: idx, bucket, down_mask, vote, status
+VERDICT = "verdict"  # the enum type of `vote` and `status`: an enum groups and compares fast
 
 
 def load_inputs(
@@ -35,6 +36,7 @@ def load_inputs(
     """Temp tables `spec` (with a small integer `idx` per monitor, so that the hot
     aggregation groups by one integer), `maintenance` and `region_bits` (one bit per region,
     at most 63)."""
+    connection.execute(f"CREATE TYPE {VERDICT} AS ENUM ('up', 'degraded', 'down', 'maintenance')")
     connection.execute(
         "CREATE TEMP TABLE spec (monitor_id VARCHAR, idx BIGINT, interval_s BIGINT, "
         "quorum INTEGER, confirm INTEGER)"
@@ -89,41 +91,71 @@ def load_days(
     )  # fmt: skip
 
 
-# The buckets are judged a slice of time at a time: a slice's hash table stays small enough
-# for the cache and the memory limit, and the date partitions outside it are never read.
+# The results are read a slice of time at a time, so that the date partitions outside it are
+# never read and each aggregation's hash table stays small.
 SLICE = timedelta(days=31)
-_KEY_BITS = 32  # group key = monitor idx << 32 | bucket: one integer hashes fastest
+_WORD = 64  # buckets per bitmap word
 
-_MASKS_SQL = f"""
-INSERT INTO masks
-SELECT (k >> {_KEY_BITS})::INTEGER AS idx, k & {(1 << _KEY_BITS) - 1} AS bucket,
-       seen_mask, down_mask, fail_mask
-FROM (
-    SELECT (s.idx << {_KEY_BITS}) | (floor(epoch(r.checked_at))::BIGINT // s.interval_s) AS k,
-           bit_or(b.bit) AS seen_mask,
-           bit_or(CASE WHEN r.status = 'down' THEN b.bit ELSE 0 END) AS down_mask,
-           bit_or(CASE WHEN r.status <> 'up' THEN b.bit ELSE 0 END) AS fail_mask
-    FROM {{source}} AS r
-    JOIN spec AS s USING (monitor_id)
-    JOIN region_bits AS b USING (region)
-    WHERE r.date >= ? AND r.date <= ?
-      AND r.status IN ('up', 'degraded', 'down')
-      AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s >= ?
-      AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s < ?
-    GROUP BY k
-)
+# Each result in [?3, ?4) with its monitor `idx`, region `bit` and `bucket`.
+_SLICE_RESULTS = """
+SELECT s.idx, b.bit, r.status, floor(epoch(r.checked_at))::BIGINT // s.interval_s AS bucket
+FROM {source} AS r
+JOIN spec AS s USING (monitor_id)
+JOIN region_bits AS b USING (region)
+WHERE r.date >= ?1 AND r.date <= ?2
+  AND r.status IN ('up', 'degraded', 'down')
+  AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s >= ?3
+  AND floor(epoch(r.checked_at))::BIGINT // s.interval_s * s.interval_s < ?4
 """
-
-_VOTE_SQL = f"""
+# Nearly every bucket is up everywhere. Grouping by bucket would need a hash table entry
+# per bucket (five million for 200 monitors over 90 days); instead each region's buckets
+# with a result become bits of 64-bucket words, and only the buckets with a failure are
+# grouped one by one.
+_WORDS_SQL = f"""
+INSERT INTO region_words
+SELECT idx, bucket // {_WORD} AS word, bit,
+       bit_or(1::UBIGINT << (bucket % {_WORD})::UBIGINT) AS bits
+FROM ({_SLICE_RESULTS}) GROUP BY ALL
+"""
+_FAILS_SQL = f"""
+INSERT INTO fails
+SELECT idx, bucket, bit_or(CASE WHEN status = 'down' THEN bit ELSE 0 END) AS down_mask,
+       bit_or(bit) AS fail_mask
+FROM ({_SLICE_RESULTS}) WHERE status <> 'up' GROUP BY ALL
+"""
+# The buckets with a failure, with their region masks and the quorum's vote. `seen_mask`
+# (the regions that reported) decides the vote; it matters nowhere else.
+_FAILED_SQL = f"""
+CREATE TEMP TABLE failed AS
+WITH masks AS (
+    SELECT f.idx, f.bucket, any_value(f.down_mask) AS down_mask,
+           any_value(f.fail_mask) AS fail_mask, any_value(s.quorum) AS quorum,
+           bit_or(CASE WHEN (w.bits >> (f.bucket % {_WORD})::UBIGINT) & 1::UBIGINT = 1::UBIGINT
+                       THEN w.bit ELSE 0 END) AS seen_mask
+    FROM fails AS f
+    JOIN region_words AS w ON w.idx = f.idx AND w.word = f.bucket // {_WORD}
+    JOIN spec AS s ON s.idx = f.idx
+    GROUP BY f.idx, f.bucket
+)
+SELECT idx::INTEGER AS idx, bucket, down_mask, fail_mask, seen_mask,
+       CASE WHEN bit_count(down_mask) >= coalesce(quorum, bit_count(seen_mask) // 2 + 1)
+            THEN 'down' ELSE 'degraded' END::{VERDICT} AS vote
+FROM masks
+"""
+# Every bucket with a result, up until `failed` says otherwise: narrow rows, so that the
+# five million buckets of a large history are written fast.
+_JUDGED_SQL = f"""
 CREATE TEMP TABLE {JUDGED} AS
-SELECT m.*, v.vote, v.vote AS status
-FROM masks AS m JOIN spec AS s ON s.idx = m.idx,
-LATERAL (
-    SELECT CASE WHEN bit_count(m.down_mask)
-                     >= coalesce(s.quorum, bit_count(m.seen_mask) // 2 + 1) THEN 'down'
-                WHEN m.fail_mask <> 0 THEN 'degraded'
-                ELSE 'up' END AS vote
-) AS v
+WITH words AS (
+    SELECT idx, word, bit_or(bits) AS bits FROM region_words GROUP BY ALL
+)
+SELECT w.idx::INTEGER AS idx, w.word * {_WORD} + p.p AS bucket, 0::BIGINT AS down_mask,
+       'up'::{VERDICT} AS vote, 'up'::{VERDICT} AS status
+FROM words AS w CROSS JOIN range({_WORD}) AS p(p)
+WHERE (w.bits >> p.p::UBIGINT) & 1::UBIGINT = 1::UBIGINT;
+
+UPDATE {JUDGED} AS j SET down_mask = f.down_mask, vote = f.vote, status = f.vote
+FROM failed AS f WHERE j.idx = f.idx AND j.bucket = f.bucket;
 """
 
 
@@ -134,21 +166,25 @@ def judge(
     result: monitor `idx`, `bucket`, the region masks, the quorum's `vote` and the `status`
     (the vote, or maintenance, or degraded for a blip shorter than `confirm`)."""
     connection.execute(
-        "CREATE TEMP TABLE masks (idx INTEGER, bucket BIGINT, seen_mask BIGINT, "
-        "down_mask BIGINT, fail_mask BIGINT)"
+        "CREATE TEMP TABLE region_words (idx BIGINT, word BIGINT, bit BIGINT, bits UBIGINT)"
+    )
+    connection.execute(
+        "CREATE TEMP TABLE fails (idx BIGINT, bucket BIGINT, down_mask BIGINT, fail_mask BIGINT)"
     )
     row = connection.execute("SELECT coalesce(max(interval_s), 0) FROM spec").fetchone()
     longest = int(row[0]) if row else 0
-    sql = _MASKS_SQL.format(source=source)
+    statements = [sql.format(source=source) for sql in (_WORDS_SQL, _FAILS_SQL)]
     step, stop = int(SLICE.total_seconds()), int(end.timestamp()) + 1
     for low in range(int(start.timestamp()), stop, step):
         high = min(low + step, stop)
         # A bucket starting before `high` holds results until `high + interval`.
         last_date = datetime.fromtimestamp(high + longest, UTC).date()
         low_date = first_partition(datetime.fromtimestamp(low, UTC))
-        connection.execute(sql, [low_date, last_date, low, high])
-    connection.execute(_VOTE_SQL)
-    connection.execute("DROP TABLE masks")
+        for sql in statements:
+            connection.execute(sql, [low_date, last_date, low, high])
+    connection.execute(_FAILED_SQL)
+    connection.execute(_JUDGED_SQL)
+    connection.execute("DROP TABLE region_words; DROP TABLE fails")
     connection.execute(
         f"""
         UPDATE {JUDGED} AS j SET status = 'maintenance'

@@ -57,23 +57,32 @@ def series(
     found: dict[str, dict[str, dict[str, list[tuple[datetime, float]]]]] = defaultdict(dict)
     for window, step in SERIES_STEP_S.items():
         first_date, since = _since(now, window)
+        # One row per line, its points as two lists: a row per point costs a Python tuple
+        # each (a quarter of a million for 200 monitors).
         rows = connection.execute(
             f"""
-            SELECT r.monitor_id, r.region,
-                   floor(epoch(r.checked_at) / {step}) * {step} AS t,
-                   round(avg(r.response_time_ms), 1)
-            FROM {source} AS r JOIN spec USING (monitor_id)
-            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
-              AND {_ANSWERED}
-            GROUP BY ALL ORDER BY ALL
+            SELECT monitor_id, region, list(t ORDER BY t), list(mean_ms ORDER BY t)
+            FROM (
+                SELECT r.monitor_id, r.region,
+                       floor(epoch(r.checked_at) / {step}) * {step} AS t,
+                       round(avg(r.response_time_ms), 1) AS mean_ms
+                FROM {source} AS r JOIN spec USING (monitor_id)
+                WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) <= ?
+                  AND {_ANSWERED}
+                GROUP BY ALL
+            )
+            GROUP BY ALL
             """,
             [first_date, since, now.timestamp()],
         ).fetchall()
         moments: dict[float, datetime] = {}  # a few hundred steps, shared by every line
-        for monitor_id, region, t, mean_ms in rows:
-            moment = moments.get(t) or moments.setdefault(t, from_epoch(t))
-            lines = found[monitor_id].setdefault(window, {})
-            lines.setdefault(region, []).append((moment, mean_ms))
+        for monitor_id, region, times, means in rows:
+            for t in times:
+                if t not in moments:
+                    moments[t] = from_epoch(t)
+            found[monitor_id].setdefault(window, {})[region] = [
+                (moments[t], mean_ms) for t, mean_ms in zip(times, means, strict=True)
+            ]
     return dict(found)
 
 

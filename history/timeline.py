@@ -335,7 +335,10 @@ class _History:
     ) -> Day:
         end = max(min(end, now), start)
         total = (end - start).total_seconds()
-        by_status = self.seconds.get((monitor_id, day), {})
+        by_status = self.seconds.get((monitor_id, day))
+        if by_status is None and not windows:  # most days of most monitors: nothing to add
+            return Day(day=day, total=total)
+        by_status = by_status or {}
         return Day(
             day=day,
             up=min(by_status.get("up", 0.0), total),
