@@ -305,11 +305,7 @@ class _History:
         all_days = [
             self._day(monitor.id, day, start, end, now, windows) for day, start, end in calendar
         ]
-        tallies = {
-            name: _tally(all_days[-int(span / timedelta(days=1)) :])
-            for name, span in UPTIME_WINDOWS.items()
-            if name != "24h"
-        }
+        tallies = _tallies(all_days)
         tallies["24h"] = self._rolling(monitor.id, now, windows)
         status, last = self.current.get(monitor.id, (None, None))
         return MonitorTimeline(
@@ -370,14 +366,24 @@ def _day_grid(calendar: Sequence[tuple[date, datetime, datetime]]) -> int:
     return first
 
 
-def _tally(days: Sequence[Day]) -> Tally:
-    return Tally(
-        up=sum(d.up for d in days),
-        degraded=sum(d.degraded for d in days),
-        down=sum(d.down for d in days),
-        maintenance=sum(d.maintenance for d in days),
-        no_data=sum(d.no_data for d in days),
-    )
+def _tallies(days: Sequence[Day]) -> dict[str, Tally]:
+    """The calendar-day windows (7d, 30d, 90d, 365d) of the newest `days`: one pass from
+    today backwards, a snapshot of the sums as each window is complete."""
+    ends = {
+        round(span / timedelta(days=1)): name
+        for name, span in UPTIME_WINDOWS.items()
+        if name != "24h"
+    }
+    up = degraded = down = maintenance = no_data = 0.0
+    tallies = {}
+    for count, day in enumerate(reversed(days), start=1):
+        up, degraded, down = up + day.up, degraded + day.degraded, down + day.down
+        maintenance, no_data = maintenance + day.maintenance, no_data + day.no_data
+        if count in ends:
+            tallies[ends[count]] = Tally(up, degraded, down, maintenance, no_data)
+    for name in ends.values():  # a calendar shorter than a window: all of it
+        tallies.setdefault(name, Tally(up, degraded, down, maintenance, no_data))
+    return tallies
 
 
 def _overlap(windows: Sequence[Window], start: datetime, end: datetime) -> float:
