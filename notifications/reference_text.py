@@ -158,7 +158,9 @@ the delay is `min_duration` plus up to one check interval.
 - All channels are delivered at once: a channel that hangs or fails holds up only itself,
   for at most (`retries` + 1) × `timeout` plus the backoff.
 - A failed delivery is logged (`notification <key> to <channel> failed: HTTP 500 …`),
-  recorded as `failed`, and never fails `vigil check` or `vigil notify send`. The next
+  recorded as `failed`, and never fails `vigil check` or `vigil notify send`; so is a
+  request that cannot even be made (a newline pasted into a secret webhook URL, a header
+  that is not ASCII), at once and without retries. The next
   run tries it again, and the channel's later events wait behind it so they arrive in
   order. An event still unsent {retry_for} after it was decided (plus `min_duration`)
   is recorded as `expired` and dropped.

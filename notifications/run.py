@@ -22,7 +22,7 @@ from configuration.models import Config
 from configuration.notifications import ChannelOptions
 from notifications.channel import secrets_of
 from notifications.decide import decide
-from notifications.delivery import DeliveryOptions, send
+from notifications.delivery import DeliveryOptions, Outcome, send
 from notifications.events import Event, trial_event
 from notifications.ledger import RETRY_FOR, Delivery, Ledger
 from notifications.observe import observe
@@ -56,8 +56,8 @@ def after_check(
             incidents = []
         return notify(config, incidents, data_dir, now)
     except Exception as error:  # the checks must never fail because of a notification
-        log.warning("notifications failed: %s", redact(f"{type(error).__name__}: {error}",
-                                                         config.secrets))  # fmt: skip
+        detail = redact(f"{type(error).__name__}: {error}", config.secrets)
+        log.warning("notifications failed: %s", detail)
         return None
 
 
@@ -145,13 +145,26 @@ async def _deliver_one(
         return None
     if gate:
         return Delivery(status="skipped" if gate != "expired" else "expired", at=now, detail=gate)
-    outgoing = channel_type(channel).build(event, channel)
-    outcome = await send(
-        outgoing, client, channel.timeout.total_seconds(), channel.retries, options
-    )
-    secrets = [*config.secrets, *secrets_of(channel)]
-    detail = redact(outcome.detail, secrets)
+    return await _send_now(config, channel, event, now, client, options)
+
+
+async def _send_now(
+    config: Config,
+    channel: ChannelOptions,
+    event: Event,
+    now: datetime,
+    client: httpx.AsyncClient,
+    options: DeliveryOptions,
+) -> Delivery:
+    """Build and send the event's requests; whatever goes wrong is this channel's failure."""
+    try:
+        outgoing = channel_type(channel).build(event, channel)
+        timeout = channel.timeout.total_seconds()
+        outcome = await send(outgoing, client, timeout, channel.retries, options)
+    except Exception as error:  # a broken channel fails alone, never the run
+        outcome = Outcome(False, 0, f"{type(error).__name__}: {error}")
     status = "sent" if outcome.ok else "failed"
+    detail = redact(outcome.detail, [*config.secrets, *secrets_of(channel)])
     return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
 
 
@@ -176,7 +189,10 @@ def _gate(
 
 def describe(config: Config, channel: ChannelOptions, event: Event) -> str:
     """What would be sent for the event, secrets redacted: the `--dry-run` output."""
-    text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
+    try:
+        text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
+    except Exception as error:  # as `_send_now` would record it
+        text = f"cannot be sent: {type(error).__name__}: {error}\n"
     return redact(text, [*config.secrets, *secrets_of(channel)])
 
 
@@ -185,23 +201,11 @@ def send_test(
 ) -> Delivery:
     """Send the test message to one channel now, outside the ledger."""
     event = trial_event(now, config.site.url).model_copy(update={"channels": (channel.id,)})
+    options = options or DeliveryOptions()
 
     async def run() -> Delivery:
-        async with httpx.AsyncClient(
-            verify=(options or DeliveryOptions()).ssl_context or True
-        ) as client:
-            outgoing = channel_type(channel).build(event, channel)
-            timeout = channel.timeout.total_seconds()
-            outcome = await send(
-                outgoing, client, timeout, channel.retries, options or DeliveryOptions()
-            )
-        detail = redact(outcome.detail, [*config.secrets, *secrets_of(channel)])
-        return Delivery(
-            status="sent" if outcome.ok else "failed",
-            at=now,
-            attempts=outcome.attempts,
-            detail=detail,
-        )
+        async with httpx.AsyncClient(verify=options.ssl_context or True) as client:
+            return await _send_now(config, channel, event, now, client, options)
 
     return asyncio.run(run())
 

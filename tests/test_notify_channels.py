@@ -311,3 +311,10 @@ def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(nam
     for line in shown.splitlines():
         if line.lower().startswith("authorization:"):
             assert line.split()[2:] == ["***"], line  # Basic auth is base64 of the secret
+
+
+def test_the_dry_run_of_a_channel_that_cannot_be_built_says_why() -> None:
+    email = {**SAMPLES["email"]("smtp://127.0.0.1:2525"), "subject_prefix": "[a\nb] "}
+    config = config_with([{"id": "c", "type": "email", **email}], ENV)
+    shown = describe(config, config.notifications[0], DOWN)
+    assert shown.startswith("cannot be sent: ValueError: ")

@@ -169,6 +169,48 @@ def test_a_failing_channel_is_retried_logged_and_never_stops_the_others(
     _assert_secret_nowhere(SECRET, caplog.text, tmp_path)
 
 
+def test_a_channel_whose_request_cannot_be_made_fails_alone_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A newline pasted into a secret webhook URL, a header that is not ASCII, an email
+    header that cannot be written: each such channel fails without a retry and is logged;
+    the run goes on and the other channels are delivered."""
+    record(tmp_path, NOW, Status.DOWN)
+    SLEPT.clear()
+    with http_receiver(200) as working:
+        mail = {
+            "id": "mail",
+            "type": "email",
+            "host": "127.0.0.1",
+            "port": 9,
+            "from": "s@example.com",
+            "to": ["o@example.com"],
+            "subject_prefix": "[a\nb] ",
+        }
+        config = config_with(
+            [
+                {"id": "pasted", "type": "slack", "webhook_url": "${HOOK}"},
+                webhook(working, "accented", headers={"X-Team": "équipe"}),
+                mail,
+                webhook(working),
+            ],
+            {"HOOK": f"https://hooks.example.com/services/{SECRET}\n"},
+        )  # fmt: skip
+        with caplog.at_level(logging.WARNING, logger="vigil"):
+            report = run(config, tmp_path, NOW)
+    assert statuses(working) == ["error"] and SLEPT == []
+    records = {channel: record for _, channel, record in report.deliveries}
+    assert {channel: record.status for channel, record in records.items()} == {
+        "pasted": "failed", "accented": "failed", "mail": "failed", "hook": "sent"
+    }  # fmt: skip
+    assert records["pasted"].detail.startswith("InvalidURL: ")
+    assert records["accented"].detail.startswith("UnicodeEncodeError: ")
+    assert records["mail"].detail.startswith("ValueError: ")  # before any connection
+    assert [records[c].attempts for c in ("pasted", "accented", "mail")] == [1, 1, 0]
+    assert "monitor.api.1.down to pasted failed: InvalidURL" in caplog.text
+    _assert_secret_nowhere(SECRET, caplog.text, tmp_path)
+
+
 def test_a_hanging_channel_is_cut_off_by_its_timeout_while_the_others_are_delivered(
     tmp_path: Path,
 ) -> None:
