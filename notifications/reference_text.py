@@ -165,7 +165,8 @@ the delay is `min_duration` plus up to one check interval.
   order. An event still unsent {retry_for} after it was decided (plus `min_duration`)
   is recorded as `expired` and dropped.
 - Secrets never leave the request: the values of `${{NAME}}` are replaced by `***` in
-  logs, error messages and `--dry-run` output, and the ledger stores the event, never a
+  logs, error messages and `--dry-run` output (also where a request carries them escaped
+  in JSON or percent-encoded in a form, a query or a path), and the ledger stores the event, never a
   channel's settings, so no secret reaches `data/` or the data branch.
 
 ### Maintenance

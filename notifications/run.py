@@ -20,7 +20,7 @@ from configuration.errors import ConfigError
 from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
-from notifications.channel import secrets_of
+from notifications.channel import secret_forms, secrets_of
 from notifications.decide import decide
 from notifications.delivery import DeliveryOptions, Outcome, send
 from notifications.events import Event, trial_event
@@ -56,7 +56,7 @@ def after_check(
             incidents = []
         return notify(config, incidents, data_dir, now)
     except Exception as error:  # the checks must never fail because of a notification
-        detail = redact(f"{type(error).__name__}: {error}", config.secrets)
+        detail = redact(f"{type(error).__name__}: {error}", secret_forms(config.secrets))
         log.warning("notifications failed: %s", detail)
         return None
 
@@ -164,7 +164,7 @@ async def _send_now(
     except Exception as error:  # a broken channel fails alone, never the run
         outcome = Outcome(False, 0, f"{type(error).__name__}: {error}")
     status = "sent" if outcome.ok else "failed"
-    detail = redact(outcome.detail, [*config.secrets, *secrets_of(channel)])
+    detail = redact(outcome.detail, hidden(config, channel))
     return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
 
 
@@ -187,13 +187,18 @@ def _gate(
     return ""
 
 
+def hidden(config: Config, channel: ChannelOptions) -> set[str]:
+    """What to redact from anything said about the channel: every secret, in every form."""
+    return secret_forms([*config.secrets, *secrets_of(channel)])
+
+
 def describe(config: Config, channel: ChannelOptions, event: Event) -> str:
     """What would be sent for the event, secrets redacted: the `--dry-run` output."""
     try:
         text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
     except Exception as error:  # as `_send_now` would record it
         text = f"cannot be sent: {type(error).__name__}: {error}\n"
-    return redact(text, [*config.secrets, *secrets_of(channel)])
+    return redact(text, hidden(config, channel))
 
 
 def send_test(

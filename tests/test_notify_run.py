@@ -5,6 +5,7 @@ files."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -209,6 +211,35 @@ def test_a_channel_whose_request_cannot_be_made_fails_alone_at_once(
     assert [records[c].attempts for c in ("pasted", "accented", "mail")] == [1, 1, 0]
     assert "monitor.api.1.down to pasted failed: InvalidURL" in caplog.text
     _assert_secret_nowhere(SECRET, caplog.text, tmp_path)
+
+
+def test_a_secret_a_service_echoes_back_encoded_is_redacted_from_the_ledger(
+    tmp_path: Path,
+) -> None:
+    """Pushover's token travels form-encoded and PagerDuty's JSON-escaped; a service that
+    quotes the request in its error must not put either into data/."""
+    hostile = 'key+with/"odd"\\chars&more'
+    record(tmp_path, NOW, Status.DOWN)
+    with http_receiver(400) as receiver:
+        receiver.echo = True
+        config = config_with(
+            [
+                {"id": "push", "type": "pushover", "token": "${KEY}", "user": "u-key-4471",
+                 "api_url": receiver.url},
+                {"id": "pd", "type": "pagerduty", "routing_key": "${KEY}",
+                 "api_url": receiver.url},
+            ],
+            {"KEY": hostile},
+        )  # fmt: skip
+        report = run(config, tmp_path, NOW)
+    details = [record.detail for _, _, record in report.deliveries]
+    assert len(details) == 2 and all(d.startswith("HTTP 400: ") for d in details)
+    assert any("token=***" in d for d in details) and any(
+        '"routing_key":"***"' in d for d in details
+    )
+    stored = "".join(p.read_text() for p in tmp_path.rglob("*.json"))
+    for form in (hostile, quote_plus(hostile), json.dumps(hostile)[1:-1]):
+        assert form not in stored and all(form not in d for d in details)
 
 
 def test_a_hanging_channel_is_cut_off_by_its_timeout_while_the_others_are_delivered(
