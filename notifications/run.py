@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -27,7 +27,7 @@ from notifications.events import Event, trial_event
 from notifications.ledger import RETRY_FOR, Delivery, Ledger
 from notifications.observe import observe
 from notifications.registry import channel_type
-from notifications.state import State, read_state, write_state
+from notifications.state import MonitorState, State, read_state, write_state
 
 log = logging.getLogger("vigil.notifications")
 
@@ -178,12 +178,29 @@ def _gate(
         sent = [ledger.delivery(key, channel.id) for key in event.resolves]
         if not any(record and record.status == "sent" for record in sent):
             return "its alert was not sent to this channel"
-    if event.name in ("down", "degraded") and event.monitor and channel.min_duration:
+    if event.name in ("down", "degraded") and event.monitor:
         current = state.monitors.get(event.monitor.id)
-        if current is None or event.key not in current.episode or current.status != event.name:
-            return "over within min_duration"
-        if now - event.at < channel.min_duration:
-            return "wait"
+        return _alert_gate(event, current, channel.min_duration, now)
+    return ""
+
+
+def _alert_gate(event: Event, current: MonitorState | None, least: timedelta, now: datetime) -> str:
+    """A problem alert waits while its monitor is under maintenance; with `min_duration`
+    (`least`) it is sent once the monitor has been failing that long (down or degraded,
+    counted from the episode's start), or, if the episode is over, when it lasted that
+    long. Only the episode's newest alert is sent: an earlier one has been superseded."""
+    if current is not None and current.component == "maintenance":
+        return "wait"
+    if not least:
+        return ""
+    if current is not None and event.key in current.episode:
+        if event.key != current.episode[-1]:
+            return "superseded within min_duration"
+        started = current.episode_start or event.at
+        return "" if now - started >= least else "wait"
+    ended = current.ended.get(event.key) if current is not None else None
+    if ended is None or ended.end - ended.start < least:
+        return "over within min_duration"
     return ""
 
 

@@ -60,6 +60,16 @@ def record_one(
     )
 
 
+def observe_at(data_dir: Path, at: datetime, status: str) -> None:
+    """The regions' results at `at`: "up", "down" (both agree), or "degraded" (one of
+    the two is down: no quorum)."""
+    if status == "degraded":
+        record_one(data_dir, at, Status.DOWN, "eu-west")
+        record_one(data_dir, at, Status.UP, "us-east")
+    else:
+        record(data_dir, at, Status.UP if status == "up" else Status.DOWN)
+
+
 def webhook(receiver: Receiver, channel_id: str = "hook", **extra: Any) -> dict[str, Any]:
     return {"id": channel_id, "type": "webhook", "url": f"{receiver.url}/hook", **extra}
 
