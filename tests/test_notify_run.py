@@ -357,18 +357,38 @@ def test_a_blip_shorter_than_min_duration_sends_neither_alert_nor_recovery(
 
 
 def test_filters_route_events_by_monitor_group_and_send_on_resolved(tmp_path: Path) -> None:
+    """`groups` and `monitors` pick the monitor alerts and the incidents that name such a
+    monitor (one naming none concerns the whole page); `send_on_resolved: false` leaves
+    out the recoveries, and only them."""
+
+    def incident(incident_id: str, monitors: list[str]) -> Incident:
+        fields = {"id": incident_id, "title": incident_id, "started_at": NOW}
+        return Incident.model_validate({**fields, "monitors": monitors})
+
+    incidents = [incident("api-errors", ["api"]), incident("db-slow", ["db"]), incident("all", [])]
     with http_receiver(200) as receiver:
         config = config_with(
             [
-                webhook(receiver, "core", groups=["core"], send_on_resolved=False),
-                webhook(receiver, "db-only", monitors=["db"]),
+                webhook(receiver, "core", url=f"{receiver.url}/core", groups=["core"],
+                        send_on_resolved=False),
+                webhook(receiver, "db-only", url=f"{receiver.url}/db-only", monitors=["db"]),
+                webhook(receiver, "every", url=f"{receiver.url}/every"),
             ]
-        )
+        )  # fmt: skip
+        run(config, tmp_path, NOW - 10 * MINUTE)  # the first run records, says nothing
         record(tmp_path, NOW - 5 * MINUTE, Status.DOWN)
-        run(config, tmp_path, NOW - 5 * MINUTE)
+        run(config, tmp_path, NOW - 5 * MINUTE, incidents)
         record(tmp_path, NOW, Status.UP)
-        run(config, tmp_path, NOW)
-    assert statuses(receiver) == ["error"]  # api is in group core; its recovery is not asked for
+        run(config, tmp_path, NOW, incidents)
+    said: dict[str, list[str]] = {}
+    for request in receiver.requests:
+        body = request.json()
+        said.setdefault(request.path, []).append(body.get("status") or body["data"]["title"])
+    assert said == {
+        "/core": ["all", "api-errors", "error"],  # api is in the group core
+        "/db-only": ["all", "db-slow"],
+        "/every": ["all", "api-errors", "db-slow", "error", "recovered"],
+    }
 
 
 def test_incident_events_follow_the_files(tmp_path: Path) -> None:
