@@ -24,7 +24,7 @@ from configuration.monitor import MonitorBase
 from configuration.notifications import ChannelOptions
 from notifications.events import COMPONENT_STATUS, Event, MonitorInfo
 from notifications.page_events import page_events, page_item
-from notifications.state import MonitorState, PageItemState, State
+from notifications.state import ENDED_KEPT, Episode, MonitorState, PageItemState, State
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,11 @@ def _monitor(
         events.append(event)
     if component is not None and component != prev.component:
         new = new.model_copy(
-            update={"component": component, "component_seq": new.component_seq + 1}
+            update={
+                "component": component,
+                "component_seq": new.component_seq + 1,
+                "component_since": now,
+            }
         )
         if monitor.public:
             events.append(_component_event(config, monitor, seen, prev, new, now))
@@ -115,7 +119,14 @@ def _transition(
             url=config.site.url,
             monitor=info,
         )
-        update = {"status": status, "seq": seq, "since": now, "episode": (), "episode_start": None}
+        update = {
+            "status": status,
+            "seq": seq,
+            "since": now,
+            "episode": (),
+            "episode_start": None,
+            "ended": _ended(prev, now),
+        }
         return prev.model_copy(update=update), event
     episode = (*prev.episode, key) if prev.status != "up" else (key,)
     event = Event(
@@ -140,6 +151,19 @@ def _transition(
         }
     )
     return new, event
+
+
+def _ended(prev: MonitorState, now: datetime) -> dict[str, Episode]:
+    """`prev.ended` with the episode a recovery now ends. One that ends as a maintenance
+    window closes ended when the window began: the time in it is not counted as down."""
+    if not prev.episode:
+        return prev.ended
+    paused = prev.component_since if prev.component == "maintenance" else None
+    end = paused or now
+    start = prev.episode_start or prev.since
+    ended = {**prev.ended, prev.episode[-1]: Episode(start=start, end=max(start, end))}
+    newest = sorted(ended.items(), key=lambda item: item[1].end)[-ENDED_KEPT:]
+    return dict(newest)
 
 
 def _component_event(

@@ -2,8 +2,10 @@
 
 Every attempt is bounded by the channel's `timeout`; a timeout, a lost connection, a 429
 or a 5xx answer is tried again `retries` times after a doubling backoff; anything else
-(a 4xx: the settings are wrong) fails at once. The sleep is injectable, so tests never wait.
-Nothing here raises for a failed delivery: the outcome says what happened.
+(a 4xx: the settings are wrong) fails at once, and so does a request that cannot even be
+made (a newline pasted into a secret URL, a header that is not ASCII). The sleep is
+injectable, so tests never wait. Nothing here raises for a failed delivery: the outcome
+says what happened.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ async def _with_retries(
             outcome = await asyncio.wait_for(_attempt(item, client, timeout, options), timeout)
         except TimeoutError:
             outcome = Outcome(False, 1, f"no answer within {timeout:g}s", transient=True)
+        except Exception as error:  # the request cannot be made: only this channel fails
+            outcome = Outcome(False, 1, f"{type(error).__name__}: {error}")
         outcome = Outcome(outcome.ok, attempt + 1, outcome.detail, outcome.transient)
         if outcome.ok or not outcome.transient:
             break

@@ -144,10 +144,16 @@ leaves recoveries out altogether.
 ### `min_duration`
 
 With `min_duration: 5m` a `down` or `degraded` alert waits (pending in the ledger) until
-the monitor has been failing for 5 minutes; it is sent by the first run after that, if the
-monitor is still failing. A blip that is over sooner is recorded as skipped, and so is its
-recovery: the channel hears nothing of it. Alerts are decided when a run sees them, so
-the delay is `min_duration` plus up to one check interval.
+the monitor has been failing (down or degraded, in any order) for 5 minutes, counted from
+the run that first saw it fail; the first run after that sends the alert about the status
+it has then, and every later change is sent at once. Alerts it had before are recorded
+as superseded and never sent late. Time is measured as runs see it, so the delay is
+`min_duration` plus up to one check interval.
+
+A problem that was over sooner, a blip, is recorded as skipped, and so is its recovery:
+the channel hears nothing of it. One that lasted at least `min_duration` is alerted even
+when no run fell inside it (runs are late, or minutes apart): its alert and then its
+recovery are sent by the run that saw it recover.
 
 ### Delivery: timeouts, retries, failures
 
@@ -158,12 +164,15 @@ the delay is `min_duration` plus up to one check interval.
 - All channels are delivered at once: a channel that hangs or fails holds up only itself,
   for at most (`retries` + 1) × `timeout` plus the backoff.
 - A failed delivery is logged (`notification <key> to <channel> failed: HTTP 500 …`),
-  recorded as `failed`, and never fails `vigil check` or `vigil notify send`. The next
+  recorded as `failed`, and never fails `vigil check` or `vigil notify send`; so is a
+  request that cannot even be made (a newline pasted into a secret webhook URL, a header
+  that is not ASCII), at once and without retries. The next
   run tries it again, and the channel's later events wait behind it so they arrive in
   order. An event still unsent {retry_for} after it was decided (plus `min_duration`)
   is recorded as `expired` and dropped.
 - Secrets never leave the request: the values of `${{NAME}}` are replaced by `***` in
-  logs, error messages and `--dry-run` output, and the ledger stores the event, never a
+  logs, error messages and `--dry-run` output (also where a request carries them escaped
+  in JSON or percent-encoded in a form, a query or a path), and the ledger stores the event, never a
   channel's settings, so no secret reaches `data/` or the data branch.
 
 ### Maintenance
@@ -175,7 +184,9 @@ While a maintenance window of a monitor is in progress, its alerts are frozen: n
 come from the same expansion the status page uses. When a window ends and the monitor is
 still down, the `down` alert is sent then (and `min_duration` counts from then); if it
 was down and alerted before the window and came back during it, `recovered` is sent when
-the window ends. A recurring maintenance is announced as `maintenance.scheduled` once,
+the window ends. An alert still waiting for its `min_duration` when a window begins waits
+until the window is over: it is sent then if the monitor is still failing, and skipped if
+it recovered meanwhile and was failing less than `min_duration` before the window. A recurring maintenance is announced as `maintenance.scheduled` once,
 when its file appears; every occurrence has its own `maintenance.started` and
 `maintenance.completed`.
 

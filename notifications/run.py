@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -20,14 +20,14 @@ from configuration.errors import ConfigError
 from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
-from notifications.channel import secrets_of
+from notifications.channel import secret_forms, secrets_of
 from notifications.decide import decide
-from notifications.delivery import DeliveryOptions, send
+from notifications.delivery import DeliveryOptions, Outcome, send
 from notifications.events import Event, trial_event
 from notifications.ledger import RETRY_FOR, Delivery, Ledger
 from notifications.observe import observe
 from notifications.registry import channel_type
-from notifications.state import State, read_state, write_state
+from notifications.state import MonitorState, State, read_state, write_state
 
 log = logging.getLogger("vigil.notifications")
 
@@ -56,8 +56,8 @@ def after_check(
             incidents = []
         return notify(config, incidents, data_dir, now)
     except Exception as error:  # the checks must never fail because of a notification
-        log.warning("notifications failed: %s", redact(f"{type(error).__name__}: {error}",
-                                                         config.secrets))  # fmt: skip
+        detail = redact(f"{type(error).__name__}: {error}", secret_forms(config.secrets))
+        log.warning("notifications failed: %s", detail)
         return None
 
 
@@ -145,13 +145,26 @@ async def _deliver_one(
         return None
     if gate:
         return Delivery(status="skipped" if gate != "expired" else "expired", at=now, detail=gate)
-    outgoing = channel_type(channel).build(event, channel)
-    outcome = await send(
-        outgoing, client, channel.timeout.total_seconds(), channel.retries, options
-    )
-    secrets = [*config.secrets, *secrets_of(channel)]
-    detail = redact(outcome.detail, secrets)
+    return await _send_now(config, channel, event, now, client, options)
+
+
+async def _send_now(
+    config: Config,
+    channel: ChannelOptions,
+    event: Event,
+    now: datetime,
+    client: httpx.AsyncClient,
+    options: DeliveryOptions,
+) -> Delivery:
+    """Build and send the event's requests; whatever goes wrong is this channel's failure."""
+    try:
+        outgoing = channel_type(channel).build(event, channel)
+        timeout = channel.timeout.total_seconds()
+        outcome = await send(outgoing, client, timeout, channel.retries, options)
+    except Exception as error:  # a broken channel fails alone, never the run
+        outcome = Outcome(False, 0, f"{type(error).__name__}: {error}")
     status = "sent" if outcome.ok else "failed"
+    detail = redact(outcome.detail, hidden(config, channel))
     return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
 
 
@@ -165,19 +178,44 @@ def _gate(
         sent = [ledger.delivery(key, channel.id) for key in event.resolves]
         if not any(record and record.status == "sent" for record in sent):
             return "its alert was not sent to this channel"
-    if event.name in ("down", "degraded") and event.monitor and channel.min_duration:
+    if event.name in ("down", "degraded") and event.monitor:
         current = state.monitors.get(event.monitor.id)
-        if current is None or event.key not in current.episode or current.status != event.name:
-            return "over within min_duration"
-        if now - event.at < channel.min_duration:
-            return "wait"
+        return _alert_gate(event, current, channel.min_duration, now)
     return ""
+
+
+def _alert_gate(event: Event, current: MonitorState | None, least: timedelta, now: datetime) -> str:
+    """A problem alert waits while its monitor is under maintenance; with `min_duration`
+    (`least`) it is sent once the monitor has been failing that long (down or degraded,
+    counted from the episode's start), or, if the episode is over, when it lasted that
+    long. Only the episode's newest alert is sent: an earlier one has been superseded."""
+    if current is not None and current.component == "maintenance":
+        return "wait"
+    if not least:
+        return ""
+    if current is not None and event.key in current.episode:
+        if event.key != current.episode[-1]:
+            return "superseded within min_duration"
+        started = current.episode_start or event.at
+        return "" if now - started >= least else "wait"
+    ended = current.ended.get(event.key) if current is not None else None
+    if ended is None or ended.end - ended.start < least:
+        return "over within min_duration"
+    return ""
+
+
+def hidden(config: Config, channel: ChannelOptions) -> set[str]:
+    """What to redact from anything said about the channel: every secret, in every form."""
+    return secret_forms([*config.secrets, *secrets_of(channel)])
 
 
 def describe(config: Config, channel: ChannelOptions, event: Event) -> str:
     """What would be sent for the event, secrets redacted: the `--dry-run` output."""
-    text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
-    return redact(text, [*config.secrets, *secrets_of(channel)])
+    try:
+        text = "".join(item.describe() for item in channel_type(channel).build(event, channel))
+    except Exception as error:  # as `_send_now` would record it
+        text = f"cannot be sent: {type(error).__name__}: {error}\n"
+    return redact(text, hidden(config, channel))
 
 
 def send_test(
@@ -185,23 +223,11 @@ def send_test(
 ) -> Delivery:
     """Send the test message to one channel now, outside the ledger."""
     event = trial_event(now, config.site.url).model_copy(update={"channels": (channel.id,)})
+    options = options or DeliveryOptions()
 
     async def run() -> Delivery:
-        async with httpx.AsyncClient(
-            verify=(options or DeliveryOptions()).ssl_context or True
-        ) as client:
-            outgoing = channel_type(channel).build(event, channel)
-            timeout = channel.timeout.total_seconds()
-            outcome = await send(
-                outgoing, client, timeout, channel.retries, options or DeliveryOptions()
-            )
-        detail = redact(outcome.detail, [*config.secrets, *secrets_of(channel)])
-        return Delivery(
-            status="sent" if outcome.ok else "failed",
-            at=now,
-            attempts=outcome.attempts,
-            detail=detail,
-        )
+        async with httpx.AsyncClient(verify=options.ssl_context or True) as client:
+            return await _send_now(config, channel, event, now, client, options)
 
     return asyncio.run(run())
 

@@ -4,6 +4,9 @@ Per monitor the consensus status the alerts last said, with a transition counter
 that names the next transition (every region reading the same state names it the same);
 per incident and maintenance the status and update count last announced. Written
 atomically (temp file + rename); no secret ever goes in.
+
+An ended problem episode is kept a while (`MonitorState.ended`), so a channel's
+`min_duration` can still tell a long outage from a blip when no run fell inside it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
+ENDED_KEPT = 16  # ended episodes remembered per monitor
+
+
+class Episode(BaseModel):
+    """When a monitor stopped being up, and when it was up (or under maintenance) again."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: AwareDatetime
+    end: AwareDatetime
 
 
 class MonitorState(BaseModel):
@@ -34,6 +47,13 @@ class MonitorState(BaseModel):
     )
     component: str = Field(description="Status the page shows: up, degraded, down, maintenance.")
     component_seq: int = Field(0, ge=0, description="Changes of the page status so far.")
+    component_since: AwareDatetime | None = Field(
+        None, description="When the page status last changed."
+    )
+    ended: dict[str, Episode] = Field(
+        default_factory=dict,
+        description="The last few ended episodes, by the key of their last problem event.",
+    )
 
 
 class PageItemState(BaseModel):

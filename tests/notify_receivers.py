@@ -45,7 +45,8 @@ class Received:
 class Receiver:
     """Answers each request with the next of `answers` (the last one repeats); an answer
     of 0 means hang: no answer until `released` is set (at HANG_LIMIT or shutdown at the
-    latest), then the connection is closed. `on_request` sees every request first."""
+    latest), then the connection is closed. `on_request` sees every request first; with
+    `echo` the answer's body is the request's, as some services quote it in an error."""
 
     url: str
     answers: list[int] = field(default_factory=lambda: [200])
@@ -53,6 +54,7 @@ class Receiver:
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     on_request: Callable[[Received], None] | None = None
+    echo: bool = False
 
     def next_answer(self, request: Received) -> int:
         if self.on_request is not None:
@@ -78,7 +80,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if status == 0:
                 receiver.released.wait(HANG_LIMIT)
                 return
-            body = b'{"ok":true}'
+            body = request.body if receiver.echo else b'{"ok":true}'
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))

@@ -7,10 +7,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote, quote_plus, unquote_plus
 
 import pytest
 
@@ -300,14 +301,30 @@ def test_a_refused_connection_is_retried() -> None:
     assert outcome.detail.startswith("ConnectError")
 
 
+# A secret as odd as real ones get: JSON escapes it, forms and URLs percent-encode it.
+HOSTILE = 'tok+en/with "quotes"\\and&more=é'
+
+
+@pytest.mark.parametrize("token", [TOKEN, HOSTILE])
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(name: str) -> None:
+def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(
+    name: str, token: str
+) -> None:
     url = "smtp://127.0.0.1:2525" if name == "email" else "http://127.0.0.1:9"
-    config = config_with([{"id": "c", "type": name, **SAMPLES[name](url)}], ENV)
+    config = config_with([{"id": "c", "type": name, **SAMPLES[name](url)}], {"TOKEN": token})
     shown = describe(config, config.notifications[0], DOWN)
     assert shown.startswith(("POST ", "PUT ", "SMTP 127.0.0.1:2525"))
     assert "API is down" in unquote_plus(shown) or '"latency":812' in shown
-    assert TOKEN not in unquote_plus(shown)
+    escaped = (json.dumps(token, ensure_ascii=ascii)[1:-1] for ascii in (False, True))
+    for form in (token, *escaped, quote_plus(token), quote(token, safe="")):
+        assert form not in shown and form not in unquote_plus(shown)
     for line in shown.splitlines():
         if line.lower().startswith("authorization:"):
             assert line.split()[2:] == ["***"], line  # Basic auth is base64 of the secret
+
+
+def test_the_dry_run_of_a_channel_that_cannot_be_built_says_why() -> None:
+    email = {**SAMPLES["email"]("smtp://127.0.0.1:2525"), "subject_prefix": "[a\nb] "}
+    config = config_with([{"id": "c", "type": "email", **email}], ENV)
+    shown = describe(config, config.notifications[0], DOWN)
+    assert shown.startswith("cannot be sent: ValueError: ")

@@ -181,3 +181,32 @@ def test_each_job_needs_only_the_secrets_it_uses_and_none_reaches_data_or_a_rece
     assert [request.path for request in hook.requests] == [f"/h/{hook_token}"] * 2
     stored = [p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()]
     assert stored and not any(key.encode() in b or hook_token.encode() in b for b in stored)
+
+
+def test_notify_send_dry_run_masks_the_channels_secrets(project: Path) -> None:
+    now = "2026-11-23T12:00:00Z"
+    with http_receiver(503) as target, http_receiver(200) as hook:
+        channel = (
+            f"  - {{id: hook, type: webhook, url: '{hook.url}/h/${{HOOK}}',"
+            " headers: {X-Token: '${HOOK}'}}\n"
+        )
+        write_config(project, f"{target.url}/", channel)
+        assert run("check", "--region", "local", "--no-notify", "--now", now)[0] == 0
+        code, out, _ = run("notify", "send", "--dry-run", "--now", now, env={"HOOK": SECRET})
+    assert code == 0 and hook.requests == []
+    assert "# monitor.web.1.down → hook" in out
+    assert f"POST {hook.url}/h/***\n" in out and "X-Token: ***\n" in out
+    assert SECRET not in out
+
+
+def test_notify_test_of_a_channel_whose_request_cannot_be_made_says_why(project: Path) -> None:
+    """A newline pasted with the secret: exit status 1 and the reason, never a traceback."""
+    write_config(
+        project, "http://127.0.0.1:9/", "  - {id: slack, type: slack, webhook_url: '${HOOK}'}\n"
+    )
+    code, _, err = run(
+        "notify", "test", "slack", env={"HOOK": f"https://hooks.example.com/{SECRET}\n"}
+    )
+    assert code == 1
+    assert "slack: not delivered after 1 attempt(s): InvalidURL: " in err
+    assert SECRET not in err

@@ -5,6 +5,7 @@ files."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -56,6 +58,16 @@ def record_one(
             )
         ]
     )
+
+
+def observe_at(data_dir: Path, at: datetime, status: str) -> None:
+    """The regions' results at `at`: "up", "down" (both agree), or "degraded" (one of
+    the two is down: no quorum)."""
+    if status == "degraded":
+        record_one(data_dir, at, Status.DOWN, "eu-west")
+        record_one(data_dir, at, Status.UP, "us-east")
+    else:
+        record(data_dir, at, Status.UP if status == "up" else Status.DOWN)
 
 
 def webhook(receiver: Receiver, channel_id: str = "hook", **extra: Any) -> dict[str, Any]:
@@ -169,6 +181,77 @@ def test_a_failing_channel_is_retried_logged_and_never_stops_the_others(
     _assert_secret_nowhere(SECRET, caplog.text, tmp_path)
 
 
+def test_a_channel_whose_request_cannot_be_made_fails_alone_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A newline pasted into a secret webhook URL, a header that is not ASCII, an email
+    header that cannot be written: each such channel fails without a retry and is logged;
+    the run goes on and the other channels are delivered."""
+    record(tmp_path, NOW, Status.DOWN)
+    SLEPT.clear()
+    with http_receiver(200) as working:
+        mail = {
+            "id": "mail",
+            "type": "email",
+            "host": "127.0.0.1",
+            "port": 9,
+            "from": "s@example.com",
+            "to": ["o@example.com"],
+            "subject_prefix": "[a\nb] ",
+        }
+        config = config_with(
+            [
+                {"id": "pasted", "type": "slack", "webhook_url": "${HOOK}"},
+                webhook(working, "accented", headers={"X-Team": "équipe"}),
+                mail,
+                webhook(working),
+            ],
+            {"HOOK": f"https://hooks.example.com/services/{SECRET}\n"},
+        )  # fmt: skip
+        with caplog.at_level(logging.WARNING, logger="vigil"):
+            report = run(config, tmp_path, NOW)
+    assert statuses(working) == ["error"] and SLEPT == []
+    records = {channel: record for _, channel, record in report.deliveries}
+    assert {channel: record.status for channel, record in records.items()} == {
+        "pasted": "failed", "accented": "failed", "mail": "failed", "hook": "sent"
+    }  # fmt: skip
+    assert records["pasted"].detail.startswith("InvalidURL: ")
+    assert records["accented"].detail.startswith("UnicodeEncodeError: ")
+    assert records["mail"].detail.startswith("ValueError: ")  # before any connection
+    assert [records[c].attempts for c in ("pasted", "accented", "mail")] == [1, 1, 0]
+    assert "monitor.api.1.down to pasted failed: InvalidURL" in caplog.text
+    _assert_secret_nowhere(SECRET, caplog.text, tmp_path)
+
+
+def test_a_secret_a_service_echoes_back_encoded_is_redacted_from_the_ledger(
+    tmp_path: Path,
+) -> None:
+    """Pushover's token travels form-encoded and PagerDuty's JSON-escaped; a service that
+    quotes the request in its error must not put either into data/."""
+    hostile = 'key+with/"odd"\\chars&more'
+    record(tmp_path, NOW, Status.DOWN)
+    with http_receiver(400) as receiver:
+        receiver.echo = True
+        config = config_with(
+            [
+                {"id": "push", "type": "pushover", "token": "${KEY}", "user": "u-key-4471",
+                 "api_url": receiver.url},
+                {"id": "pd", "type": "pagerduty", "routing_key": "${KEY}",
+                 "api_url": receiver.url},
+            ],
+            {"KEY": hostile},
+        )  # fmt: skip
+        report = run(config, tmp_path, NOW)
+    details = [record.detail for _, _, record in report.deliveries]
+    assert len(details) == 2 and all(d.startswith("HTTP 400: ") for d in details)
+    assert any("token=***" in d for d in details) and any(
+        '"routing_key":"***"' in d for d in details
+    )
+    stored = "".join(p.read_text() for p in tmp_path.rglob("*.json"))
+    for form in (hostile, quote_plus(hostile), json.dumps(hostile)[1:-1]):
+        assert form not in stored and all(form not in d for d in details)
+
+
 def test_a_hanging_channel_is_cut_off_by_its_timeout_while_the_others_are_delivered(
     tmp_path: Path,
 ) -> None:
@@ -274,18 +357,38 @@ def test_a_blip_shorter_than_min_duration_sends_neither_alert_nor_recovery(
 
 
 def test_filters_route_events_by_monitor_group_and_send_on_resolved(tmp_path: Path) -> None:
+    """`groups` and `monitors` pick the monitor alerts and the incidents that name such a
+    monitor (one naming none concerns the whole page); `send_on_resolved: false` leaves
+    out the recoveries, and only them."""
+
+    def incident(incident_id: str, monitors: list[str]) -> Incident:
+        fields = {"id": incident_id, "title": incident_id, "started_at": NOW}
+        return Incident.model_validate({**fields, "monitors": monitors})
+
+    incidents = [incident("api-errors", ["api"]), incident("db-slow", ["db"]), incident("all", [])]
     with http_receiver(200) as receiver:
         config = config_with(
             [
-                webhook(receiver, "core", groups=["core"], send_on_resolved=False),
-                webhook(receiver, "db-only", monitors=["db"]),
+                webhook(receiver, "core", url=f"{receiver.url}/core", groups=["core"],
+                        send_on_resolved=False),
+                webhook(receiver, "db-only", url=f"{receiver.url}/db-only", monitors=["db"]),
+                webhook(receiver, "every", url=f"{receiver.url}/every"),
             ]
-        )
+        )  # fmt: skip
+        run(config, tmp_path, NOW - 10 * MINUTE)  # the first run records, says nothing
         record(tmp_path, NOW - 5 * MINUTE, Status.DOWN)
-        run(config, tmp_path, NOW - 5 * MINUTE)
+        run(config, tmp_path, NOW - 5 * MINUTE, incidents)
         record(tmp_path, NOW, Status.UP)
-        run(config, tmp_path, NOW)
-    assert statuses(receiver) == ["error"]  # api is in group core; its recovery is not asked for
+        run(config, tmp_path, NOW, incidents)
+    said: dict[str, list[str]] = {}
+    for request in receiver.requests:
+        body = request.json()
+        said.setdefault(request.path, []).append(body.get("status") or body["data"]["title"])
+    assert said == {
+        "/core": ["all", "api-errors", "error"],  # api is in the group core
+        "/db-only": ["all", "db-slow"],
+        "/every": ["all", "api-errors", "db-slow", "error", "recovered"],
+    }
 
 
 def test_incident_events_follow_the_files(tmp_path: Path) -> None:

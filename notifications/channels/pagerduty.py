@@ -29,16 +29,19 @@ def build(event: Event, channel: PagerDutyChannel) -> list[Outgoing]:
         "dedup_key": f"vigil-{event.alert_key}",
     }
     if not event.resolved:
-        body["payload"] = {
+        payload: dict[str, Any] = {
             "summary": event.title[:1024],
             "source": event.monitor.target if event.monitor else "vigil",
             "severity": SEVERITY[event.severity],
             "timestamp": event.at.isoformat(),
-            "component": event.monitor.id if event.monitor else None,
-            "group": event.monitor.group if event.monitor else None,
             "class": event.name,
             "custom_details": {"text": event.text, **dict(facts(event))},
         }
+        if event.monitor is not None:  # optional strings: absent rather than null
+            payload["component"] = event.monitor.id
+            if event.monitor.group:
+                payload["group"] = event.monitor.group
+        body["payload"] = payload
         body["client"] = "Vigil"
         if event.url:
             body["client_url"] = event.url
