@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from history.judge import load_days, load_inputs
+from history.days import Calendar, local_days
+from history.judge import insert_rows, load_days, load_inputs
 from history.model import MonitorTimeline
 from history.store import (
     COMPACTED,
@@ -36,7 +37,7 @@ from history.store import (
     first_partition,
     sql_path,
 )
-from history.timeline import MonitorSpec, Window, local_days, monitor_timelines
+from history.timeline import MonitorSpec, Window, monitor_timelines
 
 ROLLUP_COLUMNS = """
     day DATE, monitor_id VARCHAR, region VARCHAR, checks BIGINT,
@@ -134,7 +135,7 @@ def _write_rollups(
     if oldest is None or oldest >= today:
         return 0
     count = (today - oldest).days + 1
-    timelines = monitor_timelines(store, monitors, maintenance, now, count, timezone)
+    timelines = monitor_timelines(store, monitors, maintenance, now, count, timezone, details=False)
     calendar = local_days(today, count, timezone)[:-1]  # closed days only
     keep_from = today - timedelta(days=raw_days - 1)
     connection = connect()
@@ -170,7 +171,7 @@ def _oldest_result_day(store: ResultStore) -> date | None:
 def _insert_consensus(
     connection: duckdb.DuckDBPyConnection,
     timelines: dict[str, MonitorTimeline],
-    calendar: Sequence[tuple[date, datetime, datetime]],
+    calendar: Calendar,
 ) -> None:
     rows = []
     for monitor_id, timeline in timelines.items():
@@ -195,15 +196,14 @@ def _insert_consensus(
                  summary.maintenance, summary.no_data, None, None, None, None, None, None,
                  None, None, list(summary.degraded_regions), outages)
             )  # fmt: skip
-    if rows:
-        connection.executemany(f"INSERT INTO rollup VALUES ({', '.join('?' * 19)})", rows)
+    insert_rows(connection, "rollup", rows)
 
 
 def _insert_regions(
     connection: duckdb.DuckDBPyConnection,
     source: str,
     monitors: Sequence[MonitorSpec],
-    calendar: Sequence[tuple[date, datetime, datetime]],
+    calendar: Calendar,
 ) -> None:
     """Each region's own view of each day: its bucket severities, checks and latency."""
     load_inputs(connection, monitors, [], [])

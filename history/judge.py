@@ -16,10 +16,11 @@ results, never a Python loop:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from history.days import Calendar
 from history.model import MonitorSpec, Window
 from history.store import first_partition
 
@@ -78,9 +79,7 @@ def insert_rows(
     connection.execute(f"INSERT INTO {table} SELECT {unnested}", columns)
 
 
-def load_days(
-    connection: duckdb.DuckDBPyConnection, calendar: Sequence[tuple[date, datetime, datetime]]
-) -> None:
+def load_days(connection: duckdb.DuckDBPyConnection, calendar: Calendar) -> None:
     """Temp table `days` (i, day, start_s, end_s): the page's calendar days, numbered from 0."""
     connection.execute("CREATE TEMP TABLE days (i BIGINT, day DATE, start_s DOUBLE, end_s DOUBLE)")
     insert_rows(

@@ -23,6 +23,7 @@ import duckdb
 
 from checks.result import Status
 from history import stats
+from history.days import Calendar, day_grid, local_days, overlap, tallies
 from history.judge import (
     JUDGED,
     OUTAGES_SQL,
@@ -63,24 +64,11 @@ __all__ = [
     "Tally",
     "Window",
     "combined_uptime",
-    "local_days",
     "monitor_timelines",
     "uptime_percent",
 ]
 HISTORY_DAYS = 365  # days judged for the windows; the bar shows the last `days` of them
 DaySeconds = dict[tuple[str, date], dict[str, float]]
-
-
-def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datetime, datetime]]:
-    """The last `count` calendar days up to `today` in `timezone`: (day, start, end) in UTC."""
-    zone = ZoneInfo(timezone)
-    days = []
-    for offset in range(count - 1, -1, -1):
-        day = today - timedelta(days=offset)
-        start = datetime.combine(day, datetime.min.time(), zone)
-        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
-        days.append((day, start.astimezone(UTC), end.astimezone(UTC)))
-    return days
 
 
 def monitor_timelines(
@@ -91,10 +79,12 @@ def monitor_timelines(
     days: int = 90,
     timezone: str = "UTC",
     raw_days: int = 30,
+    details: bool = True,
 ) -> dict[str, MonitorTimeline]:
     """The last `days` local days (today included) of every monitor, judged across regions,
     with uptime windows, latency, outages and the latest result per region. Days before the
-    last `raw_days` come from the daily rollups where there are any."""
+    last `raw_days` come from the daily rollups where there are any. Without `details`,
+    latency, chart series and the latest results are left out (compaction needs none)."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
     history = _History()
@@ -108,7 +98,7 @@ def monitor_timelines(
             oldest = datetime.combine(store.oldest_date() or today, datetime.min.time(), UTC)
             since = max(calendar[0][1], oldest - timedelta(days=1))
             judge(connection, source, since, now)
-            history.read(connection, source, calendar, now)
+            history.read(connection, source, calendar, now, details)
         if rollups is not None:
             first_raw_day = today - timedelta(days=raw_days - 1)
             start = datetime.combine(first_raw_day, datetime.min.time(), ZoneInfo(timezone))
@@ -147,8 +137,9 @@ class _History:
         self,
         connection: duckdb.DuckDBPyConnection,
         source: str,
-        calendar: Sequence[tuple[date, datetime, datetime]],
+        calendar: Calendar,
         now: datetime,
+        details: bool,
     ) -> None:
         self.region_names = [
             r
@@ -165,6 +156,8 @@ class _History:
             self.last_24h[monitor_id][status] = seconds
         self._read_current(connection, source, now)
         self._read_outages(connection, source)
+        if not details:
+            return
         self.latency = stats.latency(connection, source, now)
         self.series = stats.series(connection, source, now)
         self.latest = stats.latest(connection, source, now)
@@ -172,7 +165,7 @@ class _History:
     def _read_days(
         self,
         connection: duckdb.DuckDBPyConnection,
-        calendar: Sequence[tuple[date, datetime, datetime]],
+        calendar: Calendar,
     ) -> None:
         load_days(connection, calendar)
         rows = connection.execute(
@@ -197,7 +190,7 @@ class _History:
             SELECT s.monitor_id, d.day, p.status, p.seconds, p.mask
             FROM per_day AS p JOIN spec AS s USING (idx) JOIN days AS d USING (i)
             """,
-            [_day_grid(calendar)],
+            [day_grid(calendar)],
         ).fetchall()
         for monitor_id, day, status, seconds, degraded_mask in rows:
             self.seconds[(monitor_id, day)][status] = seconds
@@ -296,7 +289,7 @@ class _History:
     def timeline(
         self,
         monitor: MonitorSpec,
-        calendar: Sequence[tuple[date, datetime, datetime]],
+        calendar: Calendar,
         days: int,
         now: datetime,
         maintenance: Sequence[Window],
@@ -305,15 +298,14 @@ class _History:
         all_days = [
             self._day(monitor.id, day, start, end, now, windows) for day, start, end in calendar
         ]
-        tallies = _tallies(all_days)
-        tallies["24h"] = self._rolling(monitor.id, now, windows)
+        sums = {**tallies(all_days), "24h": self._rolling(monitor.id, now, windows)}
         status, last = self.current.get(monitor.id, (None, None))
         return MonitorTimeline(
             monitor_id=monitor.id,
             days=all_days[-days:],
             current=status,
             last_checked=last,
-            windows=tallies,
+            windows=sums,
             latency=self.latency.get(monitor.id, {}),
             outages=self.monitor_outages(monitor.id),
             latest=self.latest.get(monitor.id, {}),
@@ -340,7 +332,7 @@ class _History:
             up=min(by_status.get("up", 0.0), total),
             degraded=min(by_status.get("degraded", 0.0), total),
             down=min(by_status.get("down", 0.0), total),
-            maintenance=_overlap(windows, start, end),
+            maintenance=overlap(windows, start, end),
             total=total,
             degraded_regions=self.degraded_regions.get((monitor_id, day), ()),
         )
@@ -348,51 +340,7 @@ class _History:
     def _rolling(self, monitor_id: str, now: datetime, windows: Sequence[Window]) -> Tally:
         seconds = self.last_24h.get(monitor_id, {})
         up, degraded, down = (seconds.get(s, 0.0) for s in ("up", "degraded", "down"))
-        maintenance = _overlap(windows, now - timedelta(days=1), now)
+        maintenance = overlap(windows, now - timedelta(days=1), now)
         return Tally(
             up, degraded, down, maintenance, max(DAY - up - degraded - down - maintenance, 0)
         )
-
-
-def _day_grid(calendar: Sequence[tuple[date, datetime, datetime]]) -> int:
-    """The first day's start, in whole seconds. A bucket is placed in its local day without a
-    join over all buckets: `(start - first) // 86400` is that day's number, or off by one
-    around a daylight-saving change, which the neighbouring day's bounds correct. That holds
-    while every day starts within half a day of the grid, checked here."""
-    first = int(calendar[0][1].timestamp())
-    for i, (_, start, _) in enumerate(calendar):
-        if abs(start.timestamp() - first - i * DAY) >= DAY / 2:
-            raise ValueError(f"the calendar's day {i} is off the 24-hour grid")
-    return first
-
-
-def _tallies(days: Sequence[Day]) -> dict[str, Tally]:
-    """The calendar-day windows (7d, 30d, 90d, 365d) of the newest `days`: one pass from
-    today backwards, a snapshot of the sums as each window is complete."""
-    ends = {
-        round(span / timedelta(days=1)): name
-        for name, span in UPTIME_WINDOWS.items()
-        if name != "24h"
-    }
-    up = degraded = down = maintenance = no_data = 0.0
-    tallies = {}
-    for count, day in enumerate(reversed(days), start=1):
-        up, degraded, down = up + day.up, degraded + day.degraded, down + day.down
-        maintenance, no_data = maintenance + day.maintenance, no_data + day.no_data
-        if count in ends:
-            tallies[ends[count]] = Tally(up, degraded, down, maintenance, no_data)
-    for name in ends.values():  # a calendar shorter than a window: all of it
-        tallies.setdefault(name, Tally(up, degraded, down, maintenance, no_data))
-    return tallies
-
-
-def _overlap(windows: Sequence[Window], start: datetime, end: datetime) -> float:
-    """Seconds of [start, end) covered by the windows (overlapping windows counted once)."""
-    spans = sorted((max(w.start, start), min(w.end, end)) for w in windows)
-    covered, reach = 0.0, start
-    for span_start, span_end in spans:
-        span_start = max(span_start, reach)
-        if span_end > span_start:
-            covered += (span_end - span_start).total_seconds()
-            reach = span_end
-    return covered

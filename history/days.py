@@ -1,0 +1,68 @@
+"""The page's calendar: local days in the page's time zone, placing buckets on them, and
+summing days into the uptime windows. Plain arithmetic, no queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from history.model import DAY, UPTIME_WINDOWS, Day, Tally, Window
+
+Calendar = Sequence[tuple[date, datetime, datetime]]  # (day, start, end), start and end UTC
+
+
+def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datetime, datetime]]:
+    """The last `count` calendar days up to `today` in `timezone`: (day, start, end) in UTC."""
+    zone = ZoneInfo(timezone)
+    days = []
+    for offset in range(count - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        start = datetime.combine(day, datetime.min.time(), zone)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+        days.append((day, start.astimezone(UTC), end.astimezone(UTC)))
+    return days
+
+
+def day_grid(calendar: Calendar) -> int:
+    """The first day's start, in whole seconds. A bucket is placed in its local day without a
+    join over all buckets: `(start - first) // 86400` is that day's number, or off by one
+    around a daylight-saving change, which the neighbouring day's bounds correct. That holds
+    while every day starts within half a day of the grid, checked here."""
+    first = int(calendar[0][1].timestamp())
+    for i, (_, start, _) in enumerate(calendar):
+        if abs(start.timestamp() - first - i * DAY) >= DAY / 2:
+            raise ValueError(f"the calendar's day {i} is off the 24-hour grid")
+    return first
+
+
+def tallies(days: Sequence[Day]) -> dict[str, Tally]:
+    """The calendar-day windows (7d, 30d, 90d, 365d) of the newest `days`: one pass from
+    today backwards, a snapshot of the sums as each window is complete."""
+    ends = {
+        round(span / timedelta(days=1)): name
+        for name, span in UPTIME_WINDOWS.items()
+        if name != "24h"
+    }
+    up = degraded = down = maintenance = no_data = 0.0
+    tallies = {}
+    for count, day in enumerate(reversed(days), start=1):
+        up, degraded, down = up + day.up, degraded + day.degraded, down + day.down
+        maintenance, no_data = maintenance + day.maintenance, no_data + day.no_data
+        if count in ends:
+            tallies[ends[count]] = Tally(up, degraded, down, maintenance, no_data)
+    for name in ends.values():  # a calendar shorter than a window: all of it
+        tallies.setdefault(name, Tally(up, degraded, down, maintenance, no_data))
+    return tallies
+
+
+def overlap(windows: Sequence[Window], start: datetime, end: datetime) -> float:
+    """Seconds of [start, end) covered by the windows (overlapping windows counted once)."""
+    spans = sorted((max(w.start, start), min(w.end, end)) for w in windows)
+    covered, reach = 0.0, start
+    for span_start, span_end in spans:
+        span_start = max(span_start, reach)
+        if span_end > span_start:
+            covered += (span_end - span_start).total_seconds()
+            reach = span_end
+    return covered
