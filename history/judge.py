@@ -162,8 +162,9 @@ def judge(
     connection: duckdb.DuckDBPyConnection, source: str, start: datetime, end: datetime
 ) -> None:
     """Fill the temp table `judged` with every bucket starting in [start, end] that has a
-    result: monitor `idx`, `bucket`, the region masks, the quorum's `vote` and the `status`
-    (the vote, or maintenance, or degraded for a blip shorter than `confirm`)."""
+    result: monitor `idx`, `bucket`, `down_mask` (the regions that said down), the quorum's
+    `vote` and the `status` (the vote, or maintenance, or degraded for a blip shorter than
+    `confirm`). The temp table `failed` keeps the region masks of the buckets that failed."""
     connection.execute(
         "CREATE TEMP TABLE region_words (idx BIGINT, word BIGINT, bit BIGINT, bits UBIGINT)"
     )
