@@ -122,7 +122,8 @@ def page_view(
     now: datetime,
     locale: Locale | None = None,
 ) -> PageView:
-    """`entries` are `incident_entries(incidents, timelines, config, now)`, made once per build."""
+    """`entries` are `incident_entries(incidents, timelines, config, now, locale)`: the build's
+    in its own language, else `BuildContext.entries_in(locale)`."""
     locale = locale or Locale(config.site.language, config.site.timezone)
     in_maintenance = {
         monitor_id
