@@ -1,8 +1,8 @@
 """Detected outages speak the page's language: sites in German and in Japanese, built from the
 real history of `tests/test_site_entries.py` (a detected `db` outage nobody wrote about, an
 `api` outage inside a written incident), word them in that language on the pages, in the
-feeds and in both JSON APIs, and never in English; the English pages under `/en/` keep the
-English words.
+feeds (with the feeds' own labels) and in both JSON APIs, and never in English; the English
+pages under `/en/` keep the English words.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import pytest
 from tests.test_site_entries import API_OUTAGE, CONFIG, DB_OUTAGE, api, build, recent
 
 INCIDENT_ID = "2026-11-23-api"
-# The English wording of detected facts: none of it may show on a translated page.
-ENGLISH = ("is down", "is back up", "Failed:")
+# The English wording of detected facts and of the feeds' labels: none of it may show on a
+# translated page (the APIs' statuses are codes: "resolved", never "Resolved").
+ENGLISH = ("is down", "is back up", "Failed:", "Resolved", "Investigating", "Affected")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Words:
     down: str  # its first line
     back: str  # its last line
     api_back: str  # the api outage's last line, inside the written incident
+    resolved: str  # the status
+    affected: str  # the feed's line naming the monitor
+    description: str  # the feed's, for a site without one
 
 
 WORDS = {
@@ -36,6 +40,9 @@ WORDS = {
         "Connection refused.",
         back="Database ist nach 30 Min. wieder betriebsbereit.",
         api_back="API ist nach 2 Std. wieder betriebsbereit.",
+        resolved="Behoben",
+        affected="Betroffen: Database",
+        description="Vorfälle, Wartungen und Ausfälle: Example Status",
     ),
     "ja": Words(
         title="Database が停止中",
@@ -43,6 +50,9 @@ WORDS = {
         "Connection refused。",
         back="Database は 30 分 後に正常稼働に戻りました。",
         api_back="API は 2 時間 後に正常稼働に戻りました。",
+        resolved="解決済み",
+        affected="影響範囲: Database",
+        description="インシデント、メンテナンス、障害: Example Status",
     ),
 }
 
@@ -90,6 +100,7 @@ def test_feeds_word_detected_outages_in_the_page_language(built: tuple[str, Path
         assert item.title.startswith(words.title)
         assert words.back in item.summary
         assert_no_english(" ".join([item.title, item.summary, item.description]))
+    assert_no_english(feedparser.parse((site / "feed.atom").read_bytes()).feed.subtitle)
     document = json.loads((site / "feed.json").read_text("utf-8"))
     (item,) = [i for i in document["items"] if DB_OUTAGE in i["id"]]
     assert item["title"].startswith(words.title) and words.down in item["content_html"]
@@ -117,3 +128,15 @@ def test_the_english_pages_beside_it_keep_the_english_words(built: tuple[str, Pa
     assert "Database is down" in detail and "Database is back up after 30 min." in detail
     assert "API is back up after 2 h." in page(site, f"en/incidents/{INCIDENT_ID}")
     assert "Database is down" in recent(site / "en")
+
+
+def test_feeds_label_their_items_in_the_page_language(built: tuple[str, Path]) -> None:
+    code, site = built
+    words = WORDS[code]
+    feed = feedparser.parse((site / "feed.atom").read_bytes())
+    assert feed.feed.subtitle == words.description
+    (item,) = [e for e in feed.entries if DB_OUTAGE in e.link]
+    assert item.title == f"{words.title} ({words.resolved})"
+    content = item.content[0].value
+    assert f"<p>{words.affected}</p>" in content
+    assert f"<strong>{words.resolved}</strong>" in content
