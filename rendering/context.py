@@ -16,7 +16,8 @@ from typing import Protocol
 from configuration.incidents import Incident
 from configuration.models import Config
 from history.timeline import MonitorTimeline
-from rendering.entries import Entry
+from rendering.entries import Entry, incident_entries
+from rendering.i18n import Locale
 from rendering.view import PageView
 
 
@@ -27,7 +28,14 @@ class BuildContext:
     page: PageView  # the index page's view model; states here are what every output says
     timelines: Mapping[str, MonitorTimeline]  # by monitor id, every monitor (public or not)
     now: datetime  # the build time, UTC
-    entries: Sequence[Entry]  # `incident_entries`: what every output lists, newest first
+    entries: Sequence[Entry]  # `incident_entries`: what every output lists, newest first;
+    #                           detected facts in the page's language (see `entries_in`)
+
+    def entries_in(self, locale: Locale) -> Sequence[Entry]:
+        """The build's entries with the detected facts worded in `locale`'s language."""
+        if locale.code == self.config.site.language:
+            return self.entries
+        return incident_entries(self.incidents, self.timelines, self.config, self.now, locale)
 
 
 class Writer(Protocol):

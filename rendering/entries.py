@@ -16,6 +16,10 @@ one entry.
 
 Titles and messages are plain text: escape them (Jinja's autoescape does, `json.dumps`
 keeps them as text). Only `body_html` is HTML, already sanitised by `render_markdown`.
+
+What the history detected (an outage's title, its down and back-up lines) is worded in the
+`Locale` the entries are made for: the page's language for the build (feeds, API, the page
+at `/`), each of `site.languages` for its own pages. What people wrote stays as written.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from configuration.incidents import Incident, maintenance_windows
 from configuration.models import Config
 from history.timeline import MonitorTimeline, Outage
+from rendering.i18n import Locale
 from rendering.markdown import render_markdown
 from rendering.text import human_duration
 
@@ -80,9 +85,12 @@ def incident_entries(
     timelines: Mapping[str, MonitorTimeline],
     config: Config,
     now: datetime,
+    locale: Locale | None = None,
 ) -> list[Entry]:
     """Every written incident and maintenance notice and every detected outage of a public
-    monitor, merged as the module says; newest start first."""
+    monitor, merged as the module says; newest start first. Detected facts are worded in
+    `locale`, by default the page's language."""
+    locale = locale or Locale(config.site.language, config.site.timezone)
     names = {monitor.id: monitor.name for monitor in config.monitors if monitor.public}
     regions = {region.id: region.name for region in config.regions}
     hidden = {monitor.id for monitor in config.monitors if monitor.hide_errors}
@@ -104,11 +112,9 @@ def incident_entries(
             alone.append(outage)
         else:
             absorbed[match.id].append(outage)
-    entries = [
-        _written_entry(incident, absorbed[incident.id], names, regions, now)
-        for incident in incidents
-    ]
-    entries += [_outage_entry(outage, names[outage.monitor_id], regions, now) for outage in alone]
+    words = _Wording(names, regions, now, locale)
+    entries = [_written_entry(incident, absorbed[incident.id], words) for incident in incidents]
+    entries += [_outage_entry(outage, words) for outage in alone]
     return sorted(entries, key=lambda entry: (entry.start, entry.id), reverse=True)
 
 
@@ -144,42 +150,69 @@ def _best_match(outage: Outage, incidents: Sequence[Incident], now: datetime) ->
     return best
 
 
-def detected_updates(
-    outage: Outage, monitor_name: str, regions: Mapping[str, str], now: datetime
-) -> list[EntryUpdate]:
+@dataclass(frozen=True)
+class _Wording:
+    """What the detected facts are worded from."""
+
+    names: Mapping[str, str]  # public monitor names by id
+    regions: Mapping[str, str]  # region names by id
+    now: datetime
+    locale: Locale
+
+
+def _detected_updates(outage: Outage, words: _Wording) -> list[EntryUpdate]:
     """What the history knows of an outage, as timeline lines."""
-    where = ", ".join(regions.get(region, region) for region in outage.regions)
-    why = f": {outage.first_error}" if outage.first_error else ""
-    failed = f" Failed: {'; '.join(outage.failed_conditions)}." if outage.failed_conditions else ""
-    lines = [
-        EntryUpdate(
-            outage.start,
-            "investigating",
-            f"{monitor_name} is down{f' from {where}' if where else ''}{why}.{failed}",
-            detected=True,
-        )
-    ]
+    name = words.names[outage.monitor_id]
+    lines = [EntryUpdate(outage.start, "investigating", _down(outage, words), detected=True)]
     if outage.end is not None:
-        took = human_duration(outage.duration(now).total_seconds())
-        lines.append(
-            EntryUpdate(outage.end, "resolved", f"{monitor_name} is back up after {took}.", True)
-        )
+        took = _took(outage.duration(words.now).total_seconds(), words.locale)
+        back = words.locale.gettext("%(monitor)s is back up after %(duration)s.")
+        message = back % {"monitor": name, "duration": took}
+        lines.append(EntryUpdate(outage.end, "resolved", message, detected=True))
     return lines
 
 
-def _outage_entry(
-    outage: Outage, monitor_name: str, regions: Mapping[str, str], now: datetime
-) -> Entry:
+def _down(outage: Outage, words: _Wording) -> str:
+    """`API is down from Europe, US East: <error>. Failed: <conditions>.` in the language."""
+    gettext = words.locale.gettext
+    where = ", ".join(words.regions.get(region, region) for region in outage.regions)
+    if where and outage.first_error:
+        text = gettext("%(monitor)s is down from %(regions)s: %(error)s.")
+    elif where:
+        text = gettext("%(monitor)s is down from %(regions)s.")
+    elif outage.first_error:
+        text = gettext("%(monitor)s is down: %(error)s.")
+    else:
+        text = gettext("%(monitor)s is down.")
+    name, error = words.names[outage.monitor_id], outage.first_error
+    message = text % {"monitor": name, "regions": where, "error": error}
+    if outage.failed_conditions:
+        failed = gettext("%(down)s Failed: %(conditions)s.")
+        message = failed % {"down": message, "conditions": "; ".join(outage.failed_conditions)}
+    return message
+
+
+def _took(seconds: float, locale: Locale) -> str:
+    """How long an outage lasted. English keeps the compact `2 h 10 min` its messages have
+    always said (feed readers and API clients may match it); the other languages take CLDR's
+    units (`2 Std. 10 Min.`)."""
+    return human_duration(seconds) if locale.code == "en" else locale.duration(seconds)
+
+
+def _outage_entry(outage: Outage, words: _Wording) -> Entry:
+    title = words.locale.gettext("%(monitor)s is down") % {
+        "monitor": words.names[outage.monitor_id]
+    }
     return Entry(
         id=f"outage-{outage.monitor_id}-{outage.start.astimezone(UTC):%Y%m%dT%H%MZ}",
         kind="outage",
-        title=f"{monitor_name} is down",
+        title=title,
         status="investigating" if outage.end is None else "resolved",
         impact=OUTAGE_IMPACT,
         monitors=(outage.monitor_id,),
         start=outage.start,
         end=outage.end,
-        updates=tuple(detected_updates(outage, monitor_name, regions, now)),
+        updates=tuple(_detected_updates(outage, words)),
         body_html="",
         outages=(outage,),
         active=outage.end is None,
@@ -188,23 +221,14 @@ def _outage_entry(
     )
 
 
-def _written_entry(
-    incident: Incident,
-    outages: list[Outage],
-    names: Mapping[str, str],
-    regions: Mapping[str, str],
-    now: datetime,
-) -> Entry:
+def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -> Entry:
     outages = sorted(outages, key=lambda outage: outage.start)
     written = [
         EntryUpdate(update.at, update.status, update.message, detected=False)
         for update in sorted(incident.updates, key=lambda update: update.at)
     ]
-    facts = [
-        line
-        for outage in outages
-        for line in detected_updates(outage, names[outage.monitor_id], regions, now)
-    ]
+    facts = [line for outage in outages for line in _detected_updates(outage, words)]
+    now = words.now
     start, end = _span(incident, now)
     return Entry(
         id=incident.id,
@@ -212,7 +236,7 @@ def _written_entry(
         title=incident.title,
         status=incident.current_status(now),
         impact=incident.impact,
-        monitors=tuple(monitor for monitor in incident.monitors if monitor in names),
+        monitors=tuple(monitor for monitor in incident.monitors if monitor in words.names),
         start=min([start, *(outage.start for outage in outages)]),
         end=end,
         updates=(*written, *facts),

@@ -7,6 +7,9 @@ about, exactly as the page and the API list them.
 An item's `id` and `updated` change with every update of its timeline (a new update, a
 status change, an outage that ended): the id carries the number of updates, the time of the
 newest and the status, so feed readers show the change as new.
+
+Words (statuses, "Affected", "Scheduled") are the page's language, as the entries' are;
+times stay `2026-11-23 13:00 UTC` in every language.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from datetime import UTC, datetime
 
 from rendering.api import entry_times, page_id
 from rendering.context import BuildContext
-from rendering.entries import Entry
+from rendering.entries import Entry, EntryUpdate
+from rendering.i18n import Locale
 from rendering.markdown import render_markdown
 from rendering.markup import site_link, xml_safe
 from rendering.text import local_time
+from rendering.view import STATUS_TEXT
 
 MAX_ITEMS = 50  # newest first, as many as the API's incident lists
 
@@ -57,22 +62,22 @@ def _item_id(context: BuildContext, path: str, version: str) -> str:
 
 
 def _item(entry: Entry, context: BuildContext, public: Mapping[str, str], body: str) -> FeedItem:
-    now, timezone = context.now, context.config.site.timezone
+    now, timezone, locale = context.now, context.config.site.timezone, context.page.locale
     times = entry_times(entry, now)
     path = f"incidents/{entry.id}/"
-    status_text = entry.status.replace("_", " ").capitalize()
-    parts = [_affected(entry, public)]
+    status_text = locale.gettext(STATUS_TEXT[entry.status])
+    parts = [_affected(entry, public, locale)]
     if entry.kind == "maintenance" and entry.end is not None:
-        window = f"{local_time(entry.start, timezone)} to {local_time(entry.end, timezone)}"
-        parts.append(f"<p>Scheduled: {html.escape(window)}</p>")
+        window = locale.gettext("%(start)s to %(end)s") % {
+            "start": local_time(entry.start, timezone),
+            "end": local_time(entry.end, timezone),
+        }
+        scheduled = locale.gettext("Scheduled: %(window)s") % {"window": window}
+        parts.append(f"<p>{html.escape(scheduled)}</p>")
     written = [u for u in entry.updates if not u.detected]
     detected = [u for u in entry.updates if u.detected]
     for update in [*written[::-1], *detected[::-1]]:  # the people's words first
-        when = html.escape(local_time(update.at, timezone))
-        label = html.escape(update.status.replace("_", " ").capitalize())
-        parts.append(f"<p><strong>{label}</strong> · {when}</p>")
-        text = render_markdown(update.message) if not update.detected else ""
-        parts.append(text or f"<p>{html.escape(update.message)}</p>")
+        parts += _update_html(update, locale, timezone)
     if entry.body_html:
         parts.append("<hr>" + entry.body_html)
     news = [u.message for u in written] or ([body] if body else [u.message for u in detected])
@@ -90,6 +95,20 @@ def _item(entry: Entry, context: BuildContext, public: Mapping[str, str], body: 
     )
 
 
-def _affected(entry: Entry, public: Mapping[str, str]) -> str:
+def _update_html(update: EntryUpdate, locale: Locale, timezone: str) -> list[str]:
+    """One line of the timeline: its status and time, then what it says."""
+    when = html.escape(local_time(update.at, timezone))
+    label = html.escape(locale.gettext(STATUS_TEXT[update.status]))
+    text = render_markdown(update.message) if not update.detected else ""
+    return [
+        f"<p><strong>{label}</strong> · {when}</p>",
+        text or f"<p>{html.escape(update.message)}</p>",
+    ]
+
+
+def _affected(entry: Entry, public: Mapping[str, str], locale: Locale) -> str:
     names = [public[m] for m in entry.monitors if m in public]
-    return f"<p>Affected: {html.escape(', '.join(names))}</p>" if names else ""
+    if not names:
+        return ""
+    affected = locale.gettext("Affected: %(monitors)s") % {"monitors": ", ".join(names)}
+    return f"<p>{html.escape(affected)}</p>"

@@ -71,7 +71,8 @@ def _feed(context: BuildContext, title: str, path: str, monitor_id: str | None) 
         feed_id = site_link(site.url, path)
     else:
         feed_id = ":".join(["urn:vigil", page_id(site), *path.strip("/").split("/")]).rstrip(":")
-    description = xml_safe(site.description) or f"Incidents, maintenance and outages: {title}"
+    words = context.page.locale.gettext("Incidents, maintenance and outages: %(title)s")
+    description = xml_safe(site.description) or words % {"title": title}
     return Feed(
         title=title,
         description=description,

@@ -21,6 +21,7 @@ import jinja2
 
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
+from rendering.entries import Entry
 from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
 from rendering.text import level_colours
@@ -148,13 +149,14 @@ def _js_text(locale: Locale) -> str:
 def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildContext) -> None:
     config, now = context.config, context.now
     locale = Locale(code, config.site.timezone)
+    entries = context.entries_in(locale)
     region_checked = {
         r.id: datetime.fromisoformat(r.last_checked_iso)
         for r in context.page.regions
         if r.last_checked_iso
     }
     page = page_view(
-        config, context.timelines, context.incidents, context.entries, region_checked, now, locale
+        config, context.timelines, context.incidents, entries, region_checked, now, locale
     )
     out = _Writer(home, code, codes, page)
     total = sum(len(g.monitors) for g in page.groups)
@@ -170,13 +172,13 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
                 monitor,
                 views[monitor.id],
                 context.timelines[monitor.id],
-                context.entries,
+                entries,
                 now,
                 locale,
                 _bodies(context),
             )
             out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
-    _write_incidents(out, context, locale)
+    _write_incidents(out, context, entries, locale)
     if code == codes[0]:
         out.write("404.html", "404.html")
 
@@ -185,12 +187,14 @@ def _bodies(context: BuildContext) -> dict[str, str]:
     return {incident.id: incident.body for incident in context.incidents}
 
 
-def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> None:
+def _write_incidents(
+    out: _Writer, context: BuildContext, entries: Sequence[Entry], locale: Locale
+) -> None:
     """The history (written incidents and detected outages), one page per entry, and the
-    maintenance list, all from the build's entries."""
+    maintenance list, all from the build's entries in the page's language."""
     config, now, bodies = context.config, context.now, _bodies(context)
-    incidents = [e for e in context.entries if e.kind != "maintenance"]
-    maintenance = [e for e in context.entries if e.kind == "maintenance"]
+    incidents = [e for e in entries if e.kind != "maintenance"]
+    maintenance = [e for e in entries if e.kind == "maintenance"]
     pages = [
         incidents[i : i + INCIDENTS_PER_PAGE] for i in range(0, len(incidents), INCIDENTS_PER_PAGE)
     ] or [[]]
@@ -204,7 +208,7 @@ def _write_incidents(out: _Writer, context: BuildContext, locale: Locale) -> Non
             number=number,
             pages=len(pages),
         )
-    for entry in context.entries:
+    for entry in entries:
         out.write(
             f"incidents/{entry.id}/",
             "incident.html",

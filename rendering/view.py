@@ -33,6 +33,16 @@ HEADLINES = {
     "maintenance": N_("Under maintenance"),
     "nodata": N_("Status unknown: no recent checks"),
 }
+# The dot of the default favicon by page state, as hex digits without `#` (the template
+# writes them into an SVG data URL, where `#` is `%23`); any other state is grey.
+FAVICON_COLOURS = {
+    "up": "2da44e",
+    "degraded": "e3a008",
+    "partial": "dd7516",
+    "major": "d1242f",
+    "maintenance": "3b82f6",
+}
+FAVICON_GREY = "8c959f"
 SHOWN_WINDOWS = ("24h", "7d", "30d", "90d")
 STALE_AFTER_INTERVALS = 3
 
@@ -88,6 +98,7 @@ class PageView:
     site: Site
     state: str  # up | degraded | partial | major | maintenance | nodata
     headline: str  # e.g. "All systems operational"
+    favicon_colour: str  # the default favicon's dot for `state`: hex digits, no `#`
     groups: list[GroupView]
     active: list[IncidentView]  # unresolved incidents and maintenance in progress
     upcoming: list[IncidentView]  # maintenance announced ahead
@@ -111,7 +122,8 @@ def page_view(
     now: datetime,
     locale: Locale | None = None,
 ) -> PageView:
-    """`entries` are `incident_entries(incidents, timelines, config, now)`, made once per build."""
+    """`entries` are `incident_entries(incidents, timelines, config, now, locale)`: the build's
+    in its own language, else `BuildContext.entries_in(locale)`."""
     locale = locale or Locale(config.site.language, config.site.timezone)
     in_maintenance = {
         monitor_id
@@ -137,6 +149,7 @@ def page_view(
         site=config.site,
         state=state,
         headline=locale.gettext(headline),
+        favicon_colour=FAVICON_COLOURS.get(state, FAVICON_GREY),
         groups=_groups(config, monitors, locale),
         active=[v for v, e in zip(views, entries, strict=True) if e.active],
         upcoming=[v for v, e in zip(views, entries, strict=True) if e.upcoming],

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from configuration.incidents import Incident
 from configuration.loader import load_config_text
 from configuration.models import Config
 from history.timeline import MonitorTimeline, Outage
 from rendering.entries import Entry, incident_entries
+from rendering.i18n import Locale
 from tests.conftest import SMALL_CONFIG
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -184,3 +188,27 @@ def test_hide_errors_keeps_the_error_and_conditions_off_the_entry() -> None:
     [entry] = incident_entries([], timelines(outage("api", 11.5)), load_config_text(hiding), NOW)
     assert entry.updates[0].message == "API is down from Europe, US East."
     assert entry.outages[0].first_error is None and entry.outages[0].failed_conditions == ()
+
+
+@pytest.mark.parametrize(
+    ("regions", "error", "conditions", "line"),
+    [
+        (("eu-west",), "dns: NXDOMAIN", ("[DNS_RCODE] == NOERROR",),
+         "Database est en panne (vu depuis Europe) : dns: NXDOMAIN. "
+         "Conditions non remplies : [DNS_RCODE] == NOERROR."),
+        (("eu-west", "us-east"), None, (), "Database est en panne (vu depuis Europe, US East)."),
+        ((), "dns: NXDOMAIN", (), "Database est en panne : dns: NXDOMAIN."),
+        ((), None, (), "Database est en panne."),
+    ],
+)  # fmt: skip
+def test_detected_facts_are_worded_in_the_language_asked_for(
+    regions: tuple[str, ...], error: str | None, conditions: tuple[str, ...], line: str
+) -> None:
+    detected = replace(
+        outage("db", 11, 11.2), regions=regions, first_error=error, failed_conditions=conditions
+    )
+    locale = Locale("fr", "UTC")
+    [entry] = incident_entries([], timelines(detected), config(), NOW, locale)
+    assert entry.title == "Database est en panne"
+    back = "Database est de nouveau opérationnel après 12\xa0min."
+    assert [update.message for update in entry.updates] == [line, back]

@@ -1,8 +1,10 @@
 """Every message of the templates and the rendering code is translated in every catalog,
-with the same placeholders; and dates, numbers and durations follow each language."""
+with the same placeholders, and no catalog keeps a message nothing uses any more; and dates,
+numbers and durations follow each language."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,23 +20,37 @@ METHODS = [("rendering/**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"trim_blocks": "True", "lstrip_blocks": "True"}}
 
 
-def extracted() -> set[str]:
+TRANSLATED = [c for c in LANGUAGES if c != "en"]
+
+
+@functools.cache
+def extracted() -> frozenset[str]:
     messages = extract_from_dir(str(ROOT), METHODS, options_map=OPTIONS)
-    return {message for _, _, message, _, _ in messages if isinstance(message, str)}
+    return frozenset(message for _, _, message, _, _ in messages if isinstance(message, str))
 
 
-@pytest.mark.parametrize("code", [c for c in LANGUAGES if c != "en"])
+def catalog_of(code: str) -> dict[str, str]:
+    """The catalog's translations by message id."""
+    with (LOCALES / code / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalog = read_po(file, locale=code)
+    return {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id}
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
 def test_every_message_is_translated_with_its_placeholders(code: str) -> None:
     wanted = extracted()
     assert len(wanted) > 80
-    with (LOCALES / code / "LC_MESSAGES" / "messages.po").open("rb") as file:
-        catalog = read_po(file, locale=code)
-    translated = {m.id: m.string for m in catalog if m.id}
+    translated = catalog_of(code)
     assert sorted(wanted - translated.keys()) == []
     for message in wanted:
         assert translated[message], message
         placeholders = sorted(re.findall(r"%\(\w+\)s", message))
         assert sorted(re.findall(r"%\(\w+\)s", translated[message])) == placeholders, message
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_catalog_keeps_a_message_nothing_uses(code: str) -> None:
+    assert sorted(catalog_of(code).keys() - extracted()) == []
 
 
 @pytest.mark.parametrize(

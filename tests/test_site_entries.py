@@ -96,8 +96,12 @@ def runs() -> list[list[Result]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("entries")
-    config = load_config_text(CONFIG, environ={})
+    return build(tmp_path_factory.mktemp("entries"), CONFIG)
+
+
+def build(folder: Path, config_text: str) -> Path:
+    """The site of `config_text` for the history of `runs()` and INCIDENT, in `folder/site`."""
+    config = load_config_text(config_text, environ={})
     store = ResultStore(folder / "data")
     for run in runs():
         store.append(run)
