@@ -99,6 +99,7 @@ class PageView:
     state: str  # up | degraded | partial | major | maintenance | nodata
     headline: str  # e.g. "All systems operational"
     favicon_colour: str  # the default favicon's dot for `state`: hex digits, no `#`
+    icon: str  # the state's icon: partial and major outages share the "down" one
     groups: list[GroupView]
     active: list[IncidentView]  # unresolved incidents and maintenance in progress
     upcoming: list[IncidentView]  # maintenance announced ahead
@@ -150,6 +151,7 @@ def page_view(
         state=state,
         headline=locale.gettext(headline),
         favicon_colour=FAVICON_COLOURS.get(state, FAVICON_GREY),
+        icon=state if state in STATE_TEXT else Status.DOWN.value,
         groups=_groups(config, monitors, locale),
         active=[v for v, e in zip(views, entries, strict=True) if e.active],
         upcoming=[v for v, e in zip(views, entries, strict=True) if e.upcoming],
