@@ -1,5 +1,6 @@
 """What the `incident` and `maintenance` commands share: options, validation and writing
-(exit 2 and nothing written when invalid), `--commit`, and the seeds' JSON shape of `show`."""
+(exit 2 and nothing written when invalid), `--commit`, the seeds' JSON shape of `show`, and
+the `list`, `show` and `delete` commands themselves (`add_entry_commands`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ import click
 
 from commands.common import (
     EXIT_INVALID,
+    config_option,
+    incidents_option,
     load,
+    now_option,
+    parse_now,
 )
 from configuration.errors import ConfigError
 from configuration.incident_files import (
@@ -196,3 +201,48 @@ def delete_one(incidents_dir: Path, incident_id: str, kind: str, commit_: bool) 
     title = str(file.data.get("title", incident_id))
     file.path.unlink()
     finish([file.path], f"{kind}: delete {title}", commit_)
+
+
+def add_entry_commands(
+    group: click.Group, kind: str, statuses: Sequence[str], *, list_help: str, show_help: str
+) -> None:
+    """Declare `list`, `show` and `delete` on `group` for the files of `kind` ("incident" or
+    "maintenance"): the same commands for both but for the statuses `list --status` accepts
+    and the help of `list` and `show`. The id argument reads `INCIDENT_ID`/`MAINTENANCE_ID`."""
+    id_metavar = f"{kind.upper()}_ID"
+    json_option = click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape)."
+    )
+
+    @group.command("list", help=list_help)
+    @click.option("--status", type=click.Choice(statuses), default=None, help="Only these.")
+    @json_option
+    @config_option
+    @incidents_option
+    @now_option
+    def list_command(
+        status: str | None,
+        as_json: bool,
+        config_path: Path,
+        incidents_dir: Path,
+        now_text: str | None,
+    ) -> None:
+        now = parse_now(now_text)
+        print_list(listing(incidents_dir, config_path, kind, status, now), as_json, now)
+
+    @group.command("show", help=show_help)
+    @click.argument("entry_id", metavar=id_metavar)
+    @json_option
+    @incidents_option
+    @now_option
+    def show_command(
+        entry_id: str, as_json: bool, incidents_dir: Path, now_text: str | None
+    ) -> None:
+        show_one(incidents_dir, entry_id, kind, as_json, parse_now(now_text))
+
+    @group.command("delete", help=f"Delete the file of {id_metavar} (git keeps its history).")
+    @click.argument("entry_id", metavar=id_metavar)
+    @commit_option
+    @incidents_option
+    def delete_command(entry_id: str, commit_: bool, incidents_dir: Path) -> None:
+        delete_one(incidents_dir, entry_id, kind, commit_)
