@@ -177,16 +177,6 @@ def current_status(file: IncidentFile, now: datetime) -> str:
     return parsed(file).current_status(now)
 
 
-def show_one(
-    incidents_dir: Path, incident_id: str, kind: str, as_json: bool, now: datetime
-) -> None:
-    incident = parsed(existing(incidents_dir, incident_id, kind))
-    if as_json:
-        click.echo(json.dumps(incident_json(incident, now), indent=2, ensure_ascii=False))
-    else:
-        click.echo(describe(incident, now))
-
-
 def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> None:
     if as_json:
         click.echo(json.dumps([incident_json(i, now) for i in incidents], indent=2))
@@ -194,13 +184,6 @@ def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> N
     for item in incidents:
         status = item.current_status(now)
         click.echo(f"{item.id}  {status:<13} {utc(item.start)}  {item.title}")
-
-
-def delete_one(incidents_dir: Path, incident_id: str, kind: str, commit_: bool) -> None:
-    file = existing(incidents_dir, incident_id, kind)
-    title = str(file.data.get("title", incident_id))
-    file.path.unlink()
-    finish([file.path], f"{kind}: delete {title}", commit_)
 
 
 def add_entry_commands(
@@ -238,11 +221,19 @@ def add_entry_commands(
     def show_command(
         entry_id: str, as_json: bool, incidents_dir: Path, now_text: str | None
     ) -> None:
-        show_one(incidents_dir, entry_id, kind, as_json, parse_now(now_text))
+        now = parse_now(now_text)
+        incident = parsed(existing(incidents_dir, entry_id, kind))
+        if as_json:
+            click.echo(json.dumps(incident_json(incident, now), indent=2, ensure_ascii=False))
+        else:
+            click.echo(describe(incident, now))
 
     @group.command("delete", help=f"Delete the file of {id_metavar} (git keeps its history).")
     @click.argument("entry_id", metavar=id_metavar)
     @commit_option
     @incidents_option
     def delete_command(entry_id: str, commit_: bool, incidents_dir: Path) -> None:
-        delete_one(incidents_dir, entry_id, kind, commit_)
+        file = existing(incidents_dir, entry_id, kind)
+        title = str(file.data.get("title", entry_id))
+        file.path.unlink()
+        finish([file.path], f"{kind}: delete {title}", commit_)
