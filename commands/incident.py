@@ -19,13 +19,12 @@ from commands.writing import (
     commit_option,
     current_status,
     existing,
-    finish,
     monitor_ids,
     monitor_option,
     parse_time,
     save,
 )
-from configuration.incident_files import IncidentFile, commit_message, new_path, utc_day
+from configuration.incident_files import IncidentFile, new_path, utc_day
 from configuration.incidents import INCIDENT_STATUSES
 
 RESOLVED_MESSAGE = "This incident has been resolved."
@@ -77,8 +76,7 @@ def new_incident(
     else:
         data["updates"] = [{"at": now, "status": status, "message": message}]
     file = IncidentFile(new_path(incidents_dir, utc_day(started), title), data, "")
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @incident.command("update")
@@ -109,8 +107,7 @@ def update_incident(
     else:
         file.data.pop("resolved_at", None)  # reopened: a resolved_at would keep it resolved
     file.append_update(now, new_status, message or f"The status is now {new_status}.")
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @incident.command("resolve")
@@ -133,8 +130,7 @@ def resolve_incident(
     file = existing(incidents_dir, incident_id, "incident")
     file.data["resolved_at"] = now
     file.append_update(now, "resolved", message or RESOLVED_MESSAGE)
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 add_entry_commands(

@@ -21,7 +21,6 @@ from commands.writing import (
     commit_option,
     current_status,
     existing,
-    finish,
     monitor_ids,
     monitor_option,
     parse_time,
@@ -29,7 +28,7 @@ from commands.writing import (
     save,
 )
 from configuration.durations import format_duration, parse_duration
-from configuration.incident_files import IncidentFile, commit_message, new_path, utc_day
+from configuration.incident_files import IncidentFile, new_path, utc_day
 from configuration.incidents import MAINTENANCE_STATUSES
 
 AUTO = "auto"  # `update --status auto`: let the clock decide again
@@ -147,8 +146,7 @@ def new_maintenance(
     file = IncidentFile(
         new_path(incidents_dir, day, title), data, f"{message}\n" if message else ""
     )
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @maintenance.command("update")
@@ -211,8 +209,7 @@ def update_maintenance(
         file.append_update(
             now, current_status(file, now) if status in (None, AUTO) else status, message
         )
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 add_entry_commands(

@@ -27,6 +27,7 @@ from configuration.incident_files import (
     IncidentFile,
     IncidentNotFound,
     commit,
+    commit_message,
     find,
 )
 from configuration.incidents import Incident, load_incidents, parse_incident
@@ -67,14 +68,16 @@ def reject(message: str) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
-def save(file: IncidentFile, config_path: Path) -> Incident:
-    """Validate and write `file` (monitor ids checked against the config), or exit 2."""
+def save(file: IncidentFile, config_path: Path, now: datetime, commit_: bool) -> None:
+    """Validate and write `file` (monitor ids checked against the config), or exit 2; then
+    report it and, with --commit, commit it as `incident: API is down (investigating)`."""
     config, _ = load(config_path)
     try:
-        return file.save([monitor.id for monitor in config.monitors])
+        saved = file.save([monitor.id for monitor in config.monitors])
     except ConfigError as error:
         lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
         reject("\n".join([*lines, "Nothing was written."]))
+    finish([file.path], commit_message(saved, now), commit_)
 
 
 def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:
