@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,6 +20,7 @@ from configuration.models import Config
 
 EXIT_INVALID = 2
 T = TypeVar("T")
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)  # what a click decorator takes
 HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
 config_option = click.option(
@@ -30,30 +31,25 @@ config_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The config file.",
 )
-data_option = click.option(
-    "--data",
-    "data_dir",
-    default="data",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the history.",
+
+
+def _folder_option(flag: str, name: str, default: str, help_text: str) -> Callable[[FC], FC]:
+    """An option naming a folder, passed to the command as a `Path` (its default shown)."""
+    return click.option(
+        flag,
+        name,
+        default=default,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+data_option = _folder_option("--data", "data_dir", "data", "Folder of the history.")
+incidents_option = _folder_option(
+    "--incidents", "incidents_dir", "incidents", "Folder of incident files."
 )
-incidents_option = click.option(
-    "--incidents",
-    "incidents_dir",
-    default="incidents",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of incident files.",
-)
-out_option = click.option(
-    "--out",
-    "out_dir",
-    default="site",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where the site is written.",
-)
+out_option = _folder_option("--out", "out_dir", "site", "Where the site is written.")
 now_option = click.option(
     "--now",
     "now_text",

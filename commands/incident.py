@@ -15,20 +15,16 @@ import click
 from commands.common import config_option, incidents_option, now_option, parse_now
 from commands.writing import (
     IMPACTS,
+    add_entry_commands,
     commit_option,
     current_status,
-    delete_one,
     existing,
-    finish,
-    listing,
     monitor_ids,
     monitor_option,
     parse_time,
-    print_list,
     save,
-    show_one,
 )
-from configuration.incident_files import IncidentFile, commit_message, new_path, utc_day
+from configuration.incident_files import IncidentFile, new_path, utc_day
 from configuration.incidents import INCIDENT_STATUSES
 
 RESOLVED_MESSAGE = "This incident has been resolved."
@@ -80,8 +76,7 @@ def new_incident(
     else:
         data["updates"] = [{"at": now, "status": status, "message": message}]
     file = IncidentFile(new_path(incidents_dir, utc_day(started), title), data, "")
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @incident.command("update")
@@ -112,8 +107,7 @@ def update_incident(
     else:
         file.data.pop("resolved_at", None)  # reopened: a resolved_at would keep it resolved
     file.append_update(now, new_status, message or f"The status is now {new_status}.")
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @incident.command("resolve")
@@ -136,40 +130,13 @@ def resolve_incident(
     file = existing(incidents_dir, incident_id, "incident")
     file.data["resolved_at"] = now
     file.append_update(now, "resolved", message or RESOLVED_MESSAGE)
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
-@incident.command("list")
-@click.option("--status", type=click.Choice(INCIDENT_STATUSES), default=None, help="Only these.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape).")
-@config_option
-@incidents_option
-@now_option
-def list_incidents(
-    status: str | None, as_json: bool, config_path: Path, incidents_dir: Path, now_text: str | None
-) -> None:
-    """List incidents, newest first."""
-    now = parse_now(now_text)
-    print_list(listing(incidents_dir, config_path, "incident", status, now), as_json, now)
-
-
-@incident.command("show")
-@click.argument("incident_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape).")
-@incidents_option
-@now_option
-def show_incident(
-    incident_id: str, as_json: bool, incidents_dir: Path, now_text: str | None
-) -> None:
-    """Show INCIDENT_ID with its timeline."""
-    show_one(incidents_dir, incident_id, "incident", as_json, parse_now(now_text))
-
-
-@incident.command("delete")
-@click.argument("incident_id")
-@commit_option
-@incidents_option
-def delete_incident(incident_id: str, commit_: bool, incidents_dir: Path) -> None:
-    """Delete the file of INCIDENT_ID (git keeps its history)."""
-    delete_one(incidents_dir, incident_id, "incident", commit_)
+add_entry_commands(
+    incident,
+    "incident",
+    INCIDENT_STATUSES,
+    list_help="List incidents, newest first.",
+    show_help="Show INCIDENT_ID with its timeline.",
+)

@@ -17,22 +17,18 @@ import click
 from commands.common import config_option, incidents_option, load, now_option, parse_now
 from commands.writing import (
     IMPACTS,
+    add_entry_commands,
     commit_option,
     current_status,
-    delete_one,
     existing,
-    finish,
-    listing,
     monitor_ids,
     monitor_option,
     parse_time,
     parsed,
-    print_list,
     save,
-    show_one,
 )
 from configuration.durations import format_duration, parse_duration
-from configuration.incident_files import IncidentFile, commit_message, new_path, utc_day
+from configuration.incident_files import IncidentFile, new_path, utc_day
 from configuration.incidents import MAINTENANCE_STATUSES
 
 AUTO = "auto"  # `update --status auto`: let the clock decide again
@@ -150,8 +146,7 @@ def new_maintenance(
     file = IncidentFile(
         new_path(incidents_dir, day, title), data, f"{message}\n" if message else ""
     )
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
 @maintenance.command("update")
@@ -214,40 +209,13 @@ def update_maintenance(
         file.append_update(
             now, current_status(file, now) if status in (None, AUTO) else status, message
         )
-    saved = save(file, config_path)
-    finish([file.path], commit_message(saved, now), commit_)
+    save(file, config_path, now, commit_)
 
 
-@maintenance.command("list")
-@click.option("--status", type=click.Choice(MAINTENANCE_STATUSES), default=None, help="Only these.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape).")
-@config_option
-@incidents_option
-@now_option
-def list_maintenance(
-    status: str | None, as_json: bool, config_path: Path, incidents_dir: Path, now_text: str | None
-) -> None:
-    """List maintenance, newest first."""
-    now = parse_now(now_text)
-    print_list(listing(incidents_dir, config_path, "maintenance", status, now), as_json, now)
-
-
-@maintenance.command("show")
-@click.argument("maintenance_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape).")
-@incidents_option
-@now_option
-def show_maintenance(
-    maintenance_id: str, as_json: bool, incidents_dir: Path, now_text: str | None
-) -> None:
-    """Show MAINTENANCE_ID with its next window and updates."""
-    show_one(incidents_dir, maintenance_id, "maintenance", as_json, parse_now(now_text))
-
-
-@maintenance.command("delete")
-@click.argument("maintenance_id")
-@commit_option
-@incidents_option
-def delete_maintenance(maintenance_id: str, commit_: bool, incidents_dir: Path) -> None:
-    """Delete the file of MAINTENANCE_ID (git keeps its history)."""
-    delete_one(incidents_dir, maintenance_id, "maintenance", commit_)
+add_entry_commands(
+    maintenance,
+    "maintenance",
+    MAINTENANCE_STATUSES,
+    list_help="List maintenance, newest first.",
+    show_help="Show MAINTENANCE_ID with its next window and updates.",
+)

@@ -1,5 +1,6 @@
 """What the `incident` and `maintenance` commands share: options, validation and writing
-(exit 2 and nothing written when invalid), `--commit`, and the seeds' JSON shape of `show`."""
+(exit 2 and nothing written when invalid), `--commit`, the seeds' JSON shape of `show`, and
+the `list`, `show` and `delete` commands themselves (`add_entry_commands`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ import click
 
 from commands.common import (
     EXIT_INVALID,
+    config_option,
+    incidents_option,
     load,
+    now_option,
+    parse_now,
 )
 from configuration.errors import ConfigError
 from configuration.incident_files import (
@@ -22,6 +27,7 @@ from configuration.incident_files import (
     IncidentFile,
     IncidentNotFound,
     commit,
+    commit_message,
     find,
 )
 from configuration.incidents import Incident, load_incidents, parse_incident
@@ -62,14 +68,16 @@ def reject(message: str) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
-def save(file: IncidentFile, config_path: Path) -> Incident:
-    """Validate and write `file` (monitor ids checked against the config), or exit 2."""
+def save(file: IncidentFile, config_path: Path, now: datetime, commit_: bool) -> None:
+    """Validate and write `file` (monitor ids checked against the config), or exit 2; then
+    report it and, with --commit, commit it as `incident: API is down (investigating)`."""
     config, _ = load(config_path)
     try:
-        return file.save([monitor.id for monitor in config.monitors])
+        saved = file.save([monitor.id for monitor in config.monitors])
     except ConfigError as error:
         lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
         reject("\n".join([*lines, "Nothing was written."]))
+    finish([file.path], commit_message(saved, now), commit_)
 
 
 def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:
@@ -172,16 +180,6 @@ def current_status(file: IncidentFile, now: datetime) -> str:
     return parsed(file).current_status(now)
 
 
-def show_one(
-    incidents_dir: Path, incident_id: str, kind: str, as_json: bool, now: datetime
-) -> None:
-    incident = parsed(existing(incidents_dir, incident_id, kind))
-    if as_json:
-        click.echo(json.dumps(incident_json(incident, now), indent=2, ensure_ascii=False))
-    else:
-        click.echo(describe(incident, now))
-
-
 def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> None:
     if as_json:
         click.echo(json.dumps([incident_json(i, now) for i in incidents], indent=2))
@@ -191,8 +189,54 @@ def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> N
         click.echo(f"{item.id}  {status:<13} {utc(item.start)}  {item.title}")
 
 
-def delete_one(incidents_dir: Path, incident_id: str, kind: str, commit_: bool) -> None:
-    file = existing(incidents_dir, incident_id, kind)
-    title = str(file.data.get("title", incident_id))
-    file.path.unlink()
-    finish([file.path], f"{kind}: delete {title}", commit_)
+def add_entry_commands(
+    group: click.Group, kind: str, statuses: Sequence[str], *, list_help: str, show_help: str
+) -> None:
+    """Declare `list`, `show` and `delete` on `group` for the files of `kind` ("incident" or
+    "maintenance"): the same commands for both but for the statuses `list --status` accepts
+    and the help of `list` and `show`. The id argument reads `INCIDENT_ID`/`MAINTENANCE_ID`."""
+    id_metavar = f"{kind.upper()}_ID"
+    json_option = click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (the seeds' incident shape)."
+    )
+
+    @group.command("list", help=list_help)
+    @click.option("--status", type=click.Choice(statuses), default=None, help="Only these.")
+    @json_option
+    @config_option
+    @incidents_option
+    @now_option
+    def list_command(
+        status: str | None,
+        as_json: bool,
+        config_path: Path,
+        incidents_dir: Path,
+        now_text: str | None,
+    ) -> None:
+        now = parse_now(now_text)
+        print_list(listing(incidents_dir, config_path, kind, status, now), as_json, now)
+
+    @group.command("show", help=show_help)
+    @click.argument("entry_id", metavar=id_metavar)
+    @json_option
+    @incidents_option
+    @now_option
+    def show_command(
+        entry_id: str, as_json: bool, incidents_dir: Path, now_text: str | None
+    ) -> None:
+        now = parse_now(now_text)
+        incident = parsed(existing(incidents_dir, entry_id, kind))
+        if as_json:
+            click.echo(json.dumps(incident_json(incident, now), indent=2, ensure_ascii=False))
+        else:
+            click.echo(describe(incident, now))
+
+    @group.command("delete", help=f"Delete the file of {id_metavar} (git keeps its history).")
+    @click.argument("entry_id", metavar=id_metavar)
+    @commit_option
+    @incidents_option
+    def delete_command(entry_id: str, commit_: bool, incidents_dir: Path) -> None:
+        file = existing(incidents_dir, entry_id, kind)
+        title = str(file.data.get("title", entry_id))
+        file.path.unlink()
+        finish([file.path], f"{kind}: delete {title}", commit_)
