@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import click
 
@@ -27,7 +27,6 @@ from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
 from commands.common import (
     EXIT_INVALID,
     HEARTBEATS_FOLDER,
-    T,
     config_option,
     data_option,
     incidents_option,
@@ -57,6 +56,8 @@ from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.preview import Preview
 from rendering.site import build_site
+
+T = TypeVar("T")  # what an option's parser returns
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

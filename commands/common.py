@@ -19,7 +19,6 @@ from configuration.loader import load_project
 from configuration.models import Config
 
 EXIT_INVALID = 2
-T = TypeVar("T")
 FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)  # what a click decorator takes
 HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
