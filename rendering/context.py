@@ -18,7 +18,7 @@ from configuration.models import Config
 from history.timeline import MonitorTimeline
 from rendering.entries import Entry, incident_entries
 from rendering.i18n import Locale
-from rendering.view import PageView
+from rendering.view import PageView, page_view
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,20 @@ class BuildContext:
         if locale.code == self.config.site.language:
             return self.entries
         return incident_entries(self.incidents, self.timelines, self.config, self.now, locale)
+
+    def page_in(self, locale: Locale) -> PageView:
+        """The page's view model in `locale`'s language: `page` itself in the site's."""
+        if locale.code == self.config.site.language:
+            return self.page
+        checked = {
+            r.id: datetime.fromisoformat(r.last_checked_iso)
+            for r in self.page.regions
+            if r.last_checked_iso
+        }
+        entries = self.entries_in(locale)
+        return page_view(
+            self.config, self.timelines, self.incidents, entries, checked, self.now, locale
+        )
 
 
 class Writer(Protocol):

@@ -13,7 +13,6 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from rendering.entries import Entry
 from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
 from rendering.text import level_colours
-from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view, page_view
+from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scrolls
@@ -150,14 +149,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
     config, now = context.config, context.now
     locale = Locale(code, config.site.timezone)
     entries = context.entries_in(locale)
-    region_checked = {
-        r.id: datetime.fromisoformat(r.last_checked_iso)
-        for r in context.page.regions
-        if r.last_checked_iso
-    }
-    page = page_view(
-        config, context.timelines, context.incidents, entries, region_checked, now, locale
-    )
+    page = context.page_in(locale)
     out = _Writer(home, code, codes, page)
     total = sum(len(g.monitors) for g in page.groups)
     out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)
