@@ -62,12 +62,18 @@ def chart(
     def y(value: float) -> float:
         return TOP + plot_h * (1 - value / top)
 
+    # The regions' lines share their moments: each moment's x is written once.
+    x_texts: dict[datetime, str] = {}
+
+    def x_text(moment: datetime) -> str:
+        text = x_texts.get(moment)
+        if text is None:
+            text = x_texts[moment] = f"{x(moment):.1f}"
+        return text
+
     lines = []
     for index, region in enumerate(r for r in region_names if series.get(r)):
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}"
-            for i, (t, v) in enumerate(series[region])
-        )
+        path = "M" + " L".join(f"{x_text(t)},{y(v):.1f}" for t, v in series[region])
         lines.append(Line(region_names[region], index, path))
     y_ticks = [Tick(y(top * f), y_label(top * f)) for f in (0.0, 0.5, 1.0)]
     x_ticks = [

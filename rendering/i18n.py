@@ -70,9 +70,9 @@ class Locale:
         """The BCP 47 tag for `lang=` and `Intl`, e.g. pt-BR."""
         return self.code.replace("_", "-")
 
-    @functools.cached_property
+    @property
     def babel(self) -> babel.Locale:
-        return babel.Locale.parse(self.code)
+        return _babel_locale(self.code)
 
     @functools.cached_property
     def zone(self) -> ZoneInfo:
@@ -85,7 +85,7 @@ class Locale:
         return translations(self.code).ngettext(singular, plural, count)
 
     def date(self, day: dt.date) -> str:
-        return format_date(day, "medium", locale=self.babel)
+        return _medium_date(self.code, day)
 
     def month(self, moment: dt.datetime) -> str:
         return format_skeleton("yMMMM", moment.astimezone(self.zone), locale=self.babel)
@@ -111,26 +111,55 @@ class Locale:
         """Uptime as people read it: 99.996 is never rounded up to a misleading 100 %."""
         if value is None:
             return self.gettext("no data")
-        shown = 100.0 if value >= 100 else int(value * 100) / 100
-        pattern = self.babel.percent_formats[None].pattern
-        if shown < 100:
-            pattern = pattern.replace("0%", "0.00%").replace("0\xa0%", "0.00\xa0%")
-        return format_percent(shown / 100, pattern, locale=self.babel)
+        return _uptime_percent(self.code, 100.0 if value >= 100 else int(value * 100) / 100)
 
     def milliseconds(self, value: float | None) -> str:
         if value is None:
             return "\u2013"  # an en dash: no value
-        return format_unit(round(value), "duration-millisecond", "short", locale=self.babel)
+        return _milliseconds(self.code, round(value))
 
     def duration(self, seconds: float) -> str:
         """The two largest units: `45 s`, `5 min`, `2 h 10 min`, `3 d 4 h` in the language."""
-        seconds = round(seconds)
-        units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
-        parts: list[str] = []
-        for unit, size in units:
-            amount, seconds = divmod(seconds, size)
-            if amount and len(parts) < 2:
-                parts.append(format_unit(amount, f"duration-{unit}", "short", locale=self.babel))
-            elif parts:
-                break
-        return " ".join(parts) or format_unit(0, "duration-second", "short", locale=self.babel)
+        return _duration(self.code, round(seconds))
+
+
+# A build formats the same few thousand dates, percentages and durations a hundred thousand
+# times (every day segment of every monitor): each is formatted once per language.
+@functools.cache
+def _babel_locale(code: str) -> babel.Locale:
+    return babel.Locale.parse(code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _medium_date(code: str, day: dt.date) -> str:
+    return format_date(day, "medium", locale=_babel_locale(code))
+
+
+@functools.lru_cache(maxsize=16384)
+def _uptime_percent(code: str, shown: float) -> str:
+    """`shown` (already cut to two decimals) in the language's percent format, with two
+    decimals below 100."""
+    locale = _babel_locale(code)
+    pattern = locale.percent_formats[None].pattern
+    if shown < 100:
+        pattern = pattern.replace("0%", "0.00%").replace("0\xa0%", "0.00\xa0%")
+    return format_percent(shown / 100, pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=16384)
+def _milliseconds(code: str, value: int) -> str:
+    return format_unit(value, "duration-millisecond", "short", locale=_babel_locale(code))
+
+
+@functools.lru_cache(maxsize=16384)
+def _duration(code: str, seconds: int) -> str:
+    locale = _babel_locale(code)
+    units = [("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)]
+    parts: list[str] = []
+    for unit, size in units:
+        amount, seconds = divmod(seconds, size)
+        if amount and len(parts) < 2:
+            parts.append(format_unit(amount, f"duration-{unit}", "short", locale=locale))
+        elif parts:
+            break
+    return " ".join(parts) or format_unit(0, "duration-second", "short", locale=locale)
