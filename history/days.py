@@ -24,6 +24,17 @@ def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datet
     return days
 
 
+def elapsed_days(calendar: Calendar, now: datetime) -> list[tuple[Day, datetime, datetime]]:
+    """Each calendar day as an empty `Day` (its elapsed seconds, nothing observed), with its
+    start and its end cut at `now`: computed once, shared by every monitor (days are
+    immutable)."""
+    elapsed = []
+    for day, start, end in calendar:
+        end = max(min(end, now), start)
+        elapsed.append((Day(day=day, total=(end - start).total_seconds()), start, end))
+    return elapsed
+
+
 def day_grid(calendar: Calendar) -> int:
     """The first day's start, in whole seconds. A bucket is placed in its local day without a
     join over all buckets: `(start - first) // 86400` is that day's number, or off by one

@@ -23,7 +23,7 @@ import duckdb
 
 from checks.result import Status
 from history import stats
-from history.days import Calendar, day_grid, local_days, overlap, tallies
+from history.days import Calendar, day_grid, elapsed_days, local_days, overlap, tallies
 from history.judge import (
     JUDGED,
     OUTAGES_SQL,
@@ -104,8 +104,9 @@ def monitor_timelines(
             start = datetime.combine(first_raw_day, datetime.min.time(), ZoneInfo(timezone))
             history.read_rollups(connection, rollups, first_raw_day, start.astimezone(UTC))
         connection.close()
+    elapsed = elapsed_days(calendar, now)
     return {
-        monitor.id: history.timeline(monitor, calendar, days, now, maintenance)
+        monitor.id: history.timeline(monitor, elapsed, days, now, maintenance)
         for monitor in monitors
     }
 
@@ -289,15 +290,13 @@ class _History:
     def timeline(
         self,
         monitor: MonitorSpec,
-        calendar: Calendar,
+        elapsed: Sequence[tuple[Day, datetime, datetime]],
         days: int,
         now: datetime,
         maintenance: Sequence[Window],
     ) -> MonitorTimeline:
         windows = [w for w in maintenance if w.monitor_id == monitor.id]
-        all_days = [
-            self._day(monitor.id, day, start, end, now, windows) for day, start, end in calendar
-        ]
+        all_days = [self._day(monitor.id, *day, windows) for day in elapsed]
         sums = {**tallies(all_days), "24h": self._rolling(monitor.id, now, windows)}
         status, last = self.current.get(monitor.id, (None, None))
         return MonitorTimeline(
@@ -313,28 +312,21 @@ class _History:
         )
 
     def _day(
-        self,
-        monitor_id: str,
-        day: date,
-        start: datetime,
-        end: datetime,
-        now: datetime,
-        windows: Sequence[Window],
+        self, monitor_id: str, empty: Day, start: datetime, end: datetime, windows: Sequence[Window]
     ) -> Day:
-        end = max(min(end, now), start)
-        total = (end - start).total_seconds()
-        by_status = self.seconds.get((monitor_id, day))
+        """The `empty` day (nothing observed, [start, end) elapsed) with what the monitor saw."""
+        by_status = self.seconds.get((monitor_id, empty.day))
         if by_status is None and not windows:  # most days of most monitors: nothing to add
-            return Day(day=day, total=total)
-        by_status = by_status or {}
+            return empty
+        by_status, total = by_status or {}, empty.total
         return Day(
-            day=day,
+            day=empty.day,
             up=min(by_status.get("up", 0.0), total),
             degraded=min(by_status.get("degraded", 0.0), total),
             down=min(by_status.get("down", 0.0), total),
             maintenance=overlap(windows, start, end),
             total=total,
-            degraded_regions=self.degraded_regions.get((monitor_id, day), ()),
+            degraded_regions=self.degraded_regions.get((monitor_id, empty.day), ()),
         )
 
     def _rolling(self, monitor_id: str, now: datetime, windows: Sequence[Window]) -> Tally:
