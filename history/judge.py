@@ -2,7 +2,7 @@
 maintenance, and the outages they form.
 
 A bucket is one check interval (`floor(epoch / interval)`). Each region's results in it are
-reduced to bit masks over the regions (seen, failed, down), in SQL aggregations over the raw
+reduced to bit masks over the regions (seen, down), in SQL aggregations over the raw
 results, never a Python loop:
 
 - **down** when at least `quorum` of the regions that reported say down (default: more than
@@ -35,8 +35,8 @@ def load_inputs(
     regions: Sequence[str],
 ) -> None:
     """Temp tables `spec` (with a small integer `idx` per monitor, so that the hot
-    aggregation groups by one integer), `maintenance` and `region_bits` (one bit per region,
-    at most 63)."""
+    aggregations group by integers, not names), `maintenance` and `region_bits` (one bit per
+    region, at most 63), and the enum type `verdict`."""
     connection.execute(f"CREATE TYPE {VERDICT} AS ENUM ('up', 'degraded', 'down', 'maintenance')")
     connection.execute(
         "CREATE TEMP TABLE spec (monitor_id VARCHAR, idx BIGINT, interval_s BIGINT, "
@@ -118,8 +118,7 @@ FROM ({_SLICE_RESULTS}) GROUP BY ALL
 """
 _FAILS_SQL = f"""
 INSERT INTO fails
-SELECT idx, bucket, bit_or(CASE WHEN status = 'down' THEN bit ELSE 0 END) AS down_mask,
-       bit_or(bit) AS fail_mask
+SELECT idx, bucket, bit_or(CASE WHEN status = 'down' THEN bit ELSE 0 END) AS down_mask
 FROM ({_SLICE_RESULTS}) WHERE status <> 'up' GROUP BY ALL
 """
 # The buckets with a failure, with their region masks and the quorum's vote. `seen_mask`
@@ -127,8 +126,7 @@ FROM ({_SLICE_RESULTS}) WHERE status <> 'up' GROUP BY ALL
 _FAILED_SQL = f"""
 CREATE TEMP TABLE failed AS
 WITH masks AS (
-    SELECT f.idx, f.bucket, any_value(f.down_mask) AS down_mask,
-           any_value(f.fail_mask) AS fail_mask, any_value(s.quorum) AS quorum,
+    SELECT f.idx, f.bucket, any_value(f.down_mask) AS down_mask, any_value(s.quorum) AS quorum,
            bit_or(CASE WHEN (w.bits >> (f.bucket % {_WORD})::UBIGINT) & 1::UBIGINT = 1::UBIGINT
                        THEN w.bit ELSE 0 END) AS seen_mask
     FROM fails AS f
@@ -136,7 +134,7 @@ WITH masks AS (
     JOIN spec AS s ON s.idx = f.idx
     GROUP BY f.idx, f.bucket
 )
-SELECT idx::INTEGER AS idx, bucket, down_mask, fail_mask, seen_mask,
+SELECT idx::INTEGER AS idx, bucket, down_mask, seen_mask,
        CASE WHEN bit_count(down_mask) >= coalesce(quorum, bit_count(seen_mask) // 2 + 1)
             THEN 'down' ELSE 'degraded' END::{VERDICT} AS vote
 FROM masks
@@ -164,13 +162,11 @@ def judge(
     """Fill the temp table `judged` with every bucket starting in [start, end] that has a
     result: monitor `idx`, `bucket`, `down_mask` (the regions that said down), the quorum's
     `vote` and the `status` (the vote, or maintenance, or degraded for a blip shorter than
-    `confirm`). The temp table `failed` keeps the region masks of the buckets that failed."""
+    `confirm`). The temp table `failed` keeps the masks and votes of the buckets that failed."""
     connection.execute(
         "CREATE TEMP TABLE region_words (idx BIGINT, word BIGINT, bit BIGINT, bits UBIGINT)"
     )
-    connection.execute(
-        "CREATE TEMP TABLE fails (idx BIGINT, bucket BIGINT, down_mask BIGINT, fail_mask BIGINT)"
-    )
+    connection.execute("CREATE TEMP TABLE fails (idx BIGINT, bucket BIGINT, down_mask BIGINT)")
     row = connection.execute("SELECT coalesce(max(interval_s), 0) FROM spec").fetchone()
     longest = int(row[0]) if row else 0
     statements = [sql.format(source=source) for sql in (_WORDS_SQL, _FAILS_SQL)]
