@@ -182,7 +182,9 @@ def current_status(file: IncidentFile, now: datetime) -> str:
 
 def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> None:
     if as_json:
-        click.echo(json.dumps([incident_json(i, now) for i in incidents], indent=2))
+        click.echo(
+            json.dumps([incident_json(i, now) for i in incidents], indent=2, ensure_ascii=False)
+        )
         return
     for item in incidents:
         status = item.current_status(now)

@@ -234,3 +234,11 @@ def test_recurring_maintenance_from_the_command_line(project: Path) -> None:
     bad_zone = vigil("maintenance", "new", "--title", "X", "--every", "Sunday", "--start",
                      "02:00", "--duration", "1h", "--timezone", "Mars/Base")  # fmt: skip
     assert bad_zone.exit_code == 2 and 'unknown time zone "Mars/Base"' in bad_zone.output
+
+
+def test_list_and_show_print_non_ascii_titles_as_written(project: Path) -> None:
+    vigil("incident", "new", "--title", "Zahlungen gestört", "--monitor", "api")
+    listed = vigil("incident", "list", "--json").output
+    shown = vigil("incident", "show", "2026-11-23-zahlungen-gestort", "--json").output
+    assert "Zahlungen gestört" in listed and "Zahlungen gestört" in shown
+    assert json.loads(listed)[0]["title"] == json.loads(shown)["title"] == "Zahlungen gestört"
