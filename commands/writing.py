@@ -97,10 +97,14 @@ def finish(paths: Sequence[Path], message: str, commit_: bool) -> None:
     if not commit_:
         return
     try:
-        click.echo(f"Committed {commit(paths, message)[:12]}: {message}")
+        done = commit(paths, message)
     except GitError as error:
         click.echo(f"{error}\nThe file was changed but not committed.", err=True)
         sys.exit(1)
+    if done is None:
+        click.echo("Nothing to commit: git never tracked the file.")
+    else:
+        click.echo(f"Committed {done[:12]}: {message}")
 
 
 def utc(moment: datetime) -> str:

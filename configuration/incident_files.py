@@ -171,11 +171,18 @@ def commit_message(incident: Incident, now: datetime, action: str | None = None)
     return f"{incident.kind}: {incident.title} ({incident.current_status(now).replace('_', ' ')})"
 
 
-def commit(paths: Sequence[Path], message: str) -> str:
+def commit(paths: Sequence[Path], message: str) -> str | None:
     """Stage and commit exactly `paths` (added, changed or deleted) in the git repository that
-    holds them; returns the new commit's id. Other staged or changed files are left alone."""
+    holds them; returns the new commit's id, or None when there is nothing to commit (a file
+    deleted before git ever tracked it). Other staged or changed files are left alone."""
     folder = paths[0].resolve().parent
-    names = [str(path.resolve()) for path in paths]
+    names = [
+        str(path.resolve())
+        for path in paths
+        if path.exists() or _git(folder, "ls-files", "--", str(path.resolve()))
+    ]
+    if not names:
+        return None
     _git(folder, "add", "--all", "--", *names)
     _git(folder, "commit", "--quiet", "--message", message, "--", *names)
     return _git(folder, "rev-parse", "HEAD").strip()

@@ -174,6 +174,18 @@ def test_delete_removes_the_file_and_commits_the_removal(project: Path) -> None:
     assert again.exit_code == 2
 
 
+def test_deleting_a_file_never_committed_with_commit_has_nothing_to_commit(
+    project: Path,
+) -> None:
+    vigil("incident", "new", "--title", "API is down", "--message", "m")  # not committed
+    before = git_log(project)
+    deleted = vigil("incident", "delete", ID, "--commit", now=None)
+    assert deleted.exit_code == 0, deleted.output
+    assert "Nothing to commit" in deleted.output
+    assert not (project / "incidents" / f"{ID}.md").exists()
+    assert git_log(project) == before
+
+
 def test_reopening_a_resolved_incident_clears_resolved_at(project: Path) -> None:
     vigil("incident", "new", "--title", "API is down", "--message", "m")
     vigil("incident", "resolve", ID, "--message", "")  # an empty form field
