@@ -29,27 +29,23 @@ class BuildContext:
     timelines: Mapping[str, MonitorTimeline]  # by monitor id, every monitor (public or not)
     now: datetime  # the build time, UTC
     entries: Sequence[Entry]  # `incident_entries`: what every output lists, newest first;
-    #                           detected facts in the page's language (see `entries_in`)
+    #                           detected facts in the page's language (see `in_language`)
 
-    def entries_in(self, locale: Locale) -> Sequence[Entry]:
-        """The build's entries with the detected facts worded in `locale`'s language."""
+    def in_language(self, locale: Locale) -> tuple[Sequence[Entry], PageView]:
+        """The entries (detected facts worded in `locale`'s language) and the page's view
+        model from them: the build's own `entries` and `page` in the site's language."""
         if locale.code == self.config.site.language:
-            return self.entries
-        return incident_entries(self.incidents, self.timelines, self.config, self.now, locale)
-
-    def page_in(self, locale: Locale) -> PageView:
-        """The page's view model in `locale`'s language: `page` itself in the site's."""
-        if locale.code == self.config.site.language:
-            return self.page
+            return self.entries, self.page
+        entries = incident_entries(self.incidents, self.timelines, self.config, self.now, locale)
         checked = {
             r.id: datetime.fromisoformat(r.last_checked_iso)
             for r in self.page.regions
             if r.last_checked_iso
         }
-        entries = self.entries_in(locale)
-        return page_view(
+        page = page_view(
             self.config, self.timelines, self.incidents, entries, checked, self.now, locale
         )
+        return entries, page
 
 
 class Writer(Protocol):

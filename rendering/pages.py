@@ -148,8 +148,7 @@ def _js_text(locale: Locale) -> str:
 def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildContext) -> None:
     config, now = context.config, context.now
     locale = Locale(code, config.site.timezone)
-    entries = context.entries_in(locale)
-    page = context.page_in(locale)
+    entries, page = context.in_language(locale)
     out = _Writer(home, code, codes, page)
     total = sum(len(g.monitors) for g in page.groups)
     out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)

@@ -124,7 +124,7 @@ def page_view(
     locale: Locale | None = None,
 ) -> PageView:
     """`entries` are `incident_entries(incidents, timelines, config, now, locale)`: the build's
-    in its own language, else `BuildContext.entries_in(locale)`."""
+    in its own language, else those of `BuildContext.in_language(locale)`."""
     locale = locale or Locale(config.site.language, config.site.timezone)
     in_maintenance = {
         monitor_id
