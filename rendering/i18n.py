@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import io
 from dataclasses import dataclass
 from gettext import GNUTranslations
@@ -26,7 +27,8 @@ from babel.units import format_unit
 
 from configuration.models import Language
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+# `rendering/locales` links to the repository's `locales/`; the wheel carries the catalogs.
+LOCALES = Path(str(importlib.resources.files("rendering") / "locales"))
 LANGUAGES: tuple[str, ...] = get_args(Language)
 NATIVE_NAMES = {
     "en": "English",

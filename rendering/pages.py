@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import importlib.resources
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from rendering.live import live_status, status_text
 from rendering.text import level_colours
 from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The package's templates: `rendering/templates` links to the repository's `templates/`, and
+# the wheel carries them as package data.
+TEMPLATES = Path(str(importlib.resources.files("rendering") / "templates"))
 FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scrolls
 INCIDENTS_PER_PAGE = 20
 
