@@ -37,8 +37,10 @@ from commands.common import (
 )
 from commands.deploy import publish, regions
 from commands.incident import incident
+from commands.init import init
 from commands.maintenance import maintenance
 from commands.notify import notify_group
+from commands.upgrade import upgrade
 from configuration.durations import parse_duration
 from configuration.errors import ConfigError
 from configuration.loader import SECTIONS, load_project
@@ -326,6 +328,8 @@ main.add_command(maintenance)
 main.add_command(publish)
 main.add_command(regions)
 main.add_command(notify_group)
+main.add_command(init)
+main.add_command(upgrade)
 
 if __name__ == "__main__":
     main()

@@ -4,12 +4,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from commands.common import config_option, data_option, load, now_option, parse_now
+from commands.common import (
+    EXIT_INVALID,
+    config_option,
+    data_option,
+    load,
+    now_option,
+    parse_now,
+)
 from publishing.branch import PublishError, checkout_data_branch
 from publishing.matrix import check_matrix
 from publishing.publish import Retry
@@ -86,12 +94,35 @@ def publish(
     is_flag=True,
     help='Print the check jobs\' GitHub Actions matrix: {"include": [{region, shard, runs-on}]}.',
 )
-def regions(config_path: Path, as_json: bool) -> None:
+@click.option(
+    "--github-output",
+    "output_name",
+    default=None,
+    metavar="NAME",
+    help="Also append NAME=<the matrix> to the file $GITHUB_OUTPUT names (a workflow step's "
+    "output); a config error then fails the step with its annotations in the log.",
+)
+def regions(config_path: Path, as_json: bool, output_name: str | None) -> None:
     """List the regions of the config: where each runs and in how many shards."""
     config, _ = load(config_path)
-    if as_json:
-        click.echo(json.dumps(check_matrix(config.regions), separators=(",", ":")))
+    matrix = json.dumps(check_matrix(config.regions), separators=(",", ":"))
+    if output_name is not None:
+        _append_github_output(output_name, matrix)
+    if as_json or output_name is not None:
+        click.echo(matrix)
         return
     for region in config.regions:
         labels = ", ".join(region.runs_on)
         click.echo(f"{region.id}\t{region.name}\truns-on: {labels}\tshards: {region.shards}")
+
+
+def _append_github_output(name: str, value: str) -> None:
+    """Write a step output the way GitHub Actions reads them: `name=value` lines."""
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        click.echo(
+            "--github-output: GITHUB_OUTPUT is not set (not in a GitHub Actions step)", err=True
+        )
+        sys.exit(EXIT_INVALID)
+    with open(target, "a", encoding="utf-8") as file:
+        file.write(f"{name}={value}\n")

@@ -21,7 +21,8 @@ from generator import main
 
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-NAMES = ("check", "build", "compact", "incident", "ci")
+NAMES = ("check", "build", "compact", "incident", "ci")  # what `vigil init` writes
+TEMPLATE_ONLY = ("tests",)  # this repository's own test suite, not shipped
 PINNED = re.compile(r"^\s*-?\s*uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*\s*$")
 # Who may write what: every other job reads at most.
 WRITES = {
@@ -30,7 +31,7 @@ WRITES = {
     ("check", "notify"): {"contents"},
     ("build", "deploy"): {"pages", "id-token"},
     ("compact", "compact"): {"contents"},
-    ("incident", "incident"): {"contents"},
+    ("incident", "incident"): {"contents", "pull-requests"},
 }
 
 
@@ -60,8 +61,8 @@ def actionlint(*files: Path) -> list[dict[str, Any]]:
 
 
 def test_the_five_workflows_exist() -> None:
-    assert sorted(p.stem for p in WORKFLOWS.glob("*.y*ml")) == sorted(NAMES)
-    for name in NAMES:
+    assert sorted(p.stem for p in WORKFLOWS.glob("*.y*ml")) == sorted(NAMES + TEMPLATE_ONLY)
+    for name in NAMES + TEMPLATE_ONLY:
         assert workflow(name)["name"] == name
 
 
@@ -91,8 +92,8 @@ def test_check_runs_every_five_minutes_and_on_dispatch() -> None:
 def test_check_matrix_is_built_from_config_by_the_regions_command() -> None:
     jobs = workflow("check")["jobs"]
     regions, check = jobs["regions"], jobs["check"]
-    step = next(s for s in regions["steps"] if "vigil regions --json" in s.get("run", ""))
-    assert '>> "$GITHUB_OUTPUT"' in step["run"]
+    step = next(s for s in regions["steps"] if "vigil regions" in s.get("run", ""))
+    assert step["run"] == "vigil regions --github-output matrix"
     assert regions["outputs"]["matrix"] == f"${{{{ steps.{step['id']}.outputs.matrix }}}}"
     assert check["needs"] == "regions"
     assert check["strategy"]["matrix"] == "${{ fromJSON(needs.regions.outputs.matrix) }}"
@@ -133,15 +134,31 @@ def test_check_jobs_never_notify_one_serialised_job_does_after_them() -> None:
         "actions/setup-python",
     ]
     assert runs(notify) == [
-        "python -m pip install .",
+        "python -m pip install -r requirements.txt",
         "vigil publish --checkout",
         "vigil notify send",
         'vigil publish --message "notify"',
     ]
     assert steps[-1]["if"] == "${{ !cancelled() }}", "publish what was sent, even after a failure"
-    text = (WORKFLOWS / "check.yml").read_text()
-    secrets_comment = text.index("SLACK_WEBHOOK_URL: ${{ secrets.")
-    assert text.index("  notify:") < secrets_comment < text.index("run: vigil notify send")
+
+
+def test_only_the_check_and_notify_steps_are_given_the_secrets() -> None:
+    """Users add repository secrets and never edit a managed workflow: the two steps that
+    read `${NAME}` from config.yaml get them all as VIGIL_SECRETS, no other step any."""
+    given = {
+        (name, job_id, step.get("run", step.get("uses")))
+        for name in NAMES
+        for job_id, job in workflow(name)["jobs"].items()
+        for step in job["steps"]
+        if "secrets" in str(step.get("env", {})) or "secrets" in str(job.get("env", {}))
+    }
+    assert given == {
+        ("check", "check", 'vigil check --region "$REGION" --shard "$SHARD" --no-notify'),
+        ("check", "notify", "vigil notify send"),
+    }
+    for job_id in ("check", "notify"):
+        step = next(s for s in workflow("check")["jobs"][job_id]["steps"] if "env" in s)
+        assert step["env"] == {"VIGIL_SECRETS": "${{ toJSON(secrets) }}"}
 
 
 def test_jobs_that_write_results_check_out_and_publish_the_data_branch() -> None:
@@ -159,7 +176,7 @@ def test_jobs_that_write_results_check_out_and_publish_the_data_branch() -> None
     assert compact[-1].startswith("vigil publish --squash"), "squash last, after publishing"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + TEMPLATE_ONLY)
 def test_permissions_are_least_privilege_per_job(name: str) -> None:
     flow = workflow(name)
     assert flow["permissions"] == {}, "nothing by default; each job asks for what it needs"
@@ -171,7 +188,7 @@ def test_permissions_are_least_privilege_per_job(name: str) -> None:
         assert writes == WRITES.get((name, job_id), set()), f"{name}.{job_id}"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + TEMPLATE_ONLY)
 def test_every_action_is_pinned_to_a_full_commit_with_its_version(name: str) -> None:
     lines = [line for line in (WORKFLOWS / f"{name}.yml").read_text().splitlines()]
     uses = [line for line in lines if re.match(r"^\s*-?\s*uses:", line)]
@@ -192,7 +209,12 @@ def test_no_expression_or_secret_reaches_a_shell_script(name: str) -> None:
 def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
     flow = workflow("build")
     on = flow["on"]
-    assert set(on["push"]["paths"]) == {"config.yaml", "incidents/**", "templates/**"}
+    assert set(on["push"]["paths"]) == {
+        "config.yaml",
+        "requirements.txt",
+        "incidents/**",
+        "templates/**",
+    }
     assert on["push"]["branches"] == ["main"]
     assert sorted(on["workflow_run"]["workflows"]) == sorted(
         [workflow("check")["name"], workflow("incident")["name"]]
@@ -255,9 +277,20 @@ def test_incident_form_maps_onto_the_cli() -> None:
     assert runs(flow["jobs"]["incident"])[-1].count("git push origin HEAD:main") == 1
 
 
-def test_ci_validates_with_annotations_and_runs_the_tests() -> None:
+def test_ci_validates_lints_and_checks_the_managed_files_never_vigils_tests() -> None:
     flow = workflow("ci")
     assert "pull_request" in flow["on"]
-    assert "vigil validate" in runs(flow["jobs"]["validate"])
-    scripts = runs(flow["jobs"]["test"])
+    assert list(flow["jobs"]) == ["validate"]
+    scripts = runs(flow["jobs"]["validate"])
+    assert scripts[:3] == [
+        "python -m pip install -r requirements.txt",
+        "vigil validate",
+        "vigil upgrade --check",
+    ]
+    assert scripts[3].splitlines()[-1] == "actionlint"
+    assert not any("pytest" in script for script in scripts)
+
+
+def test_the_template_repository_runs_its_own_tests_in_a_workflow_init_does_not_ship() -> None:
+    scripts = runs(workflow("tests")["jobs"]["test"])
     assert "python -m pip install -e '.[test]'" in scripts and "pytest" in scripts
