@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from publishing.git import run as git
+from tests.installed import Installed, build_and_install
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -112,3 +113,10 @@ def origin(tmp_path: Path) -> Path:
     git(seed, "commit", "--quiet", "-m", "Config")
     git(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
     return bare
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The sdist and wheel built from this tree, the wheel installed in a fresh venv (once
+    per test run: building takes about ten seconds)."""
+    return build_and_install(tmp_path_factory.mktemp("installed"))
