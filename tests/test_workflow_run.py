@@ -1,0 +1,166 @@
+"""The shipped workflows, run the way GitHub runs them (tests/actions.py), on a repository
+made by `vigil init` with the user's own monitors, with Vigil installed from the wheel: a
+bare repository as origin, a clone per job, the matrix from the regions job, three regions
+checking and publishing at once, then notify, build and compact."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from publishing.git import run as git
+from tests.actions import Actions
+from tests.installed import Installed
+from tests.notify_receivers import Receiver, http_receiver
+
+REGIONS = ("eu", "us", "ap")
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def user_config(web: str, hook: str) -> str:
+    """A user's own config (not the demo): three regions, a page that is up, one that is
+    down, and a webhook for alerts."""
+    regions = "\n".join(
+        f"  - {{id: {r}, name: {r.upper()}, runs_on: [ubuntu-latest]}}" for r in REGIONS
+    )
+    return f"""\
+# yaml-language-server: $schema=./config.schema.json
+version: 1
+site:
+  title: Workflow Status
+  url: https://status.workflow.test
+  cname: status.workflow.test
+regions:
+{regions}
+runner:
+  canary: ["{web.removeprefix("http://")}"]
+monitors:
+  - id: shop
+    name: Shop
+    type: http
+    url: {web}/shop
+  - id: legacy
+    name: Legacy API
+    type: http
+    url: http://127.0.0.1:{closed_port()}/
+    retries: 0
+notifications:
+  - id: ops
+    type: webhook
+    url: {hook}/alerts
+"""
+
+
+@pytest.fixture
+def receivers() -> Iterator[tuple[Receiver, Receiver]]:
+    with http_receiver(200) as web, http_receiver(200) as hook:
+        yield web, hook
+
+
+@pytest.fixture
+def actions(tmp_path: Path, installed: Installed, receivers: tuple[Receiver, Receiver]) -> Actions:
+    """An origin holding what `vigil init` wrote, with the user's config committed."""
+    web, hook = receivers
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "--quiet", str(origin), str(seed))
+    made = installed.run("vigil", "init", str(seed), "--title", "Workflow Status", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    (seed / "config.yaml").write_text(user_config(web.url, hook.url))
+    commit_all(seed, "A status page")
+    return Actions(origin=origin, installed=installed, folder=tmp_path / "runs")
+
+
+def commit_all(clone: Path, message: str) -> None:
+    git(clone, "add", "--all")
+    git(clone, "-c", "user.name=Ops", "-c", "user.email=ops@example.com", "commit", "-qm", message)
+    git(clone, "push", "--quiet", "origin", "HEAD:main")
+
+
+def regions_matrix(actions: Actions) -> list[dict[str, object]]:
+    job = actions.run("check", "regions")
+    assert job.ok, job.log
+    include: list[dict[str, object]] = json.loads(job.outputs["matrix"])["include"]
+    return include
+
+
+def results_on_data_branch(origin: Path, folder: Path) -> list[tuple[str, str, str]]:
+    """(region, monitor, status) of every result the data branch holds."""
+    clone = folder / "data-branch"
+    subprocess.run(["git", "clone", "-q", "-b", "status-data", str(origin), str(clone)], check=True)
+    files = sorted(str(p) for p in clone.rglob("*.parquet"))
+    if not files:
+        return []
+    rows = duckdb.sql(
+        f"select region, monitor_id, status from read_parquet({files!r}, hive_partitioning=true)"
+    ).fetchall()
+    return sorted((str(r), str(m), str(s)) for r, m, s in rows)
+
+
+def test_three_regions_check_at_once_then_notify_build_and_compact(
+    actions: Actions, receivers: tuple[Receiver, Receiver], tmp_path: Path
+) -> None:
+    web, hook = receivers
+    matrix = regions_matrix(actions)
+    assert [entry["region"] for entry in matrix] == list(REGIONS)
+
+    with ThreadPoolExecutor(len(matrix)) as pool:  # the three regions publish at once
+        jobs = list(pool.map(lambda entry: actions.run("check", "check", matrix=entry), matrix))
+    for entry, job in zip(matrix, jobs, strict=True):
+        assert job.ok, (entry, job.log)
+
+    results = results_on_data_branch(actions.origin, tmp_path / "after-checks")
+    assert results == sorted(
+        [(r, "shop", "up") for r in REGIONS] + [(r, "legacy", "down") for r in REGIONS]
+    )
+    assert len([r for r in web.requests if r.path == "/shop"]) == 3
+
+    notify = actions.run("check", "notify")
+    assert notify.ok, notify.log
+    alerts = [r.json() for r in hook.requests if r.path == "/alerts"]
+    assert [alert["monitor"]["id"] for alert in alerts] == ["legacy"]
+
+    build = actions.run("build", "build")
+    assert build.ok, build.log
+    assert build.artifact is not None
+    summary = json.loads((build.artifact / "api" / "v2" / "summary.json").read_text())
+    statuses = {c["name"]: c["status"] for c in summary["components"]}
+    assert statuses == {"Shop": "operational", "Legacy API": "major_outage"}
+    assert (build.artifact / "CNAME").read_text().strip() == "status.workflow.test"
+
+    compact = actions.run("compact", "compact")
+    assert compact.ok, compact.log
+    assert results_on_data_branch(actions.origin, tmp_path / "after-compact") == results
+
+
+def test_a_broken_config_fails_the_regions_step_with_its_annotation(
+    actions: Actions, tmp_path: Path
+) -> None:
+    clone = tmp_path / "edit"
+    git(tmp_path, "clone", "--quiet", str(actions.origin), str(clone))
+    config = clone / "config.yaml"
+    config.write_text(config.read_text().replace("    retries: 0\n", "    retries: many\n"))
+    commit_all(clone, "A typo")
+    job = actions.run("check", "regions")
+    assert not job.ok
+    failed = job.steps[-1]
+    assert failed.name.endswith("vigil regions --github-output matrix")
+    line = next(i for i, text in enumerate(config.read_text().splitlines(), 1) if "many" in text)
+    assert f"::error file=config.yaml,line={line},col=14::monitors[1].retries: " in failed.output
+    assert job.outputs.get("matrix", "") == ""
+    validate = actions.run("ci", "validate")
+    assert not validate.ok
+    assert "::error file=config.yaml" in validate.log
