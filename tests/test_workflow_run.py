@@ -164,3 +164,67 @@ def test_a_broken_config_fails_the_regions_step_with_its_annotation(
     validate = actions.run("ci", "validate")
     assert not validate.ok
     assert "::error file=config.yaml" in validate.log
+
+
+PROTECT_MAIN = """#!/bin/sh
+# GitHub's answer to a push that branch protection refuses.
+while read -r old new ref; do
+  if [ "$ref" = refs/heads/main ]; then
+    echo "error: GH006: Protected branch update failed for refs/heads/main." >&2
+    exit 1
+  fi
+done
+"""
+FAKE_GH = """#!/bin/sh
+# Stands in for the GitHub CLI, which needs GitHub itself: records what it was asked.
+printf '%s\\n' "$@" > {calls}
+"""
+INCIDENT = {
+    "action": "new",
+    "id": "",
+    "title": "Checkout errors",
+    "status": "investigating",
+    "impact": "major",
+    "monitors": "shop, legacy",
+    "message": "We are looking into it.",
+}
+
+
+def branch_files(origin: Path, branch: str) -> set[str]:
+    listed = git(origin.parent, "--git-dir", str(origin), "ls-tree", "-r", "--name-only", branch)
+    return set(listed.split())
+
+
+def test_the_incident_form_pushes_to_main(actions: Actions) -> None:
+    job = actions.run("incident", "incident", inputs=INCIDENT)
+    assert job.ok, job.log
+    written = {f for f in branch_files(actions.origin, "main") if f.startswith("incidents/")}
+    assert len(written - {"incidents/.gitkeep"}) == 1
+
+
+def test_where_main_is_protected_the_incident_form_opens_a_pull_request(
+    actions: Actions, tmp_path: Path
+) -> None:
+    hook = actions.origin / "hooks" / "pre-receive"
+    hook.write_text(PROTECT_MAIN)
+    hook.chmod(0o755)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    calls = tmp_path / "gh-calls"
+    (tools / "gh").write_text(FAKE_GH.format(calls=calls))
+    (tools / "gh").chmod(0o755)
+    actions.extra_path.append(tools)
+    main_before = branch_files(actions.origin, "main")
+
+    job = actions.run("incident", "incident", inputs=INCIDENT)
+
+    assert job.ok, job.log
+    assert branch_files(actions.origin, "main") == main_before
+    branches = git(tmp_path, "--git-dir", str(actions.origin), "branch", "--list", "incident/*")
+    branch = branches.strip()
+    assert branch.startswith("incident/")
+    new = branch_files(actions.origin, branch) - main_before
+    assert len(new) == 1 and new.pop().startswith("incidents/")
+    arguments = calls.read_text().splitlines()
+    assert arguments[:6] == ["pr", "create", "--base", "main", "--head", branch]
+    assert "::notice::main is protected: opened a pull request" in job.log
