@@ -27,6 +27,7 @@ REQUIREMENTS_FILE = "requirements.txt"
 PIN = re.compile(rf"^{PACKAGE}(\[[\w,-]*\])?[ \t]*==[ \t]*\S+[ \t]*$", re.MULTILINE)
 # `uses: owner/repo@<sha> # v1.2.3`, the form every managed workflow pins its actions in.
 USES = re.compile(r"uses: ([\w.-]+/[\w./-]+)@[0-9a-f]{40} # v(\d+(?:\.\d+)*)")
+CRON = re.compile(r'^[ \t]*- cron: "[^"]*"', re.MULTILINE)
 
 
 def scaffold(name: str) -> Traversable:
@@ -65,7 +66,7 @@ def managed_changes(root: Path, version: str) -> list[Change]:
     for name in WORKFLOWS:
         path = f".github/workflows/{name}.yml"
         before = _read(root / path)
-        changes.append(Change(path, before, keep_newer_pins(workflow_text(name), before)))
+        changes.append(Change(path, before, keep_their_choices(workflow_text(name), before)))
     changes.append(Change(SCHEMA_FILE, _read(root / SCHEMA_FILE), config_schema_text()))
     requirements = _read(root / REQUIREMENTS_FILE)
     changes.append(Change(REQUIREMENTS_FILE, requirements, pinned(requirements, version)))
@@ -80,9 +81,10 @@ def pinned(requirements: str | None, version: str) -> str:
     return PIN.sub(lambda match: f"{PACKAGE}{match.group(1) or ''}=={version}", requirements)
 
 
-def keep_newer_pins(shipped: str, current: str | None) -> str:
-    """The shipped workflow, except where the repository's copy pins the same action at a
-    newer version (Dependabot keeps them current between Vigil releases)."""
+def keep_their_choices(shipped: str, current: str | None) -> str:
+    """The shipped workflow, but with the two choices a repository makes in it: its
+    schedules (`cron:` lines, where it has as many as the shipped file) and its action pins
+    where they are newer (Dependabot keeps them current between Vigil releases)."""
     if current is None:
         return shipped
     theirs = {m.group(1): (m.group(0), _version(m.group(2))) for m in USES.finditer(current)}
@@ -91,7 +93,11 @@ def keep_newer_pins(shipped: str, current: str | None) -> str:
         line, version = theirs.get(match.group(1), (match.group(0), ()))
         return line if version > _version(match.group(2)) else match.group(0)
 
-    return USES.sub(newer, shipped)
+    text = USES.sub(newer, shipped)
+    schedules = iter(CRON.findall(current))
+    if len(CRON.findall(current)) == len(CRON.findall(shipped)):
+        text = CRON.sub(lambda _: next(schedules), text)
+    return text
 
 
 def _version(text: str) -> tuple[int, ...]:

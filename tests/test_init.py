@@ -191,6 +191,16 @@ def test_upgrade_check_changes_nothing_and_exits_1(
     assert files_of(repo) == before
 
 
+def test_upgrade_keeps_the_schedule_the_repository_chose(repo: Path) -> None:
+    check = repo / ".github" / "workflows" / "check.yml"
+    shipped = check.read_text()
+    assert '    - cron: "*/5 * * * *"\n' in shipped
+    chosen = shipped.replace('"*/5 * * * *"', '"*/15 * * * *"')
+    check.write_text(chosen.replace("timeout-minutes: 10", "timeout-minutes: 9"))
+    assert run("upgrade", str(repo))[0] == 0
+    assert check.read_text() == chosen
+
+
 def test_upgrade_keeps_an_action_pin_that_dependabot_made_newer(repo: Path) -> None:
     check = repo / ".github" / "workflows" / "check.yml"
     shipped = check.read_text()

@@ -294,3 +294,41 @@ def test_ci_validates_lints_and_checks_the_managed_files_never_vigils_tests() ->
 def test_the_template_repository_runs_its_own_tests_in_a_workflow_init_does_not_ship() -> None:
     scripts = runs(workflow("tests")["jobs"]["test"])
     assert "python -m pip install -e '.[test]'" in scripts and "pytest" in scripts
+
+
+def runs_a_day(cron: str) -> int:
+    """How often a day a schedule of the forms the workflows use fires."""
+    minute, hour, *rest = cron.split()
+    assert rest == ["*", "*", "*"], cron
+    if hour == "*":
+        return 24 * 60 // int(minute[2:]) if minute.startswith("*/") else 24
+    return 1
+
+
+def test_the_cost_table_follows_the_workflows() -> None:
+    """docs/schedule.md's job-minutes, recomputed from the workflow files: every job is billed
+    one minute, a round is the scheduled jobs of check.yml plus the build it triggers."""
+    check, build, compact = workflow("check"), workflow("build"), workflow("compact")
+    assert build["on"]["workflow_run"]["workflows"][0] == "check"
+    fixed_jobs = [
+        job_id
+        for job_id, job in check["jobs"].items()
+        if job_id != "check" and "== 'repository_dispatch'" not in job.get("if", "")
+    ]
+    assert fixed_jobs == ["regions", "notify"]
+    daily_extra = sum(
+        runs_a_day(entry["cron"]) * len(flow["jobs"])
+        for flow in (build, compact)
+        for entry in flow["on"]["schedule"]
+    )
+    text = (ROOT / "docs" / "schedule.md").read_text()
+    table = text.split("<!-- cost-table:start")[1].split("<!-- cost-table:end")[0]
+    rows = re.findall(
+        r"^\| `([^`]+)`[^|]*\| (\d+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$", table, re.M
+    )
+    assert len(rows) == 6
+    assert rows[0][0] == check["on"]["schedule"][0]["cron"], "the first row is as shipped"
+    for cron, regions, per_round, per_day, per_month in rows:
+        jobs = int(regions) + len(fixed_jobs) + len(build["jobs"])
+        day = runs_a_day(cron) * jobs + daily_extra
+        assert (int(per_round), per_day, per_month) == (jobs, f"{day:,}", f"{30 * day:,}")
