@@ -47,15 +47,17 @@ def N_(message: str) -> str:
 
 @functools.cache
 def translations(code: str) -> GNUTranslations:
-    """The compiled catalog of a language (English: the messages themselves)."""
-    path = LOCALES / code / "LC_MESSAGES" / "messages.po"
+    """The compiled catalog of a language (English: the messages themselves). A language
+    without its catalog is an incomplete installation, never a page silently in English."""
     buffer = io.BytesIO()
-    if path.is_file():
-        with path.open("rb") as file:
-            catalog = read_po(file, locale=code)
-        write_mo(buffer, catalog)
-    else:
+    if code == "en":
         write_mo(buffer, read_po(io.BytesIO(b""), locale="en"))
+    else:
+        path = LOCALES / code / "LC_MESSAGES" / "messages.po"
+        if not path.is_file():
+            raise FileNotFoundError(f"the message catalog of {code} is missing: {path}")
+        with path.open("rb") as file:
+            write_mo(buffer, read_po(file, locale=code))
     buffer.seek(0)
     return GNUTranslations(buffer)
 
