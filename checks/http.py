@@ -24,6 +24,7 @@ lowercase), `IP`, `CONNECTED`, and `CERTIFICATE_EXPIRATION` (a timedelta) over h
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import os
 import ssl
 import time
@@ -35,6 +36,7 @@ from typing import Literal
 import aiohttp
 from aiohttp.connector import Connection
 from pydantic import Field, field_validator
+from yarl import URL
 
 from checks.base import USER_AGENT, CheckType, ProbeContext
 from checks.result import ErrorKind, Observation, Timings
@@ -48,6 +50,7 @@ KEPT_HEADERS = (
     "x-request-id",
 )  # fmt: skip
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+AWS_METADATA_V6 = ipaddress.IPv6Address("fd00:ec2::254")  # not link-local, same service
 
 
 class HttpMonitor(MonitorBase):
@@ -59,6 +62,12 @@ class HttpMonitor(MonitorBase):
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers.")
     body: str | None = Field(None, description="Request body.")
     follow_redirects: bool = Field(True, description="Follow redirects.")
+    allow_link_local_redirects: bool = Field(
+        False,
+        description="Follow a redirect to a link-local address (169.254.0.0/16, fe80::/10, "
+        "`fd00:ec2::254`): a cloud's metadata service, refused unless set, so a target "
+        "cannot make the runner fetch its credentials into the history.",
+    )
     max_redirects: int = Field(
         10, ge=0, le=50, description="Redirects followed at most; one more is a protocol error."
     )
@@ -96,10 +105,26 @@ class HttpMonitor(MonitorBase):
         return False
 
 
+class _RefusedRedirect(Exception):
+    """Raised by the trace callback to stop a redirect before it connects."""
+
+
+def link_local(host: str) -> bool:
+    """Whether `host` is an IP address of a machine's own link: where metadata lives."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_link_local or address == AWS_METADATA_V6
+
+
 @dataclass
 class _Phases:
     """Per-request timing, filled by the trace callbacks (perf_counter seconds)."""
 
+    refuse_link_local: bool = True
     dns: float | None = None
     connect: float | None = None
     dns_started: float = 0.0
@@ -128,7 +153,7 @@ class _Response(aiohttp.ClientResponse):
 
 async def probe(monitor: HttpMonitor, context: ProbeContext) -> Observation:
     session = context.http_session(_new_session)
-    phases = _Phases()
+    phases = _Phases(refuse_link_local=not monitor.allow_link_local_redirects)
     started = time.perf_counter()
     try:
         async with session.request(
@@ -154,12 +179,15 @@ async def probe(monitor: HttpMonitor, context: ProbeContext) -> Observation:
     except aiohttp.TooManyRedirects:
         message = f"too many redirects (more than {monitor.max_redirects})"
         return Observation.failed(ErrorKind.PROTOCOL, message)
+    except _RefusedRedirect as refused:
+        return Observation.failed(ErrorKind.PROTOCOL, str(refused))
     except (aiohttp.ClientError, OSError, ValueError) as error:
         return Observation.failed(*_classify(error))
 
 
 def _new_session(connector: aiohttp.TCPConnector) -> aiohttp.ClientSession:
     trace = aiohttp.TraceConfig()
+    trace.on_request_redirect.append(_redirect)
     trace.on_dns_resolvehost_start.append(_dns_start)
     trace.on_dns_resolvehost_end.append(_dns_end)
     trace.on_connection_create_start.append(_connect_start)
@@ -176,6 +204,21 @@ def _new_session(connector: aiohttp.TCPConnector) -> aiohttp.ClientSession:
 def _phases(context: SimpleNamespace) -> _Phases:
     phases = context.trace_request_ctx
     return phases if isinstance(phases, _Phases) else _Phases()
+
+
+async def _redirect(_: object, context: SimpleNamespace, params: object) -> None:
+    """Before a redirect is followed: refuse one to a link-local address."""
+    response = getattr(params, "response", None)
+    location = response.headers.get("Location") if response is not None else None
+    if not location or not _phases(context).refuse_link_local:
+        return
+    host = getattr(params, "url", URL()).join(URL(location)).host
+    if host and link_local(host):
+        response.close()
+        raise _RefusedRedirect(
+            f"refused a redirect to {host}, a link-local (metadata) address; "
+            "allow_link_local_redirects: true follows it"
+        )
 
 
 async def _dns_start(_: object, context: SimpleNamespace, __: object) -> None:

@@ -113,6 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"{}", "application/json", kept)
         elif url.path == "/loop":
             self._redirect("/loop")
+        elif url.path == "/to":
+            self._redirect(parse_qs(url.query)["url"][0])
         elif url.path == "/chain":
             left = int(parse_qs(url.query)["n"][0])
             if left:
@@ -538,6 +540,34 @@ def test_redirect_loop_is_a_protocol_error(server: _Server) -> None:
     assert result.error_message == "too many redirects (more than 5)"
     assert len(server.seen) == 6  # the first request and five redirects followed
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+    ],
+)
+def test_a_redirect_to_a_metadata_address_is_refused_unless_allowed(
+    server: _Server, metadata: str
+) -> None:
+    url = server.url(f"/to?url={metadata}")
+    refused = _check(_monitor(url))
+    assert (refused.status, refused.error_kind) == (Status.DOWN, ErrorKind.PROTOCOL)
+    assert refused.error_message is not None
+    assert refused.error_message.startswith("refused a redirect to ")
+    assert "allow_link_local_redirects: true" in refused.error_message
+    allowed = _check(_monitor(url, allow_link_local_redirects=True, timeout="1s"))
+    # Followed: it tried to connect (refused here: the tests reach only loopback).
+    assert allowed.error_kind in {ErrorKind.CONNECT, ErrorKind.TIMEOUT}, allowed.error_message
+
+
+def test_a_link_local_address_asked_for_directly_is_checked(server: _Server) -> None:
+    result = _check(_monitor("http://169.254.169.254/", timeout="1s"))
+    assert result.error_kind in {ErrorKind.CONNECT, ErrorKind.TIMEOUT}
 
 
 def test_zero_redirects_allowed_fails_on_the_first(server: _Server) -> None:
