@@ -209,8 +209,10 @@ def _phases(context: SimpleNamespace) -> _Phases:
 async def _redirect(_: object, context: SimpleNamespace, params: object) -> None:
     """Before a redirect is followed: refuse one to a link-local address."""
     response = getattr(params, "response", None)
-    location = response.headers.get("Location") if response is not None else None
-    if not location or not _phases(context).refuse_link_local:
+    if response is None or not _phases(context).refuse_link_local:
+        return
+    location = response.headers.get("Location")
+    if not location:
         return
     host = getattr(params, "url", URL()).join(URL(location)).host
     if host and link_local(host):
