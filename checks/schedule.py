@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
@@ -11,16 +12,27 @@ from configuration.monitor import MonitorBase
 # A monitor is due a little before its interval has passed, because scheduled CI jobs start
 # late: without the slack a 5-minute monitor on a 5-minute cron would skip every other run.
 DUE_SLACK = 0.2
+logger = logging.getLogger(__name__)
 
 
 def due_monitors(
     monitors: Iterable[MonitorBase], last_checked: Mapping[str, datetime], now: datetime
 ) -> list[MonitorBase]:
     """The monitors whose interval has (nearly) passed since their last result, so one
-    5-minute schedule serves monitors of 5m, 15m and 1h."""
+    5-minute schedule serves monitors of 5m, 15m and 1h. A last result dated after `now` (a
+    runner's clock was wrong) is not believed: the monitor is due, with a warning, so one
+    such result cannot stop its checks until that date."""
     due = []
     for monitor in monitors:
         last = last_checked.get(monitor.id)
+        if last is not None and last > now:
+            logger.warning(
+                "%s: its last result is dated %s, after now (%s); checked anyway",
+                monitor.id,
+                last.isoformat(),
+                now.isoformat(),
+            )
+            last = None
         if last is None or now - last >= monitor.interval * (1 - DUE_SLACK):
             due.append(monitor)
     return due

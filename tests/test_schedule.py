@@ -38,6 +38,16 @@ def test_due_monitors_honour_each_interval_with_slack() -> None:
     assert [monitor.id for monitor in due] == ["a", "c", "e"]
 
 
+def test_a_result_dated_in_the_future_does_not_stop_the_checks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monitors = [tcp("skewed"), tcp("fine")]
+    last_checked = {"skewed": NOW + timedelta(days=3), "fine": NOW - timedelta(minutes=1)}
+    due = due_monitors(monitors, last_checked, NOW)
+    assert [monitor.id for monitor in due] == ["skewed"]
+    assert "skewed: its last result is dated 2026-11-26T12:00:00+00:00, after now" in caplog.text
+
+
 def test_shards_split_every_monitor_into_exactly_one_job() -> None:
     monitors = [tcp(f"m{i}") for i in range(200)]
     shards = [in_shard(monitors, index, 4) for index in range(1, 5)]
