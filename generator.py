@@ -35,7 +35,7 @@ from commands.common import (
     out_option,
     parse_now,
 )
-from commands.deploy import publish, regions
+from commands.deploy import EXIT_FAILED, publish, regions
 from commands.incident import incident
 from commands.init import init
 from commands.maintenance import maintenance
@@ -296,7 +296,14 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
         click.echo(f"Rebuilt {out_dir}/ at {datetime.now(UTC):%H:%M:%S} UTC")
 
     preview = Preview(out_dir, [config_path, incidents_dir, data_dir], rebuild)
-    server = preview.start(port)
+    try:
+        server = preview.start(port)
+    except OSError as error:
+        click.echo(f"vigil serve: cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
+        click.echo(
+            "Another server may be using it; --port picks another (0: any free one).", err=True
+        )
+        sys.exit(EXIT_FAILED)
     click.echo(f"Serving {out_dir}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
     try:
         preview.watch()

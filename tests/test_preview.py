@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import httpx
+import pytest
+from click.testing import CliRunner
 
 from configuration.loader import load_project
+from generator import main
 from history.store import ResultStore
 from rendering.preview import Preview
 from rendering.site import build_site
@@ -39,3 +43,21 @@ def test_serves_the_site_and_rebuilds_on_change(tmp_path: Path) -> None:
     finally:
         preview.stop()
     assert builds == ["Example Status", "Renamed Status"]
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "config.yaml").write_text(SMALL_CONFIG)
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[0] == (
+        f"vigil serve: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
+    assert "Traceback" not in result.output
