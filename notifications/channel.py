@@ -8,6 +8,7 @@ prints exactly what would be sent and tests can compare it with what a receiver 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -108,6 +109,22 @@ def secret_forms(secrets: Iterable[str]) -> set[str]:
         escaped = (json.dumps(value, ensure_ascii=ascii)[1:-1] for ascii in (False, True))
         forms |= {value, *escaped, quote_plus(value), quote(value, safe="")}
     return forms
+
+
+def slack_text(text: str) -> str:
+    """Text for Slack's mrkdwn: `&`, `<` and `>` escaped as Slack asks, so text from a target
+    (a reason phrase, a body) can write neither `<!channel>` nor a link nor a user mention."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MENTION = re.compile(r"(@|<!)(?=\w)")
+
+
+def without_mentions(text: str) -> str:
+    """Text for chats that notify on `@channel`, `@here`, `@all`, `@name` and Slack's
+    `<!channel>` (Mattermost, Rocket.Chat): a word joiner (U+2060, invisible) after the `@`
+    or `<!` shows the words but makes no mention."""
+    return _MENTION.sub(lambda match: match.group(1) + "\u2060", text)
 
 
 def facts(event: Event) -> list[tuple[str, str]]:

@@ -328,3 +328,25 @@ def test_the_dry_run_of_a_channel_that_cannot_be_built_says_why() -> None:
     config = config_with([{"id": "c", "type": "email", **email}], ENV)
     shown = describe(config, config.notifications[0], DOWN)
     assert shown.startswith("cannot be sent: ValueError: ")
+
+
+HOSTILE = "HTTP 503 <!channel> @here @all <@U123> <https://evil.example|click> & more"
+
+
+@pytest.mark.parametrize("name", ["slack", "mattermost", "rocketchat"])
+def test_target_text_cannot_mention_anyone_in_a_chat(name: str) -> None:
+    """A target's reason phrase reaches the message; it must not ping the channel."""
+    event = DOWN.model_copy(update={"text": HOSTILE, "title": "API is down @channel"})
+    with http_receiver(200) as receiver:
+        outcome = deliver(event, sample_channel(name, receiver.url))
+    assert outcome.ok, outcome.detail
+    sent = json.dumps(receiver.requests[0].json(), ensure_ascii=False)
+    # Slack mentions (and links) only in <…> (no link_names is sent); the others mention on
+    # a bare @word too, and show a URL as the URL.
+    bare = ("<https://evil",) if name == "slack" else ("@here", "@all", "@channel")
+    for mention in ("<!channel>", "<@U123>", *bare):
+        assert mention not in sent, (name, mention)
+    if name == "slack":
+        assert "&lt;!channel&gt; @here" in sent and "&amp; more" in sent
+    else:
+        assert "<!\u2060channel> @\u2060here @\u2060all" in sent

@@ -7,7 +7,15 @@ from typing import Literal
 from pydantic import Field
 
 from configuration.notifications import ChannelOptions, Secret, secret
-from notifications.channel import COLORS, EMOJI, ChannelType, HttpRequest, Outgoing, facts
+from notifications.channel import (
+    COLORS,
+    EMOJI,
+    ChannelType,
+    HttpRequest,
+    Outgoing,
+    facts,
+    without_mentions,
+)
 from notifications.events import Event
 
 
@@ -21,16 +29,20 @@ class MattermostChannel(ChannelOptions):
 
 
 def build(event: Event, channel: MattermostChannel) -> list[Outgoing]:
+    title = without_mentions(event.title)  # target text may say @channel or <!here>
     attachment = {
-        "fallback": event.title,
+        "fallback": title,
         "color": COLORS[event.severity],
-        "title": event.title,
+        "title": title,
         "title_link": event.url,
-        "text": event.text,
-        "fields": [{"short": len(v) < 40, "title": k, "value": v} for k, v in facts(event)],
+        "text": without_mentions(event.text),
+        "fields": [
+            {"short": len(v) < 40, "title": k, "value": without_mentions(v)}
+            for k, v in facts(event)
+        ],
     }
     body = {
-        "text": f"{EMOJI[event.severity]} **{event.title}**",
+        "text": f"{EMOJI[event.severity]} **{title}**",
         "username": channel.username,
         "attachments": [attachment],
     }

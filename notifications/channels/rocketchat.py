@@ -7,7 +7,15 @@ from typing import Literal
 from pydantic import Field
 
 from configuration.notifications import ChannelOptions, Secret, secret
-from notifications.channel import COLORS, EMOJI, ChannelType, HttpRequest, Outgoing, facts
+from notifications.channel import (
+    COLORS,
+    EMOJI,
+    ChannelType,
+    HttpRequest,
+    Outgoing,
+    facts,
+    without_mentions,
+)
 from notifications.events import Event
 
 
@@ -20,16 +28,20 @@ class RocketChatChannel(ChannelOptions):
 
 
 def build(event: Event, channel: RocketChatChannel) -> list[Outgoing]:
+    title = without_mentions(event.title)  # target text may say @channel or <!here>
     attachment = {
-        "title": event.title,
+        "title": title,
         "title_link": event.url,
-        "text": event.text,
+        "text": without_mentions(event.text),
         "color": COLORS[event.severity],
-        "fields": [{"short": len(v) < 40, "title": k, "value": v} for k, v in facts(event)],
+        "fields": [
+            {"short": len(v) < 40, "title": k, "value": without_mentions(v)}
+            for k, v in facts(event)
+        ],
     }
     body = {
         "alias": channel.alias,
-        "text": f"{EMOJI[event.severity]} *{event.title}*",
+        "text": f"{EMOJI[event.severity]} *{title}*",
         "attachments": [attachment],
     }
     return [HttpRequest.json(secret(channel.webhook_url), body)]

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from configuration.notifications import ChannelOptions, Secret, secret
-from notifications.channel import EMOJI, ChannelType, HttpRequest, Outgoing, facts
+from notifications.channel import EMOJI, ChannelType, HttpRequest, Outgoing, facts, slack_text
 from notifications.events import Event
 
 
@@ -24,10 +24,14 @@ def blocks(event: Event) -> list[dict[str, Any]]:
         {"type": "header", "text": {"type": "plain_text", "text": title[:150]}}
     ]
     if event.text:
-        result.append({"type": "section", "text": {"type": "mrkdwn", "text": event.text}})
+        text = slack_text(event.text)
+        result.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     rows = facts(event)
     if rows:
-        fields = [{"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in rows]
+        fields = [
+            {"type": "mrkdwn", "text": f"*{slack_text(label)}*\n{slack_text(value)}"}
+            for label, value in rows
+        ]
         result.append({"type": "section", "fields": fields[:10]})
     if event.url:
         link = f"<{event.url}|Open the status page>"
@@ -36,7 +40,7 @@ def blocks(event: Event) -> list[dict[str, Any]]:
 
 
 def build(event: Event, channel: SlackChannel) -> list[Outgoing]:
-    body = {"text": f"{EMOJI[event.severity]} {event.title}", "blocks": blocks(event)}
+    body = {"text": slack_text(f"{EMOJI[event.severity]} {event.title}"), "blocks": blocks(event)}
     return [HttpRequest.json(secret(channel.webhook_url), body)]
 
 
