@@ -1,9 +1,17 @@
 """Write the static site. The whole tree is rendered into a temporary folder next to the
-output and swapped in at the end, so a visitor or a deploy never sees a half-built site."""
+output and swapped in at the end, so a visitor or a deploy never sees a half-built site.
+
+Builds may run at once (`vigil serve` and a `vigil build`): each renders into its own
+`.site.tmp-<pid>-<token>` folder, and the swaps take turns under a lock on the folder that
+holds the site, the last one winning. Folders left by a build that was killed are removed
+by the next build.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import secrets
 import shutil
 from collections.abc import Sequence
 from datetime import datetime
@@ -49,9 +57,10 @@ def build_site(
 ) -> Path:
     """Render the whole site into `out`; returns the path of the index page."""
     page, timelines, entries = collect(config, incidents, store, now)
-    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir()
     context = BuildContext(config, incidents, page, timelines, now, entries)
     try:
         for write in WRITERS:
@@ -73,8 +82,33 @@ WRITERS: list[Writer] = [
 
 
 def _swap(staging: Path, out: Path) -> None:
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
+    old = staging.with_name(staging.name.replace(".tmp-", ".old-", 1))
+    # One swap at a time: a lock on the folder that holds the site (nothing is left behind).
+    folder = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+    finally:
+        os.close(folder)  # releases the lock
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """The staging and old folders of builds whose process no longer runs."""
+    for kind in ("tmp", "old"):
+        for folder in out.parent.glob(f".{out.name}.{kind}-*"):
+            pid = folder.name.split("-")[1]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

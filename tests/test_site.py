@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +17,7 @@ from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from configuration.models import Config
 from history.store import ResultStore
-from rendering.site import build_site
+from rendering.site import _swap, build_site
 from tests.conftest import NOW, SMALL_CONFIG
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -118,3 +122,38 @@ def test_built_at_uses_the_page_time_zone(tmp_path: Path) -> None:
     build_site(config, [], ResultStore(tmp_path / "d"), tmp_path / "s", NOW)
     assert "Built Nov 23, 2026 9:00\u202fPM JST" in (tmp_path / "s" / "index.html").read_text()
     assert isinstance(NOW, datetime)
+
+
+def test_a_killed_builds_folders_are_removed_by_the_next_build(tmp_path: Path) -> None:
+    config: Config = load_config_text(SMALL_CONFIG, environ={})
+    gone = subprocess.Popen(["true"])  # a process id that no longer runs
+    gone.wait()
+    leftovers = [tmp_path / f".site.tmp-{gone.pid}-abcd", tmp_path / f".site.old-{gone.pid}-ef01"]
+    for folder in leftovers:
+        (folder / "api").mkdir(parents=True)
+    mine = tmp_path / f".site.tmp-{os.getpid()}-live"  # a build still running: kept
+    mine.mkdir()
+    build_site(config, [], ResultStore(tmp_path / "data"), tmp_path / "site", NOW)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [mine.name]
+
+
+def test_swaps_at_once_take_turns_and_the_last_site_wins(tmp_path: Path) -> None:
+    """Builds that finish at the same moment (a barrier lines their swaps up): every swap
+    succeeds, one whole site stays, nothing is left beside it."""
+    out = tmp_path / "site"
+    stagings = []
+    for number in range(8):
+        staging = tmp_path / f".site.tmp-{os.getpid()}-{number:04d}"
+        (staging / "api").mkdir(parents=True)
+        (staging / "index.html").write_text(str(number))
+        stagings.append(staging)
+    barrier = threading.Barrier(len(stagings))
+
+    def swap(staging: Path) -> None:
+        barrier.wait(timeout=10)
+        _swap(staging, out)
+
+    with ThreadPoolExecutor(len(stagings)) as pool:
+        list(pool.map(swap, stagings))  # re-raises a failed swap
+    assert (out / "index.html").read_text() in {str(n) for n in range(8)}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
