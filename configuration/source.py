@@ -16,6 +16,9 @@ from configuration.errors import ConfigError, Problem
 Path = tuple[str | int, ...]
 # libyaml's loader when installed: five times faster on a config of 1,000 monitors.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Values a document may hold once its aliases (`*name`) are expanded: a config of 5,000
+# monitors has about 100,000; an alias bomb of 600 bytes has billions.
+MAX_VALUES = 500_000
 
 
 @dataclass
@@ -53,6 +56,8 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> Source:
     """Parse one YAML document; a syntax error raises ConfigError with its position."""
     try:
         node = yaml.compose(text, Loader=_LOADER)
+        if node is not None:
+            _bound_aliases(node, file, line_offset)
         data = yaml.load(text, Loader=_LOADER)  # a safe loader, C or Python
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -63,6 +68,26 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> Source:
     if node is not None:
         _walk(node, (), source, line_offset)
     return source
+
+
+def _bound_aliases(root: yaml.Node, file: str, offset: int) -> None:
+    """Refuse a document whose aliases expand to more than MAX_VALUES values: counted on
+    the composed nodes (an alias is the same node again), stopping at the bound."""
+    stack, count = [root], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+            message = (
+                f"the aliases (*name) expand this document to more than {MAX_VALUES:,} values; "
+                "write fewer aliases"
+            )
+            raise ConfigError([Problem(file, line, column, "", message)])
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _walk(node: yaml.Node, path: Path, source: Source, offset: int) -> None:

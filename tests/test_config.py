@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from configuration.errors import ConfigError
+from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from tests.conftest import SMALL_CONFIG
 
@@ -154,4 +156,48 @@ def test_a_quorum_larger_than_the_regions_is_an_error() -> None:
     assert problems_of(text) == [
         "config.yaml:23:13: monitors[1].quorum: quorum 4 is more than the 3 region(s) that "
         "check it; it could never be down"
+    ]
+
+
+BOMB = """\
+version: 1
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_an_alias_bomb_is_refused_with_its_location() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config_text(BOMB, "config.yaml", {})
+    (problem,) = raised.value.problems
+    assert str(problem).startswith("config.yaml:")
+    assert "aliases (*name) expand this document to more than 500,000 values" in str(problem)
+
+
+def test_an_alias_bomb_in_incident_front_matter_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    front = BOMB.replace("version: 1\n", "title: Boom\n")
+    (folder / "2026-11-23-boom.md").write_text(f"---\n{front}---\nText.\n")
+    with pytest.raises(ConfigError) as raised:
+        load_incidents(folder, None)
+    assert any("expand this document" in str(p) for p in raised.value.problems)
+
+
+def test_aliases_that_share_a_value_are_fine() -> None:
+    text = SMALL_CONFIG.replace(
+        "    url: https://api.example.com/health\n",
+        "    url: https://api.example.com/health\n    headers: &json {Accept: application/json}\n",
+    ) + ("  - {id: web, name: Web, type: http, url: 'https://example.com/', headers: *json}\n")
+    config = load_config_text(text, "config.yaml", {})
+    assert [m.headers for m in config.monitors if m.type == "http"] == [  # type: ignore[attr-defined]
+        {"Accept": "application/json"},
+        {"Accept": "application/json"},
     ]
