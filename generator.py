@@ -41,7 +41,7 @@ from commands.init import init
 from commands.maintenance import maintenance
 from commands.notify import notify_group
 from commands.upgrade import upgrade
-from configuration.durations import parse_duration
+from configuration.durations import positive_duration
 from configuration.errors import ConfigError
 from configuration.loader import SECTIONS, load_project
 from configuration.models import Config
@@ -139,9 +139,9 @@ def check(
     if not loop:
         round_(parse_now(now_text))
         return
-    every_td = _parsed(parse_duration, every, "--every")
+    every_td = _parsed(positive_duration, every, "--every")
     rounds = run_rounds(
-        round_, every_td, _parsed(parse_duration, loop_for, "--for"), utc_now, time.sleep
+        round_, every_td, _parsed(positive_duration, loop_for, "--for"), utc_now, time.sleep
     )
     click.echo(f"{region}: {rounds} rounds")
 

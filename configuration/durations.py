@@ -7,6 +7,7 @@ from datetime import timedelta
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+MAX_DAYS = timedelta.max.days
 _WHOLE = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+")
 
 
@@ -18,7 +19,20 @@ def parse_duration(value: object) -> timedelta:
     if text is None or not _WHOLE.fullmatch(text):
         raise ValueError(f'expected a duration like "10s", got {_show(value)}')
     seconds = sum(float(n) * _UNITS[unit] for n, unit in _PART.findall(text))
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(
+            f"expected a duration of at most {MAX_DAYS:,} days, got {_show(value)}"
+        ) from None
+
+
+def positive_duration(value: object) -> timedelta:
+    """A duration longer than zero (an interval, a timeout); ValueError otherwise."""
+    duration = parse_duration(value)
+    if duration <= timedelta(0):
+        raise ValueError(f"expected a duration longer than 0s, got {_show(value)}")
+    return duration
 
 
 def format_duration(value: timedelta) -> str:

@@ -8,15 +8,22 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from configuration.errors import ConfigError, Problem
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.monitor import Duration, Identifier, Options
 from configuration.recurrence import Recurrence
-from configuration.source import parse_yaml
+from configuration.source import parse_yaml, read_source
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
@@ -28,10 +35,22 @@ MAX_TITLE = 300  # characters: a title is one line, a longer story goes in the b
 ANNOUNCE_BEFORE = timedelta(hours=72)
 # How far ahead an open-ended recurrence is expanded when no range is given.
 RECURRENCE_HORIZON = timedelta(days=400)
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # a time outside is a typo (and 9999 overflows windows)
+
+
+def _plausible(moment: datetime) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(
+            f"expected a time in the years {FIRST_YEAR}-{LAST_YEAR}, got {moment.isoformat()}"
+        )
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class Update(Options):
-    at: AwareDatetime = Field(description="When the update was posted, with a time zone.")
+    at: Moment = Field(description="When the update was posted, with a time zone.")
     status: Status = Field(description="Status from this update on.")
     message: str = Field(description="What visitors are told.")
 
@@ -51,12 +70,12 @@ class Incident(Options):
         "minor", description="How bad it is."
     )
     monitors: list[Identifier] = Field(default_factory=list, description="Affected monitor ids.")
-    started_at: AwareDatetime | None = Field(None, description="When the incident began.")
-    resolved_at: AwareDatetime | None = Field(None, description="When it was resolved.")
-    scheduled_start: AwareDatetime | None = Field(
+    started_at: Moment | None = Field(None, description="When the incident began.")
+    resolved_at: Moment | None = Field(None, description="When it was resolved.")
+    scheduled_start: Moment | None = Field(
         None, description="Maintenance start; with a recurrence, from when it applies."
     )
-    scheduled_end: AwareDatetime | None = Field(
+    scheduled_end: Moment | None = Field(
         None, description="Maintenance end; with a recurrence, until when (none: for ever)."
     )
     recurrence: Recurrence | None = Field(None, description="Maintenance that repeats weekly.")
@@ -184,7 +203,7 @@ def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) 
 
 
 def parse_incident(path: Path, monitor_ids: Collection[str] | None = None) -> Incident:
-    return parse_incident_text(path.read_text(encoding="utf-8"), path, monitor_ids)
+    return parse_incident_text(read_source(path), path, monitor_ids)
 
 
 def parse_incident_text(

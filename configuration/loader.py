@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from checks.result import redact
-from configuration.durations import format_duration, parse_duration
+from configuration.durations import format_duration, positive_duration
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
-from configuration.source import Path, Source, parse_yaml
+from configuration.source import Path, Source, parse_yaml, read_source
 
 # The top-level keys of config.yaml, for `needs_env`.
 SECTIONS = frozenset(Config.model_fields)
@@ -32,13 +32,7 @@ def load_config(
     environ: Mapping[str, str] | None = None,
     needs_env: Collection[str] | None = None,
 ) -> Config:
-    file = FilePath(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        problem = Problem(str(file), 1, 1, "", f"cannot read: {error.strerror}")
-        raise ConfigError([problem]) from None
-    return load_config_text(text, str(path), environ, needs_env)
+    return load_config_text(read_source(path), str(path), environ, needs_env)
 
 
 def load_project(
@@ -265,8 +259,8 @@ def _quorum_problem(
 def _timeout_problem(monitor: dict[str, Any], path: Path, source: Source) -> list[Problem]:
     fields = Defaults.model_fields
     try:
-        timeout = parse_duration(monitor.get("timeout", fields["timeout"].default))
-        interval = parse_duration(monitor.get("interval", fields["interval"].default))
+        timeout = positive_duration(monitor.get("timeout", fields["timeout"].default))
+        interval = positive_duration(monitor.get("interval", fields["interval"].default))
     except ValueError:
         return []  # the unreadable duration is reported by the field itself
     if timeout <= interval:

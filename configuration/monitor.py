@@ -17,10 +17,11 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    field_validator,
 )
 
 from checks.conditions import compile_assertion, parse_condition
-from configuration.durations import format_duration, parse_duration
+from configuration.durations import format_duration, parse_duration, positive_duration
 
 Duration = Annotated[
     timedelta,
@@ -78,6 +79,11 @@ class CheckSettings(Options):
         description="How many of the regions that reported in a time bucket must say down "
         "for the monitor to be down; fewer make it degraded. `majority` or a number.",
     )
+
+    @field_validator("interval", "timeout", mode="before")
+    @classmethod
+    def _longer_than_zero(cls, value: object) -> timedelta:
+        return positive_duration(value)
 
 
 class MonitorBase(CheckSettings):

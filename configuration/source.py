@@ -6,6 +6,7 @@ Paths are tuples like `("monitors", 3, "timeout")`, shown as `monitors[3].timeou
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,25 @@ class Source:
         return Problem(self.file, line, column, format_path(path), message)
 
 
+def read_source(path: os.PathLike[str] | str) -> str:
+    """The text of a file people write, or a ConfigError: it cannot be read, or it is not
+    UTF-8 (located at the first byte that is not)."""
+    name = str(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise ConfigError([Problem(name, 1, 1, "", f"cannot read: {error.strerror}")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        message = f"not UTF-8 text: byte 0x{data[error.start]:02x}; save the file as UTF-8"
+        raise ConfigError([Problem(name, line, column, "", message)]) from None
+
+
 def format_path(path: Path) -> str:
     text = ""
     for part in path:
@@ -58,7 +78,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> Source:
         node = yaml.compose(text, Loader=_LOADER)
         if node is not None:
             _bound_aliases(node, file, line_offset)
-        data = yaml.load(text, Loader=_LOADER)  # a safe loader, C or Python
+        data = _construct(text, node, file, line_offset)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -68,6 +88,40 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> Source:
     if node is not None:
         _walk(node, (), source, line_offset)
     return source
+
+
+def _construct(text: str, node: yaml.Node | None, file: str, offset: int) -> Any:
+    """The data (a safe loader, C or Python); a value YAML reads as a date that does not
+    exist (`2026-02-30`) is a located problem, not an error from the constructor."""
+    try:
+        return yaml.load(text, Loader=_LOADER)
+    except (ValueError, OverflowError) as error:
+        bad = _bad_timestamp(node) if node is not None else None
+        mark = bad.start_mark if bad is not None else None
+        line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (1, 1)
+        value = f"{bad.value} " if bad is not None else ""
+        message = f"{value}is not a valid date or time: {error}"
+        raise ConfigError([Problem(file, line, column, "", message)]) from None
+
+
+def _bad_timestamp(root: yaml.Node) -> yaml.ScalarNode | None:
+    constructor = yaml.SafeLoader("")
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def _bound_aliases(root: yaml.Node, file: str, offset: int) -> None:
