@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -98,11 +98,3 @@ class Result:
     def __post_init__(self) -> None:
         if self.checked_at.tzinfo is None:
             raise ValueError("Result.checked_at must be timezone-aware (UTC)")
-
-
-def redact(message: str, secrets: Iterable[str]) -> str:
-    """Replace every secret value (from `${ENV}` in the config) with `***`."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            message = message.replace(secret, "***")
-    return message

@@ -24,8 +24,9 @@ from checks.conditions import (
     parse_condition,
 )
 from checks.registry import CHECKS
-from checks.result import ErrorKind, Observation, Result, Status, redact
+from checks.result import ErrorKind, Observation, Result, Status
 from configuration.monitor import MonitorBase
+from configuration.secrets import redact
 
 Clock = Callable[[], datetime]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Generic, Literal, TypeVar
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
@@ -99,16 +99,6 @@ def secrets_of(channel: ChannelOptions) -> list[str]:
     """The values of the channel's secret fields, to redact from anything shown."""
     values = (getattr(channel, name) for name in type(channel).model_fields)
     return [value.get_secret_value() for value in values if isinstance(value, SecretStr)]
-
-
-def secret_forms(secrets: Iterable[str]) -> set[str]:
-    """Each secret as a request may carry it: as written, escaped in a JSON string, and
-    percent-encoded in a form body, a query or a path. Redact all of them."""
-    forms: set[str] = set()
-    for value in filter(None, secrets):
-        escaped = (json.dumps(value, ensure_ascii=ascii)[1:-1] for ascii in (False, True))
-        forms |= {value, *escaped, quote_plus(value), quote(value, safe="")}
-    return forms
 
 
 def slack_text(text: str) -> str:

@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from checks.result import redact
 from configuration.durations import format_duration
 from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from configuration.notifications import ChannelOptions
+from configuration.secrets import redact
 from notifications.events import COMPONENT_STATUS, Event, MonitorInfo
 from notifications.page_events import page_events, page_item
 from notifications.state import ENDED_KEPT, Episode, MonitorState, PageItemState, State

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import httpx
 
-from checks.result import redact
 from configuration.errors import ConfigError
 from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
-from notifications.channel import secret_forms, secrets_of
+from configuration.secrets import redact
+from notifications.channel import secrets_of
 from notifications.decide import decide
 from notifications.delivery import DeliveryOptions, Outcome, send
 from notifications.events import Event, trial_event
@@ -56,7 +56,7 @@ def after_check(
             incidents = []
         return notify(config, incidents, data_dir, now)
     except Exception as error:  # the checks must never fail because of a notification
-        detail = redact(f"{type(error).__name__}: {error}", secret_forms(config.secrets))
+        detail = redact(f"{type(error).__name__}: {error}", config.secrets)
         log.warning("notifications failed: %s", detail)
         return None
 
@@ -204,9 +204,10 @@ def _alert_gate(event: Event, current: MonitorState | None, least: timedelta, no
     return ""
 
 
-def hidden(config: Config, channel: ChannelOptions) -> set[str]:
-    """What to redact from anything said about the channel: every secret, in every form."""
-    return secret_forms([*config.secrets, *secrets_of(channel)])
+def hidden(config: Config, channel: ChannelOptions) -> list[str]:
+    """What to redact from anything said about the channel: every secret (`redact` looks
+    for each in every form)."""
+    return [*config.secrets, *secrets_of(channel)]
 
 
 def describe(config: Config, channel: ChannelOptions, event: Event) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import duckdb
 import pytest
@@ -112,3 +115,35 @@ def test_details_survive_the_parquet_round_trip_with_secrets_redacted(tmp_path: 
         [{"condition": "[BODY] == x", "passed": False, "actual": "token=***"}],
         "[BODY] (token=***) == x",
     )
+
+
+SECRET = "tok/en+s3cret value&=é"
+
+
+def test_a_secret_echoed_encoded_or_cut_off_reaches_no_stored_field(tmp_path: Path) -> None:
+    """A target echoes the secret percent-encoded, base64 (as Basic credentials) and in a
+    long body that is shortened right through it: no form of it is stored."""
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    basic = base64.b64encode(f"ops:{SECRET}".encode()).decode()
+    body = "x" * 40 + SECRET  # the condition's shown value is cut after 57 characters
+    observation = Observation(
+        response_time_ms=42.0,
+        status_code=200,
+        values={"STATUS": 200, "BODY": body},
+        timings=Timings(total_ms=42.0),
+        headers={
+            "location": f"/login?next={quote(SECRET, safe='')}",
+            "x-auth": f"Basic {basic}",
+            "x-form": f"token={quote_plus(SECRET)}",
+        },
+    )
+    settings = RunSettings(region="eu-west", run_id="run-1", secrets=frozenset({SECRET}))
+    result: Result = _result(monitor(conditions=["[BODY] == x"]), settings, at, observation, 1)
+    path = ResultStore(tmp_path).append([result])
+    stored = json.dumps(duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall(), default=str)
+    core = base64.b64encode(SECRET.encode()).decode()[4:-4]  # the middle of any encoding
+    for form in (SECRET, quote(SECRET, safe=""), quote_plus(SECRET), core, SECRET[:8]):
+        assert form not in stored, form
+    # The base64 group shared with "ops:" keeps the secret's first two bytes: known, small.
+    assert '"x-auth": "Basic b3BzOnRv***"' in stored
+    assert '"actual": "' + "x" * 40 + "***" in stored
