@@ -44,6 +44,7 @@ from commands.upgrade import upgrade
 from configuration.durations import positive_duration
 from configuration.errors import ConfigError
 from configuration.loader import SECTIONS, load_project
+from configuration.messages import escape_control
 from configuration.models import Config
 from configuration.reference import (
     config_reference,
@@ -169,7 +170,8 @@ def _run_settings(config: Config, region: str, run_id: str, data_dir: Path) -> R
 
 
 def _describe(result: Result) -> str:
-    detail = f" ({result.error_kind}: {result.error_message})" if result.error_kind else ""
+    message = escape_control(result.error_message or "")  # a target's text, not a terminal's
+    detail = f" ({result.error_kind}: {message})" if result.error_kind else ""
     took = f" {result.response_time_ms:.0f} ms" if result.response_time_ms is not None else ""
     return f"{result.monitor_id}: {result.status}{took}{detail}"
 

@@ -23,6 +23,7 @@ from configuration.errors import ConfigError, Problem
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.monitor import Duration, Identifier, Options
 from configuration.recurrence import Recurrence
+from configuration.messages import CONTROL
 from configuration.source import parse_yaml, read_source
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
@@ -89,8 +90,11 @@ class Incident(Options):
     @field_validator("title")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        if "\n" in value or "\r" in value:
-            raise ValueError("expected one line of text; put the details in the body")
+        if CONTROL.search(value):
+            raise ValueError(
+                "expected one line of text without control characters; "
+                "put the details in the body"
+            )
         return value
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ Every message says what was expected and what was found, e.g.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any, get_args
 
@@ -39,6 +40,14 @@ _EXPECTED = {
     "datetime_parsing": 'expected a time like "2026-11-23T10:00:00Z"',
     "datetime_from_date_parsing": 'expected a time like "2026-11-23T10:00:00Z"',
 }
+
+# Characters that move a terminal's cursor, colour it, or start a new line in a text file.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(text: str) -> str:
+    """`text` for a terminal or a one-line file: control characters as `\\uXXXX`."""
+    return CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def show(value: Any) -> str:

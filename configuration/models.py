@@ -13,7 +13,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
-from configuration.monitor import CheckSettings, Duration, Identifier, MonitorBase, Options
+from configuration.monitor import (
+    CheckSettings,
+    Domain,
+    Duration,
+    Identifier,
+    ImageLink,
+    Link,
+    MonitorBase,
+    OneLine,
+    Options,
+)
 from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
@@ -30,20 +40,26 @@ Language = Literal["en", "de", "fr", "es", "pt_BR", "ja"]
 
 
 class Site(Options):
-    title: str = Field("Status", description="Page title, shown in the header and the browser tab.")
-    description: str = Field("", description="One sentence under the title and in link previews.")
+    title: OneLine = Field(
+        "Status", description="Page title, shown in the header and the browser tab."
+    )
+    description: OneLine = Field(
+        "", description="One sentence under the title and in link previews."
+    )
     url: str | None = Field(
         None,
         description="Public base URL of the page, e.g. `https://status.example.com`.",
         pattern=r"^https?://\S+$",
     )
-    cname: str | None = Field(
+    cname: Domain | None = Field(
         None, description="Custom domain written to `site/CNAME`, e.g. `status.example.com`."
     )
-    logo: str | None = Field(None, description="Path or URL of the logo shown in the header.")
-    favicon: str | None = Field(None, description="Path or URL of the favicon.")
-    homepage_url: str | None = Field(None, description="Link from the logo back to your site.")
-    contact_url: str | None = Field(None, description="Where visitors report a problem.")
+    logo: ImageLink | None = Field(None, description="Path or URL of the logo shown in the header.")
+    favicon: ImageLink | None = Field(None, description="Path or URL of the favicon.")
+    homepage_url: Link | None = Field(None, description="Link from the logo back to your site.")
+    contact_url: Link | None = Field(
+        None, description="Where visitors report a problem: a URL or `mailto:`."
+    )
     theme: Literal["system", "light", "dark"] = Field(
         "system", description="Colour scheme; `system` follows the visitor's setting."
     )
@@ -74,8 +90,8 @@ class Site(Options):
 
 class Region(Options):
     id: Identifier = Field(description="Stable key stored with every result, e.g. `eu-west`.")
-    name: str = Field(description="Display name, e.g. `Europe (West)`.")
-    location: str = Field("", description='Free text, e.g. "Frankfurt, DE".')
+    name: OneLine = Field(description="Display name, e.g. `Europe (West)`.")
+    location: OneLine = Field("", description='Free text, e.g. "Frankfurt, DE".')
     runs_on: list[str] = Field(
         default_factory=lambda: ["ubuntu-latest"],
         description="GitHub Actions runner labels of this region's check job: a hosted "
@@ -94,8 +110,8 @@ class Region(Options):
 
 class Group(Options):
     id: Identifier = Field(description="Key that monitors use in their `group` field.")
-    name: str = Field(description='Display name, e.g. "API".')
-    description: str = Field("", description="Shown under the group name.")
+    name: OneLine = Field(description='Display name, e.g. "API".')
+    description: OneLine = Field("", description="Shown under the group name.")
     collapsed: bool = Field(False, description="Start collapsed on the page.")
 
 

@@ -6,6 +6,7 @@ Field descriptions are the help text of the README's config reference and the JS
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -22,6 +23,7 @@ from pydantic import (
 
 from checks.conditions import compile_assertion, parse_condition
 from configuration.durations import format_duration, parse_duration, positive_duration
+from configuration.messages import CONTROL, escape_control
 
 Duration = Annotated[
     timedelta,
@@ -36,6 +38,49 @@ Duration = Annotated[
     ),
 ]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+_LINK = re.compile(r"(https?://|mailto:|/|\./|[\w.-]+(/|$))\S*", re.ASCII)
+_DOMAIN = re.compile(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
+
+
+def _one_line(value: str) -> str:
+    found = CONTROL.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"expected one line without control characters, found {code}")
+    return value
+
+
+def _link(value: str) -> str:
+    if not _LINK.fullmatch(value):
+        raise ValueError(
+            "expected a link starting with https://, http://, mailto: or a path on the site, "
+            f"got {_quoted(value)}"
+        )
+    return value
+
+
+def _image_link(value: str) -> str:
+    return value if value.startswith("data:image/") and " " not in value else _link(value)
+
+
+def _domain(value: str) -> str:
+    if len(value) > 253 or not _DOMAIN.fullmatch(value):
+        raise ValueError(f'expected a domain name like "status.example.com", got {_quoted(value)}')
+    return value
+
+
+def _quoted(value: str) -> str:
+    """A value in a message: quoted, control characters escaped, long ones cut."""
+    return escape_control(f'"{value if len(value) <= 60 else value[:57] + "..."}"')
+
+
+# Text shown on one line (names, titles): no line break or control character, which would
+# add lines to status.txt or CNAME, or escape sequences to a terminal.
+OneLine = Annotated[str, AfterValidator(_one_line)]
+# A link people follow from the page: never a script (`javascript:`), which it would run.
+Link = Annotated[str, AfterValidator(_link)]
+ImageLink = Annotated[str, AfterValidator(_image_link)]  # a link, or a `data:image/` URL
+Domain = Annotated[str, AfterValidator(_domain)]
 
 
 def _parses(text: str) -> str:
@@ -91,8 +136,8 @@ class MonitorBase(CheckSettings):
 
     type: str = Field(description="Check type: http, tcp, dns, tls, ping or heartbeat.")
     id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
-    name: str = Field(description="Display name on the page.")
-    description: str = Field("", description="One line under the name.")
+    name: OneLine = Field(description="Display name on the page.")
+    description: OneLine = Field("", description="One line under the name.")
     group: Identifier | None = Field(None, description="Id of the group it is shown in.")
     conditions: list[ConditionText] = Field(
         default_factory=list,

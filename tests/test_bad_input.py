@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import main
-from tests.conftest import SMALL_CONFIG
+from checks.result import ErrorKind, Result, Status
+from generator import _describe, main
+from tests.conftest import NOW, SMALL_CONFIG
 
 MAINTENANCE = """\
 ---
@@ -104,3 +105,50 @@ def test_a_loop_every_zero_seconds_is_refused_before_any_round(project: Path) ->
     lines = problems("check", "--region", "eu-west", "--loop", "--every", "0s")
     assert "Invalid value for --every: expected a duration longer than 0s" in lines[-1]
     assert not (project / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "written", "expected"),
+    [
+        ("  title: Example Status\n", '  title: "Down\\nINJECTED"\n',
+         "config.yaml:3:10: site.title: expected one line without control characters, "
+         "found U+000A"),
+        ("    name: API\n", '    name: "API\\e[2J"\n',
+         "config.yaml:13:11: monitors[0].name: expected one line without control characters, "
+         "found U+001B"),
+        ("  timezone: UTC\n", '  timezone: UTC\n  cname: "status.example.com\\nevil.example"\n',
+         'config.yaml:5:10: site.cname: expected a domain name like "status.example.com", got '
+         '"status.example.com\\u000aevil.example"'),
+        ("  timezone: UTC\n", '  timezone: UTC\n  homepage_url: "JavaScript:alert(1)"\n',
+         "config.yaml:5:17: site.homepage_url: expected a link starting with https://, http://, "
+         'mailto: or a path on the site, got "JavaScript:alert(1)"'),
+        ("  timezone: UTC\n", '  timezone: UTC\n  logo: "javascript:alert(1)//.png"\n',
+         "config.yaml:5:9: site.logo: expected a link starting with https://, http://, mailto: "
+         'or a path on the site, got "javascript:alert(1)//.png"'),
+    ],
+)  # fmt: skip
+def test_text_that_would_inject_lines_or_scripts_is_refused(
+    project: Path, line: str, written: str, expected: str
+) -> None:
+    assert line in SMALL_CONFIG
+    (project / "config.yaml").write_text(SMALL_CONFIG.replace(line, written, 1))
+    assert problems("validate")[0] == expected
+
+
+def test_links_and_images_people_use_are_accepted(project: Path) -> None:
+    site = (
+        "  timezone: UTC\n  homepage_url: https://example.com/\n"
+        "  contact_url: mailto:ops@example.com\n  logo: assets/logo.svg\n"
+        "  favicon: 'data:image/png;base64,iVBORw0KGgo='\n"
+    )
+    (project / "config.yaml").write_text(SMALL_CONFIG.replace("  timezone: UTC\n", site, 1))
+    result = CliRunner().invoke(main, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_targets_text_reaches_the_terminal_escaped() -> None:
+    result = Result(
+        monitor_id="api", region="eu", run_id="r", checked_at=NOW, status=Status.DOWN,
+        error_kind=ErrorKind.HTTP_STATUS, error_message="HTTP 503 \x1b[2J\nrm -rf",
+    )  # fmt: skip
+    assert _describe(result) == "api: down (http_status: HTTP 503 \\u001b[2J\\u000arm -rf)"
