@@ -26,7 +26,7 @@ from checks.conditions import (
 from checks.registry import CHECKS
 from checks.result import ErrorKind, Observation, Result, Status
 from configuration.monitor import MonitorBase
-from configuration.secrets import redact
+from configuration.redaction import redact
 
 Clock = Callable[[], datetime]
 

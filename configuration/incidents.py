@@ -20,10 +20,9 @@ from pydantic import (
 )
 
 from configuration.errors import ConfigError, Problem
-from configuration.messages import did_you_mean, problem_from_error
+from configuration.messages import CONTROL, did_you_mean, problem_from_error
 from configuration.monitor import Duration, Identifier, Options
 from configuration.recurrence import Recurrence
-from configuration.messages import CONTROL
 from configuration.source import parse_yaml, read_source
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
@@ -92,8 +91,7 @@ class Incident(Options):
     def _one_line(cls, value: str) -> str:
         if CONTROL.search(value):
             raise ValueError(
-                "expected one line of text without control characters; "
-                "put the details in the body"
+                "expected one line of text without control characters; put the details in the body"
             )
         return value
 

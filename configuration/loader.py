@@ -19,7 +19,7 @@ from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
-from configuration.secrets import redact
+from configuration.redaction import redact
 from configuration.source import Path, Source, parse_yaml, read_source
 
 # The top-level keys of config.yaml, for `needs_env`.

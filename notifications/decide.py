@@ -21,7 +21,7 @@ from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from configuration.notifications import ChannelOptions
-from configuration.secrets import redact
+from configuration.redaction import redact
 from notifications.events import COMPONENT_STATUS, Event, MonitorInfo
 from notifications.page_events import page_events, page_item
 from notifications.state import ENDED_KEPT, Episode, MonitorState, PageItemState, State

@@ -19,7 +19,7 @@ from configuration.errors import ConfigError
 from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
-from configuration.secrets import redact
+from configuration.redaction import redact
 from notifications.channel import secrets_of
 from notifications.decide import decide
 from notifications.delivery import DeliveryOptions, Outcome, send
