@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,6 +31,7 @@ from configuration.incident_files import (
     find,
 )
 from configuration.incidents import Incident, load_incidents, parse_incident
+from configuration.times import utc_iso
 
 IMPACTS = ("none", "minor", "major", "critical")
 
@@ -107,10 +108,6 @@ def finish(paths: Sequence[Path], message: str, commit_: bool) -> None:
         click.echo(f"Committed {done[:12]}: {message}")
 
 
-def utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
     """The seeds' incident shape (camelCase), plus impact and the maintenance fields."""
     data: dict[str, Any] = {
@@ -119,24 +116,24 @@ def incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
         "status": incident.current_status(now),
         "impact": incident.impact,
         "monitorIds": list(incident.monitors),
-        "startedAt": utc(incident.start),
-        "resolvedAt": utc(incident.resolved_at) if incident.resolved_at else None,
+        "startedAt": utc_iso(incident.start),
+        "resolvedAt": utc_iso(incident.resolved_at) if incident.resolved_at else None,
         "maintenance": incident.kind == "maintenance",
         "updates": [
             {
                 "id": f"{incident.id}-{number}",
                 "status": update.status,
                 "message": update.message,
-                "createdAt": utc(update.at),
+                "createdAt": utc_iso(update.at),
             }
             for number, update in enumerate(incident.updates, start=1)
         ],
     }
     if incident.kind == "maintenance":
         window = incident.next_window(now)
-        data["scheduledStart"] = utc(window[0] if window else incident.start)
+        data["scheduledStart"] = utc_iso(window[0] if window else incident.start)
         end = window[1] if window else incident.scheduled_end
-        data["scheduledEnd"] = utc(end) if end else None
+        data["scheduledEnd"] = utc_iso(end) if end else None
     return data
 
 
@@ -147,15 +144,15 @@ def describe(incident: Incident, now: datetime) -> str:
         f"{incident.title} [{incident.id}]",
         f"{incident.kind}, {status}, impact {incident.impact}",
         f"monitors: {', '.join(incident.monitors) or 'none'}",
-        f"started:  {utc(incident.start)}",
+        f"started:  {utc_iso(incident.start)}",
     ]
     if incident.kind == "maintenance":
         window = incident.next_window(now)
         if window:
-            lines.append(f"window:   {utc(window[0])} to {utc(window[1])}")
+            lines.append(f"window:   {utc_iso(window[0])} to {utc_iso(window[1])}")
     if incident.resolved_at:
-        lines.append(f"resolved: {utc(incident.resolved_at)}")
-    lines += [f"  {utc(u.at)}  {u.status}: {u.message}" for u in incident.updates]
+        lines.append(f"resolved: {utc_iso(incident.resolved_at)}")
+    lines += [f"  {utc_iso(u.at)}  {u.status}: {u.message}" for u in incident.updates]
     return "\n".join([*lines, "", incident.body] if incident.body else lines)
 
 
@@ -192,7 +189,7 @@ def print_list(incidents: Sequence[Incident], as_json: bool, now: datetime) -> N
         return
     for item in incidents:
         status = item.current_status(now)
-        click.echo(f"{item.id}  {status:<13} {utc(item.start)}  {item.title}")
+        click.echo(f"{item.id}  {status:<13} {utc_iso(item.start)}  {item.title}")
 
 
 def add_entry_commands(

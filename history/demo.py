@@ -17,6 +17,7 @@ import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION
 from configuration.models import Config
+from configuration.times import utc_iso
 from history.store import RESULT_COLUMNS, ResultStore, connect
 
 DEMO_DAYS = 90
@@ -227,10 +228,6 @@ def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list
     return written
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, datetime]]:
     api, ingest = events["api-errors"], events["ingestion-outage"]
     api_end = api.start + api.duration
@@ -244,19 +241,19 @@ def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, da
 title: Elevated error rates on the REST API
 impact: major
 monitors: [{api.monitor_id}]
-started_at: {_iso(api.start)}
-resolved_at: {_iso(api_end)}
+started_at: {utc_iso(api.start)}
+resolved_at: {utc_iso(api_end)}
 updates:
-  - at: {_iso(api.start + timedelta(minutes=6))}
+  - at: {utc_iso(api.start + timedelta(minutes=6))}
     status: investigating
     message: We are investigating elevated 503 errors from the API.
-  - at: {_iso(api.start + timedelta(minutes=21))}
+  - at: {utc_iso(api.start + timedelta(minutes=21))}
     status: identified
     message: A database connection pool was exhausted after a configuration change.
-  - at: {_iso(api.start + timedelta(minutes=38))}
+  - at: {utc_iso(api.start + timedelta(minutes=38))}
     status: monitoring
     message: The change was rolled back; error rates are back to normal.
-  - at: {_iso(api_end + timedelta(minutes=15))}
+  - at: {utc_iso(api_end + timedelta(minutes=15))}
     status: resolved
     message: The API has been stable for 15 minutes. We will publish a post-mortem.
 ---
@@ -272,13 +269,13 @@ back and the deployment pipeline now checks the limit.
 title: Event ingestion unavailable
 impact: critical
 monitors: [{ingest.monitor_id}]
-started_at: {_iso(ingest.start)}
-resolved_at: {_iso(ingest_end)}
+started_at: {utc_iso(ingest.start)}
+resolved_at: {utc_iso(ingest_end)}
 updates:
-  - at: {_iso(ingest.start + timedelta(minutes=9))}
+  - at: {utc_iso(ingest.start + timedelta(minutes=9))}
     status: investigating
     message: Events from the tracking snippet are being rejected.
-  - at: {_iso(ingest_end)}
+  - at: {utc_iso(ingest_end)}
     status: resolved
     message: A failed load balancer was replaced; no events were lost, they were retried.
 ---
@@ -293,8 +290,8 @@ title: Database upgrade
 kind: maintenance
 impact: minor
 monitors: [{api.monitor_id}]
-scheduled_start: {_iso(past_window)}
-scheduled_end: {_iso(past_window + timedelta(hours=1))}
+scheduled_start: {utc_iso(past_window)}
+scheduled_end: {utc_iso(past_window + timedelta(hours=1))}
 ---
 The primary database was upgraded to a new major version.
 """,
@@ -307,8 +304,8 @@ title: Network maintenance in Frankfurt
 kind: maintenance
 impact: minor
 monitors: [{events["website-timeout"].monitor_id}]
-scheduled_start: {_iso(next_window)}
-scheduled_end: {_iso(next_window + timedelta(hours=2))}
+scheduled_start: {utc_iso(next_window)}
+scheduled_end: {utc_iso(next_window + timedelta(hours=2))}
 ---
 Our hosting provider replaces core switches. Short interruptions are possible.
 """,

@@ -43,10 +43,11 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from configuration.models import Config, Site
+from configuration.times import utc_iso
 from history.timeline import MonitorTimeline
 from rendering.context import BuildContext
 from rendering.entries import Entry
@@ -139,8 +140,7 @@ def snapshot_of(
     )
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+iso = utc_iso  # the name the writers use
 
 
 def iso_or_none(moment: datetime | None) -> str | None:
