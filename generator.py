@@ -10,6 +10,7 @@ Only this module prints or exits; the packages raise plain exceptions.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import time
@@ -29,6 +30,7 @@ from commands.common import (
     HEARTBEATS_FOLDER,
     config_option,
     data_option,
+    fail,
     incidents_option,
     load,
     now_option,
@@ -57,6 +59,7 @@ from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
+from rendering.pages import custom_templates
 from rendering.preview import Preview
 from rendering.site import build_site
 
@@ -233,7 +236,13 @@ def build(
 ) -> None:
     """Render the site from config, history and incidents."""
     config, incidents = load(config_path, incidents_dir)
-    index = build_site(config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text))
+    templates = custom_templates(config_path, config)
+    try:
+        index = build_site(
+            config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text), templates
+        )
+    except ConfigError as error:  # a mistake in one of the person's templates
+        fail(error)
     click.echo(f"Built {index}")
 
 
@@ -294,10 +303,17 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
         except ConfigError as error:
             click.echo(f"Not rebuilt:\n{error}", err=True)
             return
-        build_site(config, incidents, ResultStore(data_dir), out_dir, datetime.now(UTC))
-        click.echo(f"Rebuilt {out_dir}/ at {datetime.now(UTC):%H:%M:%S} UTC")
+        templates = custom_templates(config_path, config)
+        try:
+            build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)
+        except ConfigError as error:
+            click.echo(f"Not rebuilt:\n{error}", err=True)
+            return
+        click.echo(f"Rebuilt {out_dir}/ at {now():%H:%M:%S} UTC")
 
-    preview = Preview(out_dir, [config_path, incidents_dir, data_dir], rebuild)
+    now = functools.partial(datetime.now, UTC)
+    watched = [config_path, incidents_dir, data_dir, config_path.parent / "templates"]
+    preview = Preview(out_dir, watched, rebuild)
     try:
         server = preview.start(port)
     except OSError as error:

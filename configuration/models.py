@@ -75,6 +75,12 @@ class Site(Options):
         "UTC", description="IANA time zone used to display times, e.g. `Europe/Berlin`."
     )
     powered_by: bool = Field(True, description='Show "Powered by Vigil" in the footer.')
+    custom_dir: str = Field(
+        "templates",
+        description="Folder (next to config.yaml) of your templates: a file there replaces "
+        "the package's file of that name, e.g. `main.html` overriding one block, or "
+        "`extra.css` added to the style; see docs/templates.md.",
+    )
 
     @field_validator("timezone")
     @classmethod

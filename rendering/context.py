@@ -30,6 +30,7 @@ class BuildContext:
     now: datetime  # the build time, UTC
     entries: Sequence[Entry]  # `incident_entries`: what every output lists, newest first;
     #                           detected facts in the page's language (see `in_language`)
+    templates: Path | None = None  # the person's `site.custom_dir`, when it has files
 
     def in_language(self, locale: Locale) -> tuple[Sequence[Entry], PageView]:
         """The entries (detected facts worded in `locale`'s language) and the page's view

@@ -157,12 +157,17 @@ def _chart_view(
 
     drawn = chart(timeline.series.get(window, {}), names, start, now, label, locale.milliseconds)
     by_region = timeline.latency.get(window, {})
+    order = {region: index for index, region in enumerate(names)}  # the config's order
+
+    def place(region: str) -> tuple[bool, int, str]:
+        return region == ALL_REGIONS, order.get(region, len(order)), region
+
     rows = [
         LatencyRow(
             locale.gettext("All regions") if region == ALL_REGIONS else names.get(region, region),
             [locale.milliseconds(getattr(latency, p)) for p in PERCENTILES],
         )
-        for region, latency in sorted(by_region.items(), key=lambda kv: kv[0] == ALL_REGIONS)
+        for region, latency in sorted(by_region.items(), key=lambda kv: place(kv[0]))
     ]
     return ChartView(window, locale.gettext(WINDOW_NAMES[window]), drawn, rows)
 

@@ -12,6 +12,8 @@ import functools
 import hashlib
 import importlib.resources
 import json
+import os
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,8 @@ from typing import Any
 
 import jinja2
 
+from configuration.errors import ConfigError, Problem
+from configuration.models import Config
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
@@ -34,10 +38,20 @@ FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scroll
 INCIDENTS_PER_PAGE = 20
 
 
+def custom_templates(config_path: Path, config: Config) -> Path | None:
+    """The folder of the person's templates (`site.custom_dir`, beside the config), when it
+    exists and is not the package's own (as in the template repository)."""
+    folder = (config_path.parent / config.site.custom_dir).resolve()
+    if not folder.is_dir() or folder == TEMPLATES.resolve():
+        return None
+    return folder
+
+
 @functools.cache
-def environment(code: str) -> jinja2.Environment:
+def environment(code: str, templates: Path | None = None) -> jinja2.Environment:
+    """Templates in the language `code`; a file in `templates` replaces the package's."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader([*([templates] if templates else []), TEMPLATES]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -72,12 +86,44 @@ class Assets:
 
 
 @functools.cache
-def assets() -> Assets:
-    env = environment("en")
-    style = env.get_template("style.css").render(levels=level_colours())
-    head = (TEMPLATES / "theme.js").read_text("utf-8").strip()
-    script = (TEMPLATES / "site.js").read_text("utf-8").strip()
+def assets(templates: Path | None = None) -> Assets:
+    env = environment("en", templates)
+    style = render(env, "style.css", levels=level_colours())
+    head, script = (_source(env, name).strip() for name in ("theme.js", "site.js"))
     return Assets(style, head, script)
+
+
+def forget_templates() -> None:
+    """Drop the cached environments and inline assets (`vigil serve`, after an edit)."""
+    environment.cache_clear()
+    assets.cache_clear()
+
+
+def render(env: jinja2.Environment, template: str, **values: Any) -> str:
+    """The rendered template. A mistake in a template (most likely the person's override)
+    is a ConfigError located at the template's file and line, never a traceback."""
+    try:
+        return env.get_template(template).render(**values)
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or error.name or template
+        raise _template_error(where, error.lineno, error.message or str(error)) from None
+    except jinja2.TemplateError as error:
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).is_file()
+        ]
+        ours = [f for f in frames if Path(f.filename).suffix in (".html", ".css", ".js")]
+        where, line = (ours[-1].filename, ours[-1].lineno or 1) if ours else (template, 1)
+        raise _template_error(where, line, str(error)) from None
+
+
+def _template_error(file: str, line: int, message: str) -> ConfigError:
+    shown = os.path.relpath(file) if Path(file).is_absolute() else file
+    return ConfigError([Problem(shown, line, 1, "", f"template error: {message}")])
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
 
 
 def write_pages(folder: Path, context: BuildContext) -> None:
@@ -97,9 +143,11 @@ def write_pages(folder: Path, context: BuildContext) -> None:
 class _Writer:
     """Renders the pages of one language into its folder."""
 
-    def __init__(self, home: Path, code: str, codes: Sequence[str], page: PageView) -> None:
+    def __init__(
+        self, home: Path, code: str, codes: Sequence[str], page: PageView, templates: Path | None
+    ) -> None:
         self.home, self.code, self.codes, self.page = home, code, codes, page
-        self.env = environment(code)
+        self.env, self.assets = environment(code, templates), assets(templates)
         self.main = codes[0]
 
     def write(self, path: str, template: str, **values: Any) -> None:
@@ -119,14 +167,16 @@ class _Writer:
             for code in self.codes
         ]
         locale = self.page.locale
-        html = self.env.get_template(template).render(
+        html = render(
+            self.env,
+            template,
             page=self.page,
             t=locale,
             root=root,
             site_root=site_root,
             path=path,
             languages=languages if len(self.codes) > 1 else [],
-            assets=assets(),
+            assets=self.assets,
             levels=level_colours(),
             js_text=_js_text(locale),
             **values,
@@ -152,7 +202,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
     config, now = context.config, context.now
     locale = Locale(code, config.site.timezone)
     entries, page = context.in_language(locale)
-    out = _Writer(home, code, codes, page)
+    out = _Writer(home, code, codes, page, context.templates)
     total = sum(len(g.monitors) for g in page.groups)
     out.write("", "index.html", limit=FIRST_MONITORS, more=total > FIRST_MONITORS)
     if total > FIRST_MONITORS:

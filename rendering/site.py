@@ -28,7 +28,7 @@ from rendering.context import BuildContext, Writer
 from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
-from rendering.pages import write_pages
+from rendering.pages import forget_templates, write_pages
 from rendering.view import PageView, page_view
 
 BAR_DAYS = 90
@@ -53,15 +53,22 @@ def collect(
 
 
 def build_site(
-    config: Config, incidents: Sequence[Incident], store: ResultStore, out: Path, now: datetime
+    config: Config,
+    incidents: Sequence[Incident],
+    store: ResultStore,
+    out: Path,
+    now: datetime,
+    templates: Path | None = None,
 ) -> Path:
-    """Render the whole site into `out`; returns the path of the index page."""
+    """Render the whole site into `out`; returns the path of the index page. `templates`:
+    the folder whose files override the package's (`custom_templates`)."""
     page, timelines, entries = collect(config, incidents, store, now)
+    forget_templates()  # each build reads the templates as they are now
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     staging.mkdir()
-    context = BuildContext(config, incidents, page, timelines, now, entries)
+    context = BuildContext(config, incidents, page, timelines, now, entries, templates)
     try:
         for write in WRITERS:
             write(staging, context)

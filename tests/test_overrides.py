@@ -1,0 +1,157 @@
+"""A `templates/` folder beside config.yaml overrides the package's templates file by file:
+one block in `main.html` changes the page and nothing else; the docs list every block and
+every view-model field."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+from click.testing import CliRunner
+
+from generator import main
+from rendering import detail, view
+from rendering.pages import TEMPLATES
+from tests.conftest import NOW
+
+ROOT = Path(__file__).parent.parent
+DOCS = (ROOT / "docs" / "templates.md").read_text()
+FOOTER = '{% extends "base.html" %}\n{% block footer %}<footer>Acme legal</footer>{% endblock %}\n'
+FOOTER_RE = re.compile(r"<footer.*?</footer>", re.S)
+
+
+def build(project: Path, out: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main,
+        ["build", "--now", NOW.isoformat(), "--config", str(project / "config.yaml"),
+         "--data", str(project / "data"), "--incidents", str(project / "incidents"),
+         "--out", str(project / out)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    return result.exit_code, result.stderr
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo page (its config and 90 days of history), built once without overrides."""
+    folder = tmp_path_factory.mktemp("overrides")
+    (folder / "config.yaml").write_text((ROOT / "config.yaml").read_text())
+    demo = ["demo", "--now", NOW.isoformat(), "--config", str(folder / "config.yaml"),
+            "--data", str(folder / "data"), "--incidents", str(folder / "incidents")]  # fmt: skip
+    assert CliRunner().invoke(main, demo).exit_code == 0
+    assert build(folder, "plain") == (0, "")
+    return folder
+
+
+def without_footer(html: str) -> str:
+    return re.sub(r"\s+", " ", FOOTER_RE.sub("", html))
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def overrides(project: Path) -> Path:
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    yield folder
+    for file in folder.iterdir():
+        file.unlink()
+    folder.rmdir()
+
+
+def test_one_overridden_block_changes_only_that_block(project: Path, overrides: Path) -> None:
+    (overrides / "main.html").write_text(FOOTER)
+    assert build(project, "custom")[0] == 0
+    plain, custom = files(project / "plain"), files(project / "custom")
+    assert plain.keys() == custom.keys()
+    pages = [name for name in plain if name.endswith(".html")]
+    assert len(pages) > 15
+    for name, data in plain.items():
+        if not name.endswith(".html"):
+            assert custom[name] == data, name
+            continue
+        before, after = data.decode(), custom[name].decode()
+        if name.startswith("embed/"):  # the embed page has no footer: it stays as it was
+            assert after == before
+            continue
+        assert without_footer(after) == without_footer(before), name
+        assert "<footer>Acme legal</footer>" in after and "Powered by" not in after, name
+
+
+def test_extra_css_is_added_to_the_style_and_its_hash(project: Path, overrides: Path) -> None:
+    (overrides / "extra.css").write_text(".masthead{background:#123456}")
+    assert build(project, "styled")[0] == 0
+    page = (project / "styled" / "index.html").read_text()
+    plain = (project / "plain" / "index.html").read_text()
+    assert ".masthead{background:#123456}</style>" in page
+    csp = re.compile(r"style-src '(sha256-[^']+)'")
+    assert csp.search(page) and csp.search(plain)
+    assert csp.search(page).group(1) != csp.search(plain).group(1)  # type: ignore[union-attr]
+
+
+def test_a_template_mistake_is_located_and_nothing_is_written(
+    project: Path, overrides: Path
+) -> None:
+    (overrides / "main.html").write_text('{% extends "base.html" %}\n\n{% block footer %}\n')
+    code, err = build(project, "broken")
+    assert code == 2
+    assert re.match(r"\S*templates/main\.html:3:1: template error: Unexpected end of template", err)
+    assert not (project / "broken").exists()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}\n{{ page.no_such_field.x }}{% endblock %}\n'
+    )
+    code, err = build(project, "broken")
+    assert code == 2
+    assert re.match(r"\S*templates/main\.html:3:1: template error: .*no_such_field", err), err
+
+
+def test_without_the_folder_nothing_changes(project: Path) -> None:
+    assert not (project / "templates").exists()
+    assert build(project, "again")[0] == 0
+    assert files(project / "again") == files(project / "plain")
+
+
+def test_every_page_template_extends_main_html() -> None:
+    pages = [
+        p
+        for p in TEMPLATES.glob("*.html")
+        if p.name not in ("base.html", "main.html", "macros.html")
+    ]
+    assert len(pages) >= 7
+    for page in pages:
+        first = page.read_text().splitlines()[0]
+        assert first == '{% extends "main.html" %}', page.name
+
+
+def test_the_docs_list_every_block_of_base_html() -> None:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"]
+    )
+    blocks = set(env.get_template("base.html").blocks)
+    table = DOCS.split("<!-- blocks:start")[1].split("<!-- blocks:end")[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    assert documented == blocks
+
+
+def test_the_docs_name_every_field_of_every_view_model() -> None:
+    text = DOCS.split("<!-- fields:start")[1].split("<!-- fields:end")[0]
+    models = [
+        cls
+        for module in (view, detail)
+        for cls in vars(module).values()
+        if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+    ]
+    assert len(models) >= 10
+    for model in models:  # defined as "`Name`: …" or, inside another, "`Name`s: …"
+        name = model.__name__
+        found = re.search(rf"^`{name}`: (.*?)(\n\n|\Z)", text, re.S | re.M) or re.search(
+            rf"`{name}`s:\s*([^)]*)\)", text
+        )
+        assert found, name
+        for field in dataclasses.fields(model):
+            assert f"`{field.name}`" in found.group(1), (name, field.name)
