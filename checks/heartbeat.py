@@ -14,11 +14,8 @@ which records its latest heartbeat as `<folder>/<monitor_id>.json` (normally
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +26,7 @@ from pydantic import Field
 from checks.base import CheckType, ProbeContext
 from checks.result import ErrorKind, Observation
 from configuration.durations import format_duration
+from configuration.files import write_atomically
 from configuration.monitor import Duration, MonitorBase
 
 HeartbeatStatus = Literal["up", "down"]
@@ -82,25 +80,8 @@ def record_heartbeat(
         "at": now.astimezone(UTC).isoformat(),
     }
     directory.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_atomically(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return path
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # Written beside the target, then renamed over it: a probe reading at the same moment sees
-    # the old heartbeat or the new one, never half of one.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())  # the data is on disk before the name points at it
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from other readers
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def read_heartbeat(directory: Path, monitor_id: str) -> Heartbeat | None:

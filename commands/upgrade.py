@@ -10,15 +10,14 @@ so a version bump without `vigil upgrade` is caught on its pull request).
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from commands import managed
 from commands.managed import Change, managed_changes
+from configuration.files import write_atomically
 
 EXIT_OUTDATED = 1
 
@@ -44,7 +43,7 @@ def upgrade(directory: Path, check: bool) -> None:
         )
         sys.exit(EXIT_OUTDATED)
     for change in changes:
-        _write(directory / change.path, change.after)
+        write_atomically(directory / change.path, change.after)
     click.echo(f"Upgraded to Vigil {version}: {names}. Review the diff above and commit.")
 
 
@@ -53,12 +52,3 @@ def _diff(change: Change) -> str:
     after = change.after.splitlines(keepends=True)
     label = change.path if change.before is not None else "/dev/null"
     return "".join(difflib.unified_diff(before, after, f"a/{label}", f"b/{change.path}"))
-
-
-def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a temporary file beside the target, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temporary, path)

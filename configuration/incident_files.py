@@ -11,7 +11,6 @@ the front matter are not kept.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import unicodedata
@@ -23,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from configuration.files import write_atomically
 from configuration.incidents import FRONT_MATTER, Incident, parse_incident_text
 
 KEY_ORDER = (
@@ -98,10 +98,7 @@ class IncidentFile:
         """Validate, then write atomically; raises ConfigError (nothing written) when invalid."""
         text = self.text()
         incident = parse_incident_text(text, self.path, monitor_ids)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_atomically(self.path, text)
         return incident
 
     def append_update(self, at: datetime, status: str, message: str) -> None:

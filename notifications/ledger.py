@@ -22,8 +22,9 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from configuration.files import write_atomically
 from notifications.events import Event
-from notifications.state import write_bytes_atomically, write_json_atomically
+from notifications.state import write_json_atomically
 
 LEDGER_FOLDER = "notifications"
 KEEP = timedelta(days=14)  # events older than this are pruned with their records
@@ -55,7 +56,7 @@ class Ledger:
         """Publish the event unless one with its key exists; return the stored one, so all
         runs that decided it use the same copy (its `at`, its channels)."""
         path = self.events_dir / f"{event.key}.json"
-        if write_bytes_atomically(path, event.model_dump_json(indent=2).encode(), exclusive=True):
+        if write_atomically(path, event.model_dump_json(indent=2), exclusive=True):
             return event
         return self.event(path) or event
 

@@ -12,12 +12,12 @@ An ended problem episode is kept a while (`MonitorState.ended`), so a channel's
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from configuration.files import write_atomically
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
@@ -92,27 +92,4 @@ def write_state(data_dir: Path, state: State) -> None:
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Write `data` as JSON so a reader sees the old file or the new one, never half."""
-    write_bytes_atomically(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
-
-
-def write_bytes_atomically(path: Path, content: bytes, *, exclusive: bool = False) -> bool:
-    """Write through a temp file; `exclusive`: only if `path` does not exist yet (a hard
-    link publishes the complete file or fails). Returns False when it already existed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        if not exclusive:
-            os.replace(temp, path)
-            return True
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_atomically(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
