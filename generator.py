@@ -53,6 +53,7 @@ from configuration.reference import (
     config_schema_text,
     update_generated_files,
 )
+from configuration.renames import fix_file
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
@@ -77,9 +78,16 @@ def main() -> None:
 @main.command()
 @config_option
 @incidents_option
-def validate(config_path: Path, incidents_dir: Path) -> None:
+@click.option(
+    "--fix", is_flag=True, help="Rewrite renamed keys to their new names, keeping comments."
+)
+def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
     """Check the config and every incident file; print every problem at once."""
-    config, incidents = load(config_path, incidents_dir)
+    config, incidents = load(config_path, incidents_dir, warn_renamed=not fix)
+    if fix and config.renamed.keys:
+        for change in fix_file(config_path, config.renamed.keys):
+            click.echo(f"Fixed {change}")
+        config, incidents = load(config_path, incidents_dir)
     click.echo(
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"

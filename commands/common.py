@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
-from configuration.errors import ConfigError
+from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
@@ -79,12 +79,25 @@ def load(
     config_path: Path,
     incidents_dir: Path | None = None,
     needs_env: Collection[str] | None = (),
+    *,
+    warn_renamed: bool = True,
 ) -> tuple[Config, list[Incident]]:
     """Config and incidents, or every problem of both printed and exit status 2.
     `needs_env`: the sections whose `${NAME}` this command uses, so must be set (see
     `load_config_text`); a command that sends nothing needs none of them, and runs in a job
     that was given no secret (a pull request's validation, the regions job, the build)."""
     try:
-        return load_project(config_path, incidents_dir, needs_env=needs_env)
+        config, incidents = load_project(config_path, incidents_dir, needs_env=needs_env)
     except ConfigError as error:
         fail(error)
+    if warn_renamed:
+        warn(config.renamed.warnings)
+    return config, incidents
+
+
+def warn(warnings: Sequence[Problem]) -> None:
+    """Located warnings on standard error (and as annotations under GitHub Actions)."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(warning.github_annotation("warning"))

@@ -20,11 +20,12 @@ class Problem:
         where = f"{self.path}: " if self.path else ""
         return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
 
-    def github_annotation(self) -> str:
-        """The workflow command that shows this problem inline on a pull request."""
+    def github_annotation(self, level: str = "error") -> str:
+        """The workflow command that shows this problem inline on a pull request; `level`:
+        `error` or `warning`."""
         where = f"{self.path}: " if self.path else ""
         text = f"{where}{self.message}".replace("%", "%25").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.column}::{text}"
+        return f"::{level} file={self.file},line={self.line},col={self.column}::{text}"
 
 
 class ConfigError(Exception):

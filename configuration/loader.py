@@ -20,6 +20,7 @@ from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
 from configuration.redaction import redact
+from configuration.renames import apply_renames
 from configuration.source import Path, Source, parse_yaml, read_source
 
 # The top-level keys of config.yaml, for `needs_env`.
@@ -72,7 +73,8 @@ def load_config_text(
     source = parse_yaml(text, file)
     if not isinstance(source.data, dict):
         raise ConfigError([source.problem((), "expected a mapping with site, regions, monitors")])
-    problems = list(source.duplicates)
+    renamed = apply_renames(source)  # old key names read as the new ones, with a warning
+    problems = [*source.duplicates, *renamed.problems]
     secrets: set[str] = set()
     env = _Env(environ or os.environ, needs_env)
     data = _interpolate(source.data, (), env, source, problems, secrets)
@@ -89,6 +91,7 @@ def load_config_text(
     if problems or config is None:
         raise ConfigError([_redacted(problem, secrets) for problem in _first_per_path(problems)])
     config.set_secrets(frozenset(secrets))
+    config.set_renamed(renamed)
     return config
 
 

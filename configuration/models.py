@@ -24,6 +24,7 @@ from configuration.monitor import (
     OneLine,
     Options,
 )
+from configuration.renames import Renamed
 from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ class Config(Options):
         description="Where alerts and page events are sent; see docs/notifications.md.",
     )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    _renamed: Renamed = PrivateAttr(default_factory=lambda: Renamed([], [], []))
 
     @property
     def secrets(self) -> frozenset[str]:
@@ -213,6 +215,14 @@ class Config(Options):
 
     def set_secrets(self, secrets: frozenset[str]) -> None:
         self._secrets = secrets
+
+    @property
+    def renamed(self) -> Renamed:
+        """Old key names it was written with: warnings, and where `--fix` rewrites them."""
+        return self._renamed
+
+    def set_renamed(self, renamed: Renamed) -> None:
+        self._renamed = renamed
 
     def regions_for(self, monitor: MonitorBase) -> list[str]:
         """The region ids that check `monitor`, in config order."""
