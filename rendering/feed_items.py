@@ -50,6 +50,7 @@ def feed_items(context: BuildContext, monitor_id: str | None = None) -> list[Fee
     entries = [e for e in context.entries if monitor_id is None or monitor_id in e.monitors]
     bodies = {incident.id: incident.body for incident in context.incidents}
     items = [_item(entry, context, public, bodies.get(entry.id, "")) for entry in entries]
+    items = [item for item in items if item.updated <= context.now]  # nothing from the future
     items.sort(key=lambda item: (item.updated, item.id), reverse=True)
     return items[:MAX_ITEMS]
 

@@ -106,9 +106,10 @@ def _generator(feed: Feed, self_name: str) -> FeedGenerator:
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
         entry.link(href=item.url, rel="alternate")
-        entry.published(item.published)
+        # feedgen has one field for Atom's <published> and RSS's <pubDate>: the creation for
+        # Atom (as JSON Feed's date_published), the latest change for RSS's one date.
+        entry.published(item.updated if self_name == "feed.rss" else item.published)
         entry.updated(item.updated)
-        entry.pubDate(item.updated)  # RSS has one date: the latest change
         entry.category(term=item.kind)
         entry.description(item.summary or item.title)
         entry.content(item.content_html, type="html")
