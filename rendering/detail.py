@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from checks.result import Status
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from history.timeline import (
@@ -19,7 +20,14 @@ from history.timeline import (
 from rendering.chart import Chart, chart
 from rendering.entries import Entry
 from rendering.i18n import N_, Locale
-from rendering.view import STATE_TEXT, STATUS_TEXT, IncidentView, MonitorView, incident_view
+from rendering.view import (
+    NO_DATA,
+    STATE_TEXT,
+    STATUS_TEXT,
+    IncidentView,
+    MonitorView,
+    incident_view,
+)
 
 WINDOW_NAMES = {
     "24h": N_("24 hours"),
@@ -101,8 +109,8 @@ def monitor_page(
     latest = [
         RegionLatestView(
             names.get(region, region),
-            result.status.value,
-            locale.gettext(STATE_TEXT[result.status.value]),
+            (state := _state_of(result.status)),
+            locale.gettext(STATE_TEXT[state]),
             locale.datetime(result.checked_at),
             result.checked_at.isoformat(timespec="seconds"),
             locale.milliseconds(result.response_time_ms),
@@ -140,6 +148,12 @@ def _target(monitor: MonitorBase) -> str | None:
         return monitor.target
     except NotImplementedError:
         return None
+
+
+def _state_of(status: Status) -> str:
+    """A result's state on the page: `unknown` (the runner was offline, or a heartbeat
+    monitor awaits its first heartbeat) shows as no data."""
+    return NO_DATA if status is Status.UNKNOWN else status.value
 
 
 def _chart_view(
