@@ -57,7 +57,7 @@ from configuration.renames import fix_file
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore, new_run_id
+from history.store import ResultStore, StoreError, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.pages import custom_templates
@@ -67,7 +67,18 @@ from rendering.site import build_site
 T = TypeVar("T")  # what an option's parser returns
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Vigil(click.Group):
+    """The command group; a history that cannot be read ends any command with one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            click.echo(f"vigil: {error}", err=True)
+            sys.exit(EXIT_FAILED)
+
+
+@click.group(cls=Vigil, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vigil-status")
 def main() -> None:
     """Vigil: a status page that costs nothing to run."""
