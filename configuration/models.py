@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
 from configuration.monitor import CheckSettings, Duration, Identifier, MonitorBase, Options
+from configuration.secrets import SecretUse
 from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
@@ -183,14 +184,30 @@ class Config(Options):
         description="Where alerts and page events are sent; see docs/notifications.md.",
     )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    _secret_uses: tuple[SecretUse, ...] = PrivateAttr(default=())
 
     @property
     def secrets(self) -> frozenset[str]:
-        """Values substituted for `${ENV}`: redacted from every message, never published."""
+        """Values substituted for `${NAME}`: redacted from every message, never published."""
         return self._secrets
 
-    def set_secrets(self, secrets: frozenset[str]) -> None:
+    @property
+    def secret_uses(self) -> tuple[SecretUse, ...]:
+        """Every `${NAME}` written in the file, set or not, with where it is used."""
+        return self._secret_uses
+
+    def set_secrets(self, secrets: frozenset[str], uses: tuple[SecretUse, ...]) -> None:
         self._secrets = secrets
+        self._secret_uses = uses
+
+    def unset_secrets(self, section: str, owner: str) -> list[SecretUse]:
+        """The unset secrets of the monitor (`section` "monitors") or channel
+        ("notifications") with id `owner`, each name once: it is not run without them."""
+        found: dict[str, SecretUse] = {}
+        for use in self._secret_uses:
+            if not use.is_set and use.path[0] == section and use.owner == owner:
+                found.setdefault(use.name, use)
+        return list(found.values())
 
     def regions_for(self, monitor: MonitorBase) -> list[str]:
         """The region ids that check `monitor`, in config order."""
