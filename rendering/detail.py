@@ -3,13 +3,14 @@ and the maintenance list."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from checks.result import Status
 from configuration.models import Config
 from configuration.monitor import MonitorBase
+from configuration.redaction import redact
 from history.timeline import (
     ALL_REGIONS,
     LATENCY_WINDOWS,
@@ -123,7 +124,7 @@ def monitor_page(
         errors = [e for e in [timeline.outages[-1].first_error] if e]
     return MonitorPage(
         monitor=view,
-        target=None if monitor.hide_target else _target(monitor),
+        target=None if monitor.hide_target else _target(monitor, config.secrets),
         conditions=[]
         if monitor.hide_target
         else [*monitor.conditions, *monitor.degraded_conditions],
@@ -143,9 +144,10 @@ def monitor_page(
     )
 
 
-def _target(monitor: MonitorBase) -> str | None:
+def _target(monitor: MonitorBase, secrets: Iterable[str]) -> str | None:
+    """What is checked, as the page shows it: a secret in it (a token in the URL) masked."""
     try:
-        return monitor.target
+        return redact(monitor.target, secrets)
     except NotImplementedError:
         return None
 
