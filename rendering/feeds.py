@@ -8,6 +8,7 @@ by `rendering.feed_items.feed_items`; this module only serialises.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,7 +112,10 @@ def _generator(feed: Feed, self_name: str) -> FeedGenerator:
         entry.published(item.updated if self_name == "feed.rss" else item.published)
         entry.updated(item.updated)
         entry.category(term=item.kind)
-        entry.description(item.summary or item.title)
+        # RSS's <description> is HTML (readers render it): plain text is escaped into it
+        # once; Atom's <summary> is text.
+        summary = item.summary or item.title
+        entry.description(html.escape(summary) if self_name == "feed.rss" else summary)
         entry.content(item.content_html, type="html")
     return generator
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -230,3 +231,16 @@ def test_atom_and_json_feed_agree_on_every_date(tmp_path: Path) -> None:
         assert published.replace("+00:00", "Z") == date_published
         assert updated.replace("+00:00", "Z") == date_modified
     assert any(p != u for (p, u), _ in pairs), "an item published before its last change"
+
+
+def test_rss_descriptions_show_text_never_live_html(tmp_path: Path) -> None:
+    hostile = INCIDENT.replace("Looking **into** it.", "Fixed <b onclick=x()>it</b> & more")
+    site = write(tmp_path, {"api-errors": hostile})
+    channel = ET.parse(site / "feed.rss").getroot().find("channel")
+    assert channel is not None
+    (item,) = [i for i in channel.findall("item") if i.findtext("link") == INCIDENT_URL]
+    # The XML text is HTML that shows the characters, not elements.
+    assert item.findtext("description") == "Fixed &lt;b onclick=x()&gt;it&lt;/b&gt; &amp; more"
+    document = json.loads((site / "feed.json").read_text("utf-8"))
+    summaries = [item["summary"] for item in document["items"]]
+    assert "Fixed <b onclick=x()>it</b> & more" in summaries  # JSON Feed's summary is text
