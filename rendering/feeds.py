@@ -50,11 +50,13 @@ class Feed:
 def write_feeds(folder: Path, context: BuildContext) -> list[Path]:
     """Write the page's feeds and every public monitor's; returns the files written."""
     site = context.config.site
-    feeds = [_feed(context, xml_safe(site.title), "", None)]
+    items = feed_items(context)
+    feeds = [_feed(context, xml_safe(site.title), "", items.of(None))]
     for monitor in context.config.monitors:
         if monitor.public:
             title = xml_safe(f"{site.title}: {monitor.name}")
-            feeds.append(_feed(context, title, f"monitors/{monitor.id}/", monitor.id))
+            path = f"monitors/{monitor.id}/"
+            feeds.append(_feed(context, title, path, items.of(monitor.id)))
     written = []
     for feed in feeds:
         target = folder / feed.folder
@@ -65,9 +67,8 @@ def write_feeds(folder: Path, context: BuildContext) -> list[Path]:
     return written
 
 
-def _feed(context: BuildContext, title: str, path: str, monitor_id: str | None) -> Feed:
+def _feed(context: BuildContext, title: str, path: str, items: Sequence[FeedItem]) -> Feed:
     site = context.config.site
-    items = feed_items(context, monitor_id)
     if site.url:
         feed_id = site_link(site.url, path)
     else:
