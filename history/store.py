@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -111,17 +112,17 @@ class ResultStore:
             raise ValueError("one result file holds one run of one region")
         started = min(result.checked_at for result in results).astimezone(UTC)
         folder = self.partition(region, f"{started:%Y-%m-%d}")
-        folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{run_id}.parquet"
-        temporary = folder / f".{run_id}.parquet.tmp"
-        connection = connect()
-        connection.execute(f"CREATE TABLE run ({RESULT_COLUMNS})")
-        # One list per column, unnested side by side: ten times faster than row inserts.
-        columns = [list(column) for column in zip(*(_row(r) for r in results), strict=True)]
-        connection.execute(f"INSERT INTO run SELECT {_UNNEST_COLUMNS}", columns)
-        connection.execute(f"COPY run TO '{sql_path(temporary)}' (FORMAT PARQUET)")
-        connection.close()
-        os.replace(temporary, final)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_run(results, folder / f".{run_id}.parquet.tmp", final)
+        except (OSError, duckdb.IOException) as error:
+            kept = _keep_elsewhere(results, final)
+            reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+            raise StoreError(
+                f"cannot write {final}: {reason}; this run's {len(results)} results are kept "
+                f"in {kept}: move that file to {folder}/ when the data folder is writable"
+            ) from None
         return final
 
     def files(self) -> list[Path]:
@@ -235,7 +236,30 @@ class ResultStore:
 
 
 class StoreError(Exception):
-    """A result file cannot be opened (not a corrupt file, which is quarantined)."""
+    """A result file cannot be opened (not a corrupt file, which is quarantined), or a
+    run's results cannot be written (they are kept elsewhere, and the message says where)."""
+
+
+def _write_run(results: Sequence[Result], temporary: Path, final: Path) -> None:
+    connection = connect()
+    try:
+        connection.execute(f"CREATE TABLE run ({RESULT_COLUMNS})")
+        # One list per column, unnested side by side: ten times faster than row inserts.
+        columns = [list(column) for column in zip(*(_row(r) for r in results), strict=True)]
+        connection.execute(f"INSERT INTO run SELECT {_UNNEST_COLUMNS}", columns)
+        connection.execute(f"COPY run TO '{sql_path(temporary)}' (FORMAT PARQUET)")
+    finally:
+        connection.close()
+    os.replace(temporary, final)
+
+
+def _keep_elsewhere(results: Sequence[Result], final: Path) -> Path:
+    """Where a run's results go when the data folder cannot take them: the system's
+    temporary folder (a CI job's is writable; the file is named as in the history)."""
+    folder = Path(tempfile.mkdtemp(prefix="vigil-unsaved-"))
+    kept = folder / final.name
+    _write_run(results, folder / f".{final.name}.tmp", kept)
+    return kept
 
 
 def _is_day(folder: str) -> bool:

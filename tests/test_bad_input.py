@@ -3,8 +3,10 @@ the CLI, never a Python traceback, and nothing is written."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -162,3 +164,30 @@ def test_a_result_file_that_cannot_be_opened_ends_build_with_one_line(project: P
     assert result.stderr.splitlines() == [
         f"vigil: cannot read {blocked.relative_to(project)}: Is a directory"
     ]
+
+
+def test_a_run_that_cannot_be_written_is_kept_elsewhere_and_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (
+        "version: 1\nregions: [{id: eu, name: Europe}]\nrunner: {canary: []}\nmonitors:\n"
+        "  - {id: db, name: DB, type: tcp, host: 127.0.0.1, port: 9, timeout: 2s}\n"
+    )
+    (tmp_path / "config.yaml").write_text(config)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "results").write_text("a file where the folder should be")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        result = CliRunner().invoke(main, ["check", "--region", "eu"], catch_exceptions=False)
+    finally:
+        tempfile.tempdir = None
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("vigil: cannot write data/results/region=eu/date=")
+    assert "this run's 1 results are kept in " in line
+    (kept,) = (tmp_path / "tmp").rglob("*.parquet")
+    assert str(kept) in line
+    assert duckdb.sql(f"SELECT monitor_id, status FROM '{kept}'").fetchall() == [("db", "down")]
