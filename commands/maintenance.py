@@ -32,6 +32,12 @@ from configuration.incident_files import IncidentFile, new_path, utc_day
 from configuration.incidents import MAINTENANCE_STATUSES
 
 AUTO = "auto"  # `update --status auto`: let the clock decide again
+STATUS_MESSAGES = {
+    "scheduled": "This maintenance is scheduled.",
+    "in_progress": "This maintenance has started.",
+    "completed": "This maintenance is complete.",
+    AUTO: "This maintenance follows its schedule again.",
+}
 
 
 def _duration(text: str, option: str) -> timedelta:
@@ -205,10 +211,11 @@ def update_maintenance(
         data.pop("status", None)
     elif status is not None:
         data["status"] = status
+    if status in (*MAINTENANCE_STATUSES, AUTO) and message is None:
+        message = STATUS_MESSAGES[status]  # a status set by hand is an update at its time
     if message is not None:
-        file.append_update(
-            now, current_status(file, now) if status in (None, AUTO) else status, message
-        )
+        posted = "scheduled" if status == AUTO else status  # auto: the schedule again
+        file.append_update(now, current_status(file, now) if posted is None else posted, message)
     save(file, config_path, now, commit_)
 
 

@@ -152,25 +152,71 @@ class Incident(Options):
         self, start: datetime | None = None, end: datetime | None = None
     ) -> list[tuple[datetime, datetime]]:
         """The maintenance windows (UTC, oldest first) overlapping [start, end); all of them
-        when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead)."""
+        when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead).
+
+        This is the one rule of "in maintenance at t", which the page, the history and the
+        alerts all follow: the scheduled windows (every occurrence of a recurrence) as its
+        timed updates change them. `completed` at t ends the window in progress at t (a
+        one-off maintenance completed before its window never starts); `in_progress` at t
+        up to `announce_before` ahead of a window starts it at t; `scheduled` at t undoes
+        what the updates before it changed."""
         if self.kind != "maintenance" or self.scheduled_start is None:
             return []
-        if self.recurrence is None:
-            assert self.scheduled_end is not None
-            spans = [(self.scheduled_start, self.scheduled_end)]
-        else:
-            begin = max(start, self.scheduled_start) if start else self.scheduled_start
-            until = self.scheduled_end or begin + RECURRENCE_HORIZON
-            spans = [
-                span
-                for span in self.recurrence.windows(begin, min(end, until) if end else until)
-                if self.scheduled_start <= span[0] < until
-            ]
+        ahead = end + self.announce_before if end else None  # a window that may start early
+        spans = self._as_updated(self._scheduled(start, ahead))
         return [
             span
             for span in spans
             if (start is None or span[1] > start) and (end is None or span[0] < end)
         ]
+
+    def _scheduled(
+        self, start: datetime | None, end: datetime | None
+    ) -> list[tuple[datetime, datetime]]:
+        assert self.scheduled_start is not None
+        if self.recurrence is None:
+            assert self.scheduled_end is not None
+            return [(self.scheduled_start, self.scheduled_end)]
+        begin = max(start, self.scheduled_start) if start else self.scheduled_start
+        until = self.scheduled_end or begin + RECURRENCE_HORIZON
+        return [
+            span
+            for span in self.recurrence.windows(begin, min(end, until) if end else until)
+            if self.scheduled_start <= span[0] < until
+        ]
+
+    def _as_updated(
+        self, spans: list[tuple[datetime, datetime]]
+    ) -> list[tuple[datetime, datetime]]:
+        """The scheduled windows as the timed updates (and a written `status`, at the time
+        of the latest update) started them early or ended them."""
+        spans = list(spans)
+        for at, status in self._status_changes():
+            index = next((i for i, span in enumerate(spans) if span[1] > at), None)
+            if index is None:
+                continue
+            begin, finish = spans[index]
+            if status == "completed" and begin <= at:
+                spans[index] = (begin, at)
+            elif status == "completed" and self.recurrence is None:
+                del spans[index]
+            elif status == "in_progress" and at < begin and begin - at <= self.announce_before:
+                spans[index] = (at, finish)
+        return [span for span in spans if span[1] > span[0]]
+
+    def _status_changes(self) -> list[tuple[datetime, str]]:
+        timeline = sorted(self.updates, key=lambda update: update.at)
+        resets = [i for i, update in enumerate(timeline) if update.status == "scheduled"]
+        after = timeline[resets[-1] + 1 :] if resets else timeline  # "scheduled": the clock again
+        changes: list[tuple[datetime, str]] = [(u.at, u.status) for u in after]
+        written = self.status
+        if (
+            written not in (None, "scheduled")
+            and self.updates
+            and all(status != written for _, status in changes)
+        ):
+            changes.append((max(u.at for u in self.updates), str(written)))
+        return sorted(changes)
 
     def next_window(self, now: datetime) -> tuple[datetime, datetime] | None:
         """The window in progress at `now`, else the next one; None when all are over."""
