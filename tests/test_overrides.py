@@ -12,21 +12,26 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
+from configuration.errors import ConfigError
 from generator import main
 from rendering import detail, view
-from rendering.pages import TEMPLATES
+from rendering.pages import TEMPLATES, environment, render
 from tests.conftest import NOW
 
 ROOT = Path(__file__).parent.parent
 DOCS = (ROOT / "docs" / "templates.md").read_text()
-FOOTER = '{% extends "base.html" %}\n{% block footer %}<footer>Acme legal</footer>{% endblock %}\n'
+FOOTER = (
+    '{% extends "base.html" %}\n{% block footer %}\n<footer>Acme legal</footer>\n{% endblock %}\n'
+)
 FOOTER_RE = re.compile(r"<footer.*?</footer>", re.S)
+POWERED_BY = 'href="https://github.com/vigil-status/vigil"'  # the package's footer, any language
 
 
-def build(project: Path, out: str) -> tuple[int, str]:
+def build(project: Path, out: str, config: Path | None = None) -> tuple[int, str]:
+    config = config or project / "config.yaml"
     result = CliRunner().invoke(
         main,
-        ["build", "--now", NOW.isoformat(), "--config", str(project / "config.yaml"),
+        ["build", "--now", NOW.isoformat(), "--config", str(config),
          "--data", str(project / "data"), "--incidents", str(project / "incidents"),
          "--out", str(project / out)],
         catch_exceptions=False,
@@ -47,7 +52,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def without_footer(html: str) -> str:
-    return re.sub(r"\s+", " ", FOOTER_RE.sub("", html))
+    assert len(FOOTER_RE.findall(html)) == 1
+    return FOOTER_RE.sub("", html)
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -79,8 +85,9 @@ def test_one_overridden_block_changes_only_that_block(project: Path, overrides: 
         if name.startswith("embed/"):  # the embed page has no footer: it stays as it was
             assert after == before
             continue
+        assert POWERED_BY in before and "Acme legal" not in before, name
+        assert "<footer>Acme legal</footer>" in after and POWERED_BY not in after, name
         assert without_footer(after) == without_footer(before), name
-        assert "<footer>Acme legal</footer>" in after and "Powered by" not in after, name
 
 
 def test_extra_css_is_added_to_the_style_and_its_hash(project: Path, overrides: Path) -> None:
@@ -97,17 +104,46 @@ def test_extra_css_is_added_to_the_style_and_its_hash(project: Path, overrides: 
 def test_a_template_mistake_is_located_and_nothing_is_written(
     project: Path, overrides: Path
 ) -> None:
-    (overrides / "main.html").write_text('{% extends "base.html" %}\n\n{% block footer %}\n')
-    code, err = build(project, "broken")
-    assert code == 2
-    assert re.match(r"\S*templates/main\.html:3:1: template error: Unexpected end of template", err)
-    assert not (project / "broken").exists()
-    (overrides / "main.html").write_text(
-        '{% extends "base.html" %}\n{% block footer %}\n{{ page.no_such_field.x }}{% endblock %}\n'
-    )
-    code, err = build(project, "broken")
-    assert code == 2
-    assert re.match(r"\S*templates/main\.html:3:1: template error: .*no_such_field", err), err
+    mistakes = {
+        '{% extends "base.html" %}\n\n{% block footer %}\n': (
+            "3:1: template error: Unexpected end of template"
+        ),
+        '{% extends "base.html" %}\n{% block footer %}\n{{ page.no_such.x }}{% endblock %}\n': (
+            "3:1: template error: .*no_such"
+        ),
+        '{% extends "base.html" %}\n{% block footer %}\n\n{{ 1 / 0 }}{% endblock %}\n': (
+            "4:1: template error: ZeroDivisionError: division by zero"
+        ),
+        '{% extends "base.html" %}\n{% block footer %}{{ "%d" | format("x") }}{% endblock %}': (
+            "2:1: template error: TypeError: %d format"
+        ),
+        '{% extends "base.html" %}\n{% block footer %}\n\udcff{% endblock %}\n': (
+            "3:1: not UTF-8 text: byte 0xff; save the file as UTF-8"
+        ),
+    }
+    for text, message in mistakes.items():
+        (overrides / "main.html").write_bytes(text.encode("utf-8", "surrogateescape"))
+        code, err = build(project, "broken")
+        assert code == 2, text
+        lines = err.splitlines()
+        assert re.fullmatch(rf"\S*templates/main\.html:{message}.*", lines[0]), err
+        assert lines[1:] == ["1 problem found; nothing was written."], err
+        assert not (project / "broken").exists()
+
+
+def test_an_error_in_python_code_a_template_calls_stays_an_error_of_vigils(
+    tmp_path: Path,
+) -> None:
+    def broken() -> str:
+        return str(1 / 0)
+
+    (tmp_path / "probe.html").write_text("line one\n{{ broken() }}\n")
+    env = environment("en", tmp_path)
+    with pytest.raises(ZeroDivisionError):
+        render(env, "probe.html", broken=broken)
+    (tmp_path / "sum.html").write_text("line one\n{{ 1 / 0 }}\n")  # in the template itself
+    with pytest.raises(ConfigError, match=r"sum\.html:2:1: template error: ZeroDivision"):
+        render(env, "sum.html")
 
 
 def test_without_the_folder_nothing_changes(project: Path) -> None:
