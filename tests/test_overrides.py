@@ -5,18 +5,20 @@ every view-model field."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 
+import httpx
 import jinja2
 import pytest
 from click.testing import CliRunner
 
 from configuration.errors import ConfigError
-from generator import main
+from generator import main, site_preview
 from rendering import detail, view
 from rendering.pages import TEMPLATES, environment, render
-from tests.conftest import NOW
+from tests.conftest import NOW, SMALL_CONFIG
 
 ROOT = Path(__file__).parent.parent
 DOCS = (ROOT / "docs" / "templates.md").read_text()
@@ -150,6 +152,36 @@ def test_without_the_folder_nothing_changes(project: Path) -> None:
     assert not (project / "templates").exists()
     assert build(project, "again")[0] == 0
     assert files(project / "again") == files(project / "plain")
+
+
+def test_serve_rebuilds_when_a_file_of_the_custom_dir_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(SMALL_CONFIG.replace("  timezone: UTC\n", "  custom_dir: theme\n"))
+    theme, out = tmp_path / "theme", tmp_path / "site"
+    preview = site_preview(config, tmp_path / "incidents", tmp_path / "data", out, lambda: NOW)
+    server = preview.start(port=0)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/"
+        assert POWERED_BY in httpx.get(url).text
+        assert preview.poll() is False
+        theme.mkdir()
+        (theme / "main.html").write_text(FOOTER)
+        assert preview.poll() is True
+        assert "<footer>Acme legal</footer>" in httpx.get(url).text
+        (theme / "main.html").write_text('{% extends "base.html" %}{% block footer %}')
+        os.utime(theme / "main.html", ns=(1, 1))  # a different mtime even within one tick
+        assert preview.poll() is True
+        assert "<footer>Acme legal</footer>" in httpx.get(url).text  # the last good site
+        assert re.search(
+            r"Not rebuilt:\n\S*theme/main\.html:1:1: template", capsys.readouterr().err
+        )
+        (theme / "main.html").unlink()
+        assert preview.poll() is True
+        assert POWERED_BY in httpx.get(url).text
+    finally:
+        preview.stop()
 
 
 def test_every_page_template_extends_main_html() -> None:
