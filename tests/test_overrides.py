@@ -1,10 +1,14 @@
 """A `templates/` folder beside config.yaml overrides the package's templates file by file:
-one block in `main.html` changes the page and nothing else; the docs list every block and
-every view-model field."""
+one block in `main.html` changes the page and nothing else, an overridden style or script
+is inlined and allowed by its hash, a mistake is one located line; the docs list every
+block, every variable a template receives and every view-model field."""
 
 from __future__ import annotations
 
+import ast
+import base64
 import dataclasses
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -15,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from configuration.errors import ConfigError
+from configuration.loader import load_config
 from generator import main, site_preview
 from rendering import detail, view
-from rendering.pages import TEMPLATES, environment, render
+from rendering.pages import TEMPLATES, assets, custom_dir, custom_templates, environment, render
 from tests.conftest import NOW, SMALL_CONFIG
 
 ROOT = Path(__file__).parent.parent
@@ -27,6 +32,7 @@ FOOTER = (
 )
 FOOTER_RE = re.compile(r"<footer.*?</footer>", re.S)
 POWERED_BY = 'href="https://github.com/vigil-status/vigil"'  # the package's footer, any language
+INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.S)  # the inline style and scripts
 
 
 def build(project: Path, out: str, config: Path | None = None) -> tuple[int, str]:
@@ -56,6 +62,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def without_footer(html: str) -> str:
     assert len(FOOTER_RE.findall(html)) == 1
     return FOOTER_RE.sub("", html)
+
+
+def sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def policy(html: str) -> str:
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert found
+    return found.group(1)
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -101,6 +117,44 @@ def test_extra_css_is_added_to_the_style_and_its_hash(project: Path, overrides: 
     csp = re.compile(r"style-src '(sha256-[^']+)'")
     assert csp.search(page) and csp.search(plain)
     assert csp.search(page).group(1) != csp.search(plain).group(1)  # type: ignore[union-attr]
+
+
+def test_overridden_style_and_scripts_are_inlined_and_allowed_by_their_hashes(
+    project: Path, overrides: Path
+) -> None:
+    (overrides / "style.css").write_text("body{color:#123456}\n")
+    (overrides / "theme.js").write_text("document.documentElement.dataset.acme = '1';\n")
+    (overrides / "site.js").write_text("console.log('acme');\n")
+    assert build(project, "restyled") == (0, "")
+    plain, restyled = files(project / "plain"), files(project / "restyled")
+    pages = [name for name in plain if name.endswith(".html")]
+    for name in pages:
+        before, after = plain[name].decode(), restyled[name].decode()
+        assert INLINE.findall(after) == [
+            ("script", "document.documentElement.dataset.acme = '1';"),
+            ("style", "body{color:#123456}"),
+            ("script", "console.log('acme');"),
+        ], name
+        allowed = policy(after)
+        for _, text in INLINE.findall(after):
+            assert f"'{sha256(text)}'" in allowed, name
+        for _, text in INLINE.findall(before):
+            assert f"'{sha256(text)}'" not in allowed, name
+        rest = [INLINE.sub("", html).replace(policy(html), "") for html in (before, after)]
+        assert rest[0] == rest[1], name
+    assert {n: d for n, d in plain.items() if n not in pages} == {
+        n: d for n, d in restyled.items() if n not in pages
+    }
+
+
+def test_assets_and_environments_are_cached_per_folder(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("body{color:red}")
+    plain, custom = assets(), assets(tmp_path)
+    assert custom.style == "body{color:red}" and plain.style != custom.style
+    assert custom.csp != plain.csp and sha256(custom.style) in custom.csp
+    assert assets() is plain and assets(tmp_path) is custom
+    assert environment("en", tmp_path) is not environment("en")
+    assert environment("en", tmp_path).get_template("style.css").render() == "body{color:red}"
 
 
 def test_a_template_mistake_is_located_and_nothing_is_written(
@@ -152,6 +206,15 @@ def test_without_the_folder_nothing_changes(project: Path) -> None:
     assert not (project / "templates").exists()
     assert build(project, "again")[0] == 0
     assert files(project / "again") == files(project / "plain")
+
+
+def test_in_the_template_repository_the_default_folder_is_the_packages(project: Path) -> None:
+    config = load_config(ROOT / "config.yaml")
+    assert config.site.custom_dir == "templates"
+    assert custom_dir(ROOT / "config.yaml", config) == TEMPLATES.resolve()
+    assert custom_templates(ROOT / "config.yaml", config) is None
+    assert build(project, "repository", config=ROOT / "config.yaml") == (0, "")
+    assert files(project / "repository") == files(project / "plain")
 
 
 def test_serve_rebuilds_when_a_file_of_the_custom_dir_changes(
@@ -223,3 +286,42 @@ def test_the_docs_name_every_field_of_every_view_model() -> None:
         assert found, name
         for field in dataclasses.fields(model):
             assert f"`{field.name}`" in found.group(1), (name, field.name)
+
+
+def _names(cell: str) -> set[str]:
+    """The variables a cell of the docs' tables names (`limit`, not `IncidentView`)."""
+    return set(re.findall(r"`([a-z_]+)`", cell))
+
+
+def _table(heading: str, end: str) -> list[list[str]]:
+    text = DOCS.split(heading)[1].split(end)[0]
+    rows = [line.strip("|").split(" | ") for line in text.splitlines() if line.startswith("| ")]
+    return rows[1:]  # below the header
+
+
+def test_the_docs_name_every_variable_each_template_receives() -> None:
+    """Compared with the code that renders the pages: `_Writer.write` passes every
+    template the same variables, and each `out.write(path, template, …)` adds its own."""
+    tree = ast.parse((ROOT / "rendering" / "pages.py").read_text())
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    writer = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "_Writer")
+    common = {
+        keyword.arg
+        for node in ast.walk(writer)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "render"
+        for keyword in node.keywords
+        if keyword.arg
+    }
+    own: dict[str, set[str]] = {}
+    for call in calls:
+        if getattr(call.func, "attr", "") == "write" and len(call.args) == 2:
+            template = call.args[1]
+            if isinstance(template, ast.Constant) and isinstance(template.value, str):
+                own.setdefault(template.value, set()).update(k.arg for k in call.keywords if k.arg)
+    assert len(common) >= 9 and len(own) == 7
+    documented = set().union(*(_names(row[0]) for row in _table("these variables:", "and, by")))
+    assert documented == common
+    by_template = _table("and, by template:", "###")
+    assert {row[0].strip("` ") for row in by_template} == own.keys()
+    for template, _, variables in by_template:
+        assert _names(variables) == own[template.strip("` ")], template
