@@ -29,12 +29,15 @@ from commands.common import (
     HEARTBEATS_FOLDER,
     config_option,
     data_option,
+    exit_if_unset,
     fail,
     incidents_option,
     load,
     now_option,
     out_option,
     parse_now,
+    report,
+    report_unset_secrets,
 )
 from commands.deploy import EXIT_FAILED, publish, regions
 from commands.incident import incident
@@ -44,19 +47,21 @@ from commands.notify import notify_group
 from commands.upgrade import upgrade
 from configuration.durations import positive_duration
 from configuration.errors import ConfigError
-from configuration.loader import SECTIONS, load_project
+from configuration.loader import load_project
 from configuration.messages import escape_control
 from configuration.models import Config
+from configuration.monitor import MonitorBase
 from configuration.reference import (
     config_reference,
     config_schema_text,
     update_generated_files,
 )
 from configuration.renames import fix_file
+from configuration.secrets import needed_secrets
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore, new_run_id
+from history.store import ResultStore, StoreError, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.pages import custom_dir, custom_templates
@@ -66,7 +71,18 @@ from rendering.site import build_site
 T = TypeVar("T")  # what an option's parser returns
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Vigil(click.Group):
+    """The command group; a history that cannot be read ends any command with one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            click.echo(f"vigil: {error}", err=True)
+            sys.exit(EXIT_FAILED)
+
+
+@click.group(cls=Vigil, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vigil-status")
 def main() -> None:
     """Vigil: a status page that costs nothing to run."""
@@ -81,7 +97,8 @@ def main() -> None:
     "--fix", is_flag=True, help="Rewrite renamed keys to their new names, keeping comments."
 )
 def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
-    """Check the config and every incident file; print every problem at once."""
+    """Check the config and every incident file; print every problem at once, then the
+    secrets the config uses (needed by `vigil check` and `vigil notify`, not here)."""
     config, incidents = load(config_path, incidents_dir, warn_renamed=not fix)
     if fix and config.renamed.keys:
         for change in fix_file(config_path, config.renamed.keys):
@@ -91,6 +108,7 @@ def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"
     )
+    report(needed_secrets(config.secret_uses), "notice")
 
 
 @main.command()
@@ -125,15 +143,12 @@ def check(
 ) -> None:
     """Run the due monitors of REGION once (or in rounds), append a result file per run,
     then send the notifications of what changed (unless --no-notify)."""
-    config, _ = load(config_path, needs_env=SECTIONS - {"notifications"} if no_notify else None)
-    if region not in {r.id for r in config.regions}:
-        known = ", ".join(r.id for r in config.regions)
-        raise click.BadParameter(
-            f'unknown region "{region}"; regions: {known}', param_hint="--region"
-        )
-    monitors = [m for m in config.monitors if region in config.regions_for(m)]
-    if shard is not None:
-        monitors = in_shard(monitors, *_parsed(parse_shard, shard, "--shard"))
+    config, _ = load(config_path)
+    monitors = _region_monitors(config, region, shard)
+    unset = report_unset_secrets(config, "monitors", [m.id for m in monitors], "check")
+    channels = [] if no_notify else [c.id for c in config.notifications]
+    unset_channels = report_unset_secrets(config, "notifications", channels, "check")
+    monitors = [m for m in monitors if m.id not in unset]
     store = ResultStore(data_dir)
 
     def round_(now: datetime) -> None:
@@ -149,12 +164,26 @@ def check(
 
     if not loop:
         round_(parse_now(now_text))
-        return
-    every_td = _parsed(positive_duration, every, "--every")
-    rounds = run_rounds(
-        round_, every_td, _parsed(positive_duration, loop_for, "--for"), utc_now, time.sleep
-    )
-    click.echo(f"{region}: {rounds} rounds")
+    else:
+        every_td = _parsed(positive_duration, every, "--every")
+        rounds = run_rounds(
+            round_, every_td, _parsed(positive_duration, loop_for, "--for"), utc_now, time.sleep
+        )
+        click.echo(f"{region}: {rounds} rounds")
+    exit_if_unset({"monitor(s) not checked": unset, "channel(s) not sent to": unset_channels})
+
+
+def _region_monitors(config: Config, region: str, shard: str | None) -> list[MonitorBase]:
+    """The monitors that REGION checks, or its shard of them."""
+    if region not in {r.id for r in config.regions}:
+        known = ", ".join(r.id for r in config.regions)
+        raise click.BadParameter(
+            f'unknown region "{region}"; regions: {known}', param_hint="--region"
+        )
+    monitors = [m for m in config.monitors if region in config.regions_for(m)]
+    if shard is not None:
+        monitors = in_shard(monitors, *_parsed(parse_shard, shard, "--shard"))
+    return monitors
 
 
 def _parsed(parse: Callable[[str], T], text: str, option: str) -> T:

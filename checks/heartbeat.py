@@ -112,10 +112,36 @@ async def probe(monitor: HeartbeatMonitor, context: ProbeContext) -> Observation
         return Observation.failed(ErrorKind.INTERNAL, "no heartbeat folder configured for this run")
     heartbeat = read_heartbeat(context.heartbeats, monitor.id)
     if heartbeat is None:
-        exists = heartbeat_path(context.heartbeats, monitor.id).exists()
-        message = "heartbeat file is unreadable" if exists else "no heartbeat received yet"
-        return Observation.failed(ErrorKind.TIMEOUT, message)
+        if heartbeat_path(context.heartbeats, monitor.id).exists():
+            return Observation.failed(ErrorKind.TIMEOUT, "heartbeat file is unreadable")
+        return _before_the_first(monitor, context.heartbeats, context.clock())
     return judge(monitor, heartbeat, context.clock())
+
+
+def _before_the_first(monitor: HeartbeatMonitor, folder: Path, now: datetime) -> Observation:
+    """No heartbeat yet: no data for one grace after the first run that watched for it (a
+    new monitor is not down on its first day), then down. That first run is written down
+    beside the heartbeats (`<id>.waiting`), so every later run knows it."""
+    since = _watched_since(folder, monitor.id, now)
+    grace = format_duration(monitor.grace)
+    if now - since <= monitor.grace:
+        waited = f"waiting for the first heartbeat since {since:%Y-%m-%d %H:%M} UTC (grace {grace})"
+        return Observation.failed(ErrorKind.WAITING, waited)
+    return Observation.failed(
+        ErrorKind.TIMEOUT, f"no heartbeat received in {_age(now - since)} (grace {grace})"
+    )
+
+
+def _watched_since(folder: Path, monitor_id: str, now: datetime) -> datetime:
+    marker = folder / f"{monitor_id}.waiting"
+    try:
+        since = datetime.fromisoformat(marker.read_text(encoding="utf-8").strip())
+        if since.tzinfo is not None:
+            return min(since, now)
+    except (OSError, ValueError):
+        pass
+    write_atomically(marker, now.astimezone(UTC).isoformat() + "\n")
+    return now
 
 
 def judge(monitor: HeartbeatMonitor, heartbeat: Heartbeat, now: datetime) -> Observation:

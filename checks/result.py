@@ -31,6 +31,7 @@ class ErrorKind(StrEnum):
     PROTOCOL = "protocol"
     ICMP_NOT_PERMITTED = "icmp_not_permitted"
     RUNNER_OFFLINE = "runner_offline"
+    WAITING = "waiting"  # nothing to judge yet (a new heartbeat monitor): no data, never down
     INTERNAL = "internal"
 
 

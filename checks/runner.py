@@ -149,6 +149,8 @@ class Verdict:
 def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
     """Down when the probe failed or a condition fails; degraded when a degraded-only
     condition fails, the probe says so, or the answer was slower than `degraded_after`."""
+    if observation.error_kind is ErrorKind.WAITING:
+        return Verdict(Status.UNKNOWN, observation.error_kind, observation.error_message)
     if observation.error_kind is not None:
         return Verdict(Status.DOWN, observation.error_kind, observation.error_message)
     hard = evaluate_all(

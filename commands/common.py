@@ -1,15 +1,16 @@
-"""What every command shares: the common options, loading the project, and turning a
-ConfigError into located messages and exit status 2. Only the CLI (generator.py and this
-package) prints or exits."""
+"""What every command shares: the common options, loading the project, turning a
+ConfigError into located messages and exit status 2, and reporting the unset secrets that
+keep a monitor or channel from running. Only the CLI (generator.py and this package)
+prints or exits."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar
 
 import click
 
@@ -18,7 +19,8 @@ from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
 
-EXIT_INVALID = 2
+EXIT_INVALID = 2  # bad input: the config, an incident file, VIGIL_SECRETS; nothing written
+EXIT_UNSET_SECRET = 3  # what uses an unset secret did not run; everything else did
 FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)  # what a click decorator takes
 HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
@@ -65,29 +67,29 @@ def parse_now(now_text: str | None) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def fail(problems: ConfigError) -> NoReturn:
-    for problem in problems.problems:
-        click.echo(str(problem), err=True)
+def report(problems: Iterable[Problem], level: Literal["error", "notice"] = "error") -> None:
+    """Each problem as its located line (errors on stderr, notes on stdout) and, under
+    GitHub Actions, as an annotation shown on the file."""
+    for problem in problems:
+        click.echo(str(problem), err=level == "error")
         if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(problem.github_annotation())
+            click.echo(problem.github_annotation(level))
+
+
+def fail(problems: ConfigError) -> NoReturn:
+    report(problems.problems)
     count = len(problems.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     sys.exit(EXIT_INVALID)
 
 
 def load(
-    config_path: Path,
-    incidents_dir: Path | None = None,
-    needs_env: Collection[str] | None = (),
-    *,
-    warn_renamed: bool = True,
+    config_path: Path, incidents_dir: Path | None = None, *, warn_renamed: bool = True
 ) -> tuple[Config, list[Incident]]:
-    """Config and incidents, or every problem of both printed and exit status 2.
-    `needs_env`: the sections whose `${NAME}` this command uses, so must be set (see
-    `load_config_text`); a command that sends nothing needs none of them, and runs in a job
-    that was given no secret (a pull request's validation, the regions job, the build)."""
+    """Config and incidents, or every problem of both printed and exit status 2; the
+    warnings about renamed keys printed (unless `warn_renamed` is False)."""
     try:
-        config, incidents = load_project(config_path, incidents_dir, needs_env=needs_env)
+        config, incidents = load_project(config_path, incidents_dir)
     except ConfigError as error:
         fail(error)
     if warn_renamed:
@@ -101,3 +103,25 @@ def warn(warnings: Sequence[Problem]) -> None:
         click.echo(f"warning: {warning}", err=True)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             click.echo(warning.github_annotation("warning"))
+
+
+def report_unset_secrets(
+    config: Config, section: str, owners: Iterable[str], step: str
+) -> set[str]:
+    """Print a located error per unset secret of each monitor (`section` "monitors") or
+    channel ("notifications") in `owners`, naming the workflow `step` that needs it; return
+    the ids that have one: they are not run."""
+    unset = {owner: config.unset_secrets(section, owner) for owner in owners}
+    report(sorted(use.unset(step) for uses in unset.values() for use in uses))
+    return {owner for owner, uses in unset.items() if uses}
+
+
+def exit_if_unset(not_run: Mapping[str, Collection[str]]) -> None:
+    """Exit with status 3 when an unset secret kept something from running, saying what:
+    `not_run` maps a label ("monitor(s) not checked") to the ids."""
+    parts = [
+        f"{len(ids)} {label} ({', '.join(sorted(ids))})" for label, ids in not_run.items() if ids
+    ]
+    if parts:
+        click.echo(f"{' and '.join(parts)}: a secret they use is not set", err=True)
+        sys.exit(EXIT_UNSET_SECRET)

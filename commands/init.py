@@ -112,7 +112,7 @@ def init(
     page = _ask(title, url, domain, regions, monitor_url, interactive=sys.stdin.isatty())
     files = repository_files(page, installed_version(), directory)
     try:
-        load_config_text(files["config.yaml"], str(directory / "config.yaml"), {}, needs_env=())
+        load_config_text(files["config.yaml"], str(directory / "config.yaml"), {})
     except ConfigError as error:
         fail(error)
     existing = sorted(path for path in files if (directory / path).exists())

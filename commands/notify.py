@@ -11,10 +11,12 @@ from commands.common import (
     EXIT_INVALID,
     config_option,
     data_option,
+    exit_if_unset,
     incidents_option,
     load,
     now_option,
     parse_now,
+    report_unset_secrets,
 )
 from notifications.events import trial_event
 from notifications.run import describe, notify, preview_pending, send_test
@@ -34,16 +36,18 @@ def notify_group() -> None:
 @now_option
 def test_command(channel_id: str, dry_run: bool, config_path: Path, now_text: str | None) -> None:
     """Send a test message to the channel CHANNEL_ID of `notifications:`."""
-    config, _ = load(config_path, needs_env={"notifications"})
+    config, _ = load(config_path)
     channel = next((c for c in config.notifications if c.id == channel_id), None)
     if channel is None:
         known = ", ".join(c.id for c in config.notifications) or "none"
         click.echo(f'no channel "{channel_id}" in {config_path}; channels: {known}', err=True)
         sys.exit(EXIT_INVALID)
     now = parse_now(now_text)
-    if dry_run:
+    if dry_run:  # needs no secret: an unset one is shown masked, like a set one
         click.echo(describe(config, channel, trial_event(now, config.site.url)), nl=False)
         return
+    unset = report_unset_secrets(config, "notifications", [channel_id], "notify")
+    exit_if_unset({"channel(s) not sent to": unset})
     delivery = send_test(config, channel, now)
     if delivery.status != "sent":
         click.echo(f"{channel_id}: not delivered after {delivery.attempts} attempt(s): "
@@ -63,7 +67,7 @@ def send_command(
 ) -> None:
     """Compare the current status with data/state.json and deliver what changed (and
     whatever an earlier run left pending). Run it after `vigil check`, then commit data/."""
-    config, incidents = load(config_path, incidents_dir, needs_env={"notifications"})
+    config, incidents = load(config_path, incidents_dir)
     now = parse_now(now_text)
     if dry_run:
         pending = preview_pending(config, incidents, data_dir, now)
@@ -72,8 +76,11 @@ def send_command(
             click.echo(describe(config, channel, event))
         click.echo(f"{len(pending)} notification(s) would be sent")
         return
-    report = notify(config, incidents, data_dir, now)
+    channels = [channel.id for channel in config.notifications]
+    unset = report_unset_secrets(config, "notifications", channels, "notify")
+    report = notify(config, incidents, data_dir, now)  # a channel in `unset` fails alone
     for key, channel_id, record in report.deliveries:
         detail = f" ({record.detail})" if record.detail else ""
         click.echo(f"{key} → {channel_id}: {record.status}{detail}")
     click.echo(f"{len(report.decided)} new event(s), {len(report.deliveries)} delivery record(s)")
+    exit_if_unset({"channel(s) not sent to": unset})

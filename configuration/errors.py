@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One located mistake: `config.yaml:12:5: monitors[3].timeout: expected a duration ...`."""
+    """One located mistake: `config.yaml:12:5: monitors[3].timeout: expected a duration ...`;
+    line 0 when it is not in a file (`VIGIL_SECRETS: expected a JSON object ...`)."""
 
     file: str
     line: int
@@ -17,15 +19,24 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        place = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{place}: {self._text}"
 
-    def github_annotation(self, level: str = "error") -> str:
-        """The workflow command that shows this problem inline on a pull request; `level`:
-        `error` or `warning`."""
-        where = f"{self.path}: " if self.path else ""
-        text = f"{where}{self.message}".replace("%", "%25").replace("\n", "%0A")
-        return f"::{level} file={self.file},line={self.line},col={self.column}::{text}"
+    def github_annotation(self, level: Literal["error", "warning", "notice"] = "error") -> str:
+        """The workflow command that shows this problem inline on a pull request (one with
+        no line, from the environment, unattached to a file)."""
+        if not self.line:
+            return f"::{level}::{_escaped(str(self))}"
+        place = f"file={self.file},line={self.line},col={self.column}"
+        return f"::{level} {place}::{_escaped(self._text)}"
+
+    @property
+    def _text(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def _escaped(text: str) -> str:
+    return text.replace("%", "%25").replace("\n", "%0A")
 
 
 class ConfigError(Exception):

@@ -1,4 +1,4 @@
-"""Load `config.yaml`: parse, interpolate `${ENV}`, apply defaults, validate, report all.
+"""Load `config.yaml`: parse, interpolate `${NAME}`, apply defaults, validate, report all.
 
 Nothing here prints or exits: problems are collected and raised as one `ConfigError`.
 """
@@ -6,9 +6,7 @@ Nothing here prints or exits: problems are collected and raised as one `ConfigEr
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -21,33 +19,28 @@ from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
 from configuration.redaction import redact
 from configuration.renames import apply_renames
+from configuration.secrets import Interpolation, SecretValues
 from configuration.source import Path, Source, parse_yaml, read_source
-
-# The top-level keys of config.yaml, for `needs_env`.
-SECTIONS = frozenset(Config.model_fields)
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def load_config(
     path: str | os.PathLike[str],
     environ: Mapping[str, str] | None = None,
-    needs_env: Collection[str] | None = None,
 ) -> Config:
-    return load_config_text(read_source(path), str(path), environ, needs_env)
+    return load_config_text(read_source(path), str(path), environ)
 
 
 def load_project(
     config_path: str | os.PathLike[str],
     incidents_dir: str | os.PathLike[str] | None,
     environ: Mapping[str, str] | None = None,
-    needs_env: Collection[str] | None = None,
 ) -> tuple[Config, list[Incident]]:
     """The config and the incident files, with the problems of both in one ConfigError."""
     problems: list[Problem] = []
     config: Config | None = None
     incidents: list[Incident] = []
     try:
-        config = load_config(config_path, environ, needs_env)
+        config = load_config(config_path, environ)
     except ConfigError as error:
         problems += error.problems
     if incidents_dir is not None:
@@ -62,22 +55,18 @@ def load_project(
 
 
 def load_config_text(
-    text: str,
-    file: str = "config.yaml",
-    environ: Mapping[str, str] | None = None,
-    needs_env: Collection[str] | None = None,
+    text: str, file: str = "config.yaml", environ: Mapping[str, str] | None = None
 ) -> Config:
-    """The validated config. `needs_env`: the top-level sections (`monitors`,
-    `notifications`, …) whose `${NAME}` must be set, None for all; elsewhere an unset one
-    stays as written, so a job that does not use a secret need not be given it."""
+    """The validated config. `${NAME}` is read from `environ` (default: the process
+    environment), then from its `VIGIL_SECRETS`; an unset one stays as written and is
+    remembered where it is used (`Config.secret_uses`), so only what uses it fails."""
     source = parse_yaml(text, file)
     if not isinstance(source.data, dict):
         raise ConfigError([source.problem((), "expected a mapping with site, regions, monitors")])
     renamed = apply_renames(source)  # old key names read as the new ones, with a warning
     problems = [*source.duplicates, *renamed.problems]
-    secrets: set[str] = set()
-    env = _Env(environ or os.environ, needs_env)
-    data = _interpolate(source.data, (), env, source, problems, secrets)
+    interpolate = Interpolation(SecretValues(os.environ if environ is None else environ))
+    data = interpolate(source.data)
     problems += _semantic_problems(data, source)
     _apply_defaults(data)
     config = None
@@ -89,55 +78,10 @@ def load_config_text(
             for detail in error.errors(include_url=False)
         ]
     if problems or config is None:
-        raise ConfigError([_redacted(problem, secrets) for problem in _first_per_path(problems)])
-    config.set_secrets(frozenset(secrets))
+        raise ConfigError([_redacted(problem, interpolate.read) for problem in problems])
+    config.set_secrets(frozenset(interpolate.read), interpolate.uses(data, source))
     config.set_renamed(renamed)
     return config
-
-
-@dataclass(frozen=True)
-class _Env:
-    values: Mapping[str, str]
-    needed_in: Collection[str] | None  # top-level keys; None: everywhere
-
-    def needed(self, path: Path) -> bool:
-        return self.needed_in is None or (bool(path) and path[0] in self.needed_in)
-
-
-def _interpolate(
-    value: Any,
-    path: Path,
-    environ: _Env,
-    source: Source,
-    problems: list[Problem],
-    secrets: set[str],
-) -> Any:
-    """Replace `${NAME}` in every string; remember the values so they can be redacted."""
-    if isinstance(value, dict):
-        return {
-            k: _interpolate(v, (*path, k), environ, source, problems, secrets)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [
-            _interpolate(v, (*path, i), environ, source, problems, secrets)
-            for i, v in enumerate(value)
-        ]
-    if not isinstance(value, str):
-        return value
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        value = environ.values.get(name)
-        if value is None:
-            if environ.needed(path):
-                problems.append(source.problem(path, f'environment variable "{name}" is not set'))
-            return match.group(0)
-        if value:
-            secrets.add(value)
-        return value
-
-    return _ENV.sub(substitute, value)
 
 
 def _apply_defaults(data: dict[str, Any]) -> None:
@@ -275,12 +219,6 @@ def _timeout_problem(monitor: dict[str, Any], path: Path, source: Source) -> lis
             f"{format_duration(interval)}; a check must end before the next one starts",
         )
     ]
-
-
-def _first_per_path(problems: list[Problem]) -> list[Problem]:
-    """An unset `${VAR}` also makes the value invalid; say only the first, clearer, problem."""
-    unset = {p.path for p in problems if p.message.startswith("environment variable")}
-    return [p for p in problems if p.path not in unset or p.message.startswith("environment")]
 
 
 def _redacted(problem: Problem, secrets: set[str]) -> Problem:

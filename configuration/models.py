@@ -25,6 +25,7 @@ from configuration.monitor import (
     Options,
 )
 from configuration.renames import Renamed
+from configuration.secrets import SecretUse
 from notifications.registry import AnyChannel
 
 if TYPE_CHECKING:
@@ -206,15 +207,31 @@ class Config(Options):
         description="Where alerts and page events are sent; see docs/notifications.md.",
     )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    _secret_uses: tuple[SecretUse, ...] = PrivateAttr(default=())
     _renamed: Renamed = PrivateAttr(default_factory=lambda: Renamed([], [], []))
 
     @property
     def secrets(self) -> frozenset[str]:
-        """Values substituted for `${ENV}`: redacted from every message, never published."""
+        """Values substituted for `${NAME}`: redacted from every message, never published."""
         return self._secrets
 
-    def set_secrets(self, secrets: frozenset[str]) -> None:
+    @property
+    def secret_uses(self) -> tuple[SecretUse, ...]:
+        """Every `${NAME}` written in the file, set or not, with where it is used."""
+        return self._secret_uses
+
+    def set_secrets(self, secrets: frozenset[str], uses: tuple[SecretUse, ...]) -> None:
         self._secrets = secrets
+        self._secret_uses = uses
+
+    def unset_secrets(self, section: str, owner: str) -> list[SecretUse]:
+        """The unset secrets of the monitor (`section` "monitors") or channel
+        ("notifications") with id `owner`, each name once: it is not run without them."""
+        found: dict[str, SecretUse] = {}
+        for use in self._secret_uses:
+            if not use.is_set and use.path[0] == section and use.owner == owner:
+                found.setdefault(use.name, use)
+        return list(found.values())
 
     @property
     def renamed(self) -> Renamed:

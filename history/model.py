@@ -127,6 +127,7 @@ class RegionLatest:
     checked_at: datetime
     response_time_ms: float | None
     error: str | None  # "kind: message" when it failed
+    status_code: int | None = None  # of this newest result (None: no HTTP answer)
 
 
 @dataclass(frozen=True)

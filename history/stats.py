@@ -96,7 +96,8 @@ def latest(
         SELECT r.monitor_id, r.region, max(epoch(r.checked_at)),
                -- One struct, so that the NULLs of the newest row are kept, not skipped.
                arg_max(struct_pack(status := r.status, ms := r.response_time_ms,
-                                   error := r.error_kind || ': ' || coalesce(r.error_message, '')),
+                                   error := r.error_kind || ': ' || coalesce(r.error_message, ''),
+                                   code := r.status_code),
                        r.checked_at)
         FROM {source} AS r JOIN spec USING (monitor_id)
         WHERE r.date >= ? AND epoch(r.checked_at) <= ?
@@ -107,6 +108,11 @@ def latest(
     found: dict[str, dict[str, RegionLatest]] = defaultdict(dict)
     for monitor_id, region, t, newest in rows:
         found[monitor_id][region] = RegionLatest(
-            region, Status(newest["status"]), from_epoch(t), newest["ms"], newest["error"]
+            region,
+            Status(newest["status"]),
+            from_epoch(t),
+            newest["ms"],
+            newest["error"],
+            newest["code"],
         )
     return dict(found)

@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION, Result
 
 log = logging.getLogger("vigil.history")
+T = TypeVar("T")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The columns every query reads, with the types `append` writes.
+_KEY_TYPES = {
+    "monitor_id": "VARCHAR",
+    "region": "VARCHAR",
+    "checked_at": "TIMESTAMP WITH TIME ZONE",
+    "status": "VARCHAR",
+    "response_time_ms": "DOUBLE",
+    "status_code": "INTEGER",
+}
 MEMORY_LIMIT = "1GB"  # per query connection
 COMPACTED = "compacted.parquet"  # a closed day's runs of one region, merged by `vigil compact`
 MAGIC = b"PAR1"
@@ -112,10 +125,12 @@ class ResultStore:
         return final
 
     def files(self) -> list[Path]:
-        """Every complete result file (temporary files end in `.tmp` and are never listed)."""
+        """Every result file in a `date=YYYY-MM-DD` folder (temporary files end in `.tmp`
+        and are never listed; a folder of another name is not the history's)."""
         if not self.results_dir.is_dir():
             return []
-        return sorted(self.results_dir.glob("region=*/date=*/*.parquet"))
+        found = self.results_dir.glob("region=*/date=*/*.parquet")
+        return sorted(f for f in found if _is_day(f.parent.name))
 
     def oldest_date(self) -> date | None:
         """The oldest `date=` partition holding a result file (None when there are none)."""
@@ -130,12 +145,21 @@ class ResultStore:
             folder.name.removeprefix("region=") for folder in self.results_dir.glob("region=*")
         )
 
-    def quarantine_corrupt(self) -> list[Path]:
-        """Move every truncated or corrupt result file to `data/quarantine/`, with a warning
-        naming it, so one bad file never stops a build. Returns the moved files."""
+    def quarantine_corrupt(self, *, read_all: bool = False) -> list[Path]:
+        """Move every result file that is not one to `data/quarantine/`, with a warning
+        naming it, so one bad file never stops a build: truncated or not Parquet; with
+        `read_all` (what `readable` does when a query failed), also one with columns of the
+        wrong type or pages that cannot be decoded, found by reading every file in full.
+        A file that cannot be opened at all (permissions) is an error, not quarantined.
+        Returns the moved files."""
         moved = []
-        for file in self.files():
-            if _is_complete_parquet(file):
+        for file in sorted(self.results_dir.glob("region=*/date=*/*.parquet")):
+            _check_openable(file)
+            if (
+                _is_day(file.parent.name)
+                and _is_complete_parquet(file)
+                and (not read_all or _is_result_file(file))
+            ):
                 continue
             target = self.data_dir / "quarantine" / file.relative_to(self.results_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +167,17 @@ class ResultStore:
             log.warning("corrupt result file %s moved to %s", file, target)
             moved.append(target)
         return moved
+
+    def readable(self, compute: Callable[[], T]) -> T:
+        """`compute()`, which queries the results; when DuckDB cannot read one, every file
+        is read in full, the unreadable ones are quarantined, and `compute()` runs again."""
+        for _ in range(2):
+            try:
+                return compute()
+            except duckdb.Error:
+                if not self.quarantine_corrupt(read_all=True):
+                    raise
+        return compute()
 
     def source_sql(self) -> str | None:
         """A DuckDB table expression over all results, or None when there are none.
@@ -188,12 +223,55 @@ class ResultStore:
         return self._latest("region", "", [])
 
     def _latest(self, key: str, where: str, parameters: list[object]) -> dict[str, datetime]:
-        source = self.source_sql()
-        if source is None:
-            return {}
-        sql = f"SELECT {key}, max(epoch(checked_at)) FROM {source} {where} GROUP BY {key}"
-        rows = connect().execute(sql, parameters).fetchall()
-        return {name: from_epoch(seconds) for name, seconds in rows}
+        def query() -> dict[str, datetime]:
+            source = self.source_sql()
+            if source is None:
+                return {}
+            sql = f"SELECT {key}, max(epoch(checked_at)) FROM {source} {where} GROUP BY {key}"
+            rows = connect().execute(sql, parameters).fetchall()
+            return {name: from_epoch(seconds) for name, seconds in rows}
+
+        return self.readable(query)
+
+
+class StoreError(Exception):
+    """A result file cannot be opened (not a corrupt file, which is quarantined)."""
+
+
+def _is_day(folder: str) -> bool:
+    """`date=2026-11-23`: a partition of the history (any other name is not)."""
+    try:
+        date.fromisoformat(folder.removeprefix("date="))
+    except ValueError:
+        return False
+    return bool(_DAY.fullmatch(folder.removeprefix("date=")))
+
+
+def _check_openable(file: Path) -> None:
+    try:
+        with file.open("rb"):
+            pass
+    except OSError as error:
+        raise StoreError(f"cannot read {file}: {error.strerror}") from None
+
+
+def _is_result_file(file: Path) -> bool:
+    """Its columns have the result's types (as `append` writes them) and every page of
+    every column decodes."""
+    connection = connect()
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM '{sql_path(file)}'").fetchall()
+        found = {row[0]: row[1] for row in described}
+        if any(found.get(name) != kind for name, kind in _KEY_TYPES.items()):
+            return False
+        connection.execute(
+            f"SELECT count(CAST(COLUMNS(*) AS VARCHAR)) FROM '{sql_path(file)}'"
+        ).fetchall()
+    except duckdb.Error:
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 def _is_complete_parquet(file: Path) -> bool:

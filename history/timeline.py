@@ -87,9 +87,12 @@ def monitor_timelines(
     latency, chart series and the latest results are left out (compaction needs none)."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
-    history = _History()
-    source, rollups = store.source_sql(), store.rollups_sql()
-    if monitors and (source or rollups):
+
+    def read() -> _History:
+        history = _History()
+        source, rollups = store.source_sql(), store.rollups_sql()
+        if not monitors or not (source or rollups):
+            return history
         connection = connect()
         load_inputs(connection, monitors, maintenance, store.regions())
         if source is not None:
@@ -104,6 +107,9 @@ def monitor_timelines(
             start = datetime.combine(first_raw_day, datetime.min.time(), ZoneInfo(timezone))
             history.read_rollups(connection, rollups, first_raw_day, start.astimezone(UTC))
         connection.close()
+        return history
+
+    history = store.readable(read)  # an unreadable result file is quarantined, then again
     elapsed = elapsed_days(calendar, now)
     return {
         monitor.id: history.timeline(monitor, elapsed, days, now, maintenance)

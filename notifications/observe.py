@@ -17,7 +17,7 @@ from configuration.incidents import Incident, maintenance_windows
 from configuration.models import Config
 from history.model import MonitorTimeline
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore, connect
+from history.store import ResultStore
 from history.timeline import monitor_timelines
 from notifications.decide import Observed
 
@@ -32,9 +32,8 @@ def observe(
     windows = maintenance_of(incidents, now, DAYS)
     timelines = monitor_timelines(store, monitor_specs(config), windows, now, days=DAYS)
     active = in_maintenance(incidents, now)
-    codes = newest_status_codes(store, now - timedelta(days=DAYS))
     return {
-        monitor_id: _observed(timeline, monitor_id in active, codes)
+        monitor_id: _observed(timeline, monitor_id in active)
         for monitor_id, timeline in timelines.items()
     }
 
@@ -45,26 +44,7 @@ def in_maintenance(incidents: Sequence[Incident], now: datetime) -> set[str]:
     return {monitor_id for monitor_id, _, _ in maintenance_windows(incidents, now, now + tick)}
 
 
-def newest_status_codes(store: ResultStore, since: datetime) -> dict[tuple[str, str], int]:
-    """The status code of the newest result per (monitor, region) since `since`."""
-    source = store.source_sql()
-    if source is None:
-        return {}
-    sql = (
-        f"SELECT monitor_id, region, arg_max(status_code, checked_at) FROM {source} "
-        "WHERE epoch(checked_at) >= ? GROUP BY monitor_id, region"
-    )
-    connection = connect()
-    try:
-        rows = connection.execute(sql, [since.timestamp()]).fetchall()
-    finally:
-        connection.close()
-    return {(monitor, region): int(code) for monitor, region, code in rows if code is not None}
-
-
-def _observed(
-    timeline: MonitorTimeline, in_maintenance: bool, codes: dict[tuple[str, str], int]
-) -> Observed:
+def _observed(timeline: MonitorTimeline, in_maintenance: bool) -> Observed:
     status = timeline.current.value if timeline.current is not None else None
     newest = sorted(timeline.latest.values(), key=lambda latest: latest.checked_at)
     failing = [latest for latest in newest if latest.status.value in ("down", "degraded")]
@@ -74,6 +54,6 @@ def _observed(
         in_maintenance=in_maintenance,
         error=failing[-1].error if failing else None,
         latency_ms=shown.response_time_ms if shown else None,
-        status_code=codes.get((timeline.monitor_id, shown.region)) if shown else None,
+        status_code=shown.status_code if shown else None,  # all of the newest result
         regions=tuple(sorted(latest.region for latest in failing)),
     )

@@ -19,27 +19,43 @@ channel, whether one region saw it or three, and also when a job crashed halfway
 
 1. Add an entry to `notifications:` in config.yaml (every channel's example is below).
    Write every token, key, password and webhook URL as `${{NAME}}`: the value comes from the
-   environment variable `NAME`, never from the file.
-2. In GitHub: *Settings → Secrets and variables → Actions → New repository secret*, then map
-   it to the environment of the `Notify` step of `.github/workflows/check.yml`:
-
-   ```yaml
-         - name: Notify
-           env:
-             SLACK_WEBHOOK_URL: ${{{{ secrets.SLACK_WEBHOOK_URL }}}}
-           run: vigil notify send
-   ```
-   Only the notify job is given the channels' secrets: `vigil notify` needs the variables
-   named under `notifications:`, and leaves an unset one elsewhere (a monitor's token) as
-   written; `vigil check --no-notify` needs the monitors' and not the channels'.
+   environment variable `NAME` or, when that is unset, from `VIGIL_SECRETS`; never from
+   the file.
+2. In GitHub: *Settings → Secrets and variables → Actions → New repository secret*, named
+   as in the file (`SLACK_WEBHOOK_URL`). That is all: the workflow's `Check` and `Notify`
+   steps pass every repository secret to Vigil as one JSON object,
+   `VIGIL_SECRETS: ${{{{ toJSON(secrets) }}}}`, and Vigil reads only the names the config
+   uses (in any case, as GitHub's secret names are), redacting each value it reads. An
+   environment variable of the same name wins, so locally
+   `SLACK_WEBHOOK_URL=… vigil notify …` works too. A `VIGIL_SECRETS` that is not a JSON
+   object of names and text values stops the command (exit status 2) with one line that
+   never shows what it holds.
 3. Try it: `SLACK_WEBHOOK_URL=… vigil notify test slack-ops` sends a test message now;
-   `vigil notify test slack-ops --dry-run` prints the request instead, secrets as `***`.
+   `vigil notify test slack-ops --dry-run` prints the request instead, secrets as `***`
+   (it needs none set).
 
 `vigil validate` checks the entries like the rest of the config: unknown keys, a
 `monitors` or `groups` filter naming a monitor or group that does not exist or an unknown
 event are reported with file, line and column, and nothing runs. It needs no secret (a
-pull request's checks get none); a command that sends, and so uses a `${{NAME}}`, stops
-with the same kind of message when `NAME` is not set.
+pull request's checks get none), and it lists the secrets the config uses and what uses
+each, so you know which repository secrets to add (under GitHub Actions as `::notice`
+annotations):
+
+```
+config.yaml:133:18: secret SLACK_WEBHOOK_URL is used by channel slack-ops; add it as a repository secret (Settings > Secrets and variables > Actions)
+```
+
+A channel whose secret is not set fails alone: `vigil notify send` (and `vigil check`
+when it notifies) says where it is used and where to add it, in one line per secret and
+channel (an `::error` annotation under GitHub Actions),
+
+```
+config.yaml:133:18: notifications[0].webhook_url: secret SLACK_WEBHOOK_URL is not set; add it as a repository secret (Settings > Secrets and variables > Actions) or set it in the environment of the notify step
+```
+
+sends to the other channels, records that channel's notifications as `failed` (pending,
+like any failed delivery, so they are sent once the secret is added, within
+{retry_for}), and exits with status 3.
 """
 
 EVENTS_HEAD = """\
@@ -247,9 +263,9 @@ its results) or `vigil notify send` after `vigil publish`.
 
 | command | what it does |
 |---|---|
-| `vigil notify test CHANNEL` | sends a test message to the channel with id `CHANNEL` now (outside the ledger); exit status 1 when it was not delivered, 2 for an unknown id |
-| `vigil notify test CHANNEL --dry-run` | prints the request(s) it would send, secrets as `***` |
-| `vigil notify send` | decides, records and delivers what changed since `data/state.json`, and what earlier runs left pending; commit or publish `data/` after it |
+| `vigil notify test CHANNEL` | sends a test message to the channel with id `CHANNEL` now (outside the ledger); exit status 1 when it was not delivered, 2 for an unknown id, 3 when a secret it uses is not set (nothing sent) |
+| `vigil notify test CHANNEL --dry-run` | prints the request(s) it would send, secrets as `***`; needs no secret set |
+| `vigil notify send` | decides, records and delivers what changed since `data/state.json`, and what earlier runs left pending; commit or publish `data/` after it; exit status 3 when a channel's secret is not set (the other channels are sent to) |
 | `vigil notify send --dry-run` | prints every notification it would send now; records and sends nothing |
 | `vigil check --region R` | checks, writes the results, then notifies like `vigil notify send` |
 | `vigil check --region R --no-notify` | checks and writes the results only (the workflow's check jobs) |

@@ -20,6 +20,7 @@ from configuration.incidents import Incident, load_incidents
 from configuration.models import Config
 from configuration.notifications import ChannelOptions
 from configuration.redaction import redact
+from configuration.secrets import unset_detail
 from notifications.channel import secrets_of
 from notifications.decide import decide
 from notifications.delivery import DeliveryOptions, Outcome, send
@@ -156,16 +157,27 @@ async def _send_now(
     client: httpx.AsyncClient,
     options: DeliveryOptions,
 ) -> Delivery:
-    """Build and send the event's requests; whatever goes wrong is this channel's failure."""
-    try:
-        outgoing = channel_type(channel).build(event, channel)
-        timeout = channel.timeout.total_seconds()
-        outcome = await send(outgoing, client, timeout, channel.retries, options)
-    except Exception as error:  # a broken channel fails alone, never the run
-        outcome = Outcome(False, 0, f"{type(error).__name__}: {error}")
+    """Build and send the event's requests; whatever goes wrong is this channel's failure,
+    an unset secret too (nothing is sent, the event stays pending until it is set)."""
+    unset = config.unset_secrets("notifications", channel.id)
+    if unset:
+        outcome = Outcome(False, 0, unset_detail(unset))
+    else:
+        outcome = await _build_and_send(channel, event, client, options)
     status = "sent" if outcome.ok else "failed"
     detail = redact(outcome.detail, hidden(config, channel))
     return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
+
+
+async def _build_and_send(
+    channel: ChannelOptions, event: Event, client: httpx.AsyncClient, options: DeliveryOptions
+) -> Outcome:
+    try:
+        outgoing = channel_type(channel).build(event, channel)
+        timeout = channel.timeout.total_seconds()
+        return await send(outgoing, client, timeout, channel.retries, options)
+    except Exception as error:  # a broken channel fails alone, never the run
+        return Outcome(False, 0, f"{type(error).__name__}: {error}")
 
 
 def _gate(

@@ -165,6 +165,9 @@ def entry_times(entry: Entry, now: datetime) -> Times:
     """The API's and the feeds' times of an entry; `updated` moves with every change."""
     posted = [update.at for update in entry.updates]
     created = min([entry.start, *posted])
+    if created > now and entry.announced is not None:
+        # Maintenance ahead: published when announced, never at its future start.
+        created = min([entry.announced, *posted])
 
     def first(wanted: str) -> datetime | None:
         return next((u.at for u in entry.updates if u.status == wanted), None)

@@ -3,12 +3,14 @@ and the maintenance list."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from checks.result import Status
 from configuration.models import Config
 from configuration.monitor import MonitorBase
+from configuration.redaction import redact
 from history.timeline import (
     ALL_REGIONS,
     LATENCY_WINDOWS,
@@ -19,7 +21,14 @@ from history.timeline import (
 from rendering.chart import Chart, chart
 from rendering.entries import Entry
 from rendering.i18n import N_, Locale
-from rendering.view import STATE_TEXT, STATUS_TEXT, IncidentView, MonitorView, incident_view
+from rendering.view import (
+    NO_DATA,
+    STATE_TEXT,
+    STATUS_TEXT,
+    IncidentView,
+    MonitorView,
+    incident_view,
+)
 
 WINDOW_NAMES = {
     "24h": N_("24 hours"),
@@ -101,8 +110,8 @@ def monitor_page(
     latest = [
         RegionLatestView(
             names.get(region, region),
-            result.status.value,
-            locale.gettext(STATE_TEXT[result.status.value]),
+            (state := _state_of(result.status)),
+            locale.gettext(STATE_TEXT[state]),
             locale.datetime(result.checked_at),
             result.checked_at.isoformat(timespec="seconds"),
             locale.milliseconds(result.response_time_ms),
@@ -115,7 +124,7 @@ def monitor_page(
         errors = [e for e in [timeline.outages[-1].first_error] if e]
     return MonitorPage(
         monitor=view,
-        target=None if monitor.hide_target else _target(monitor),
+        target=None if monitor.hide_target else _target(monitor, config.secrets),
         conditions=[]
         if monitor.hide_target
         else [*monitor.conditions, *monitor.degraded_conditions],
@@ -135,11 +144,18 @@ def monitor_page(
     )
 
 
-def _target(monitor: MonitorBase) -> str | None:
+def _target(monitor: MonitorBase, secrets: Iterable[str]) -> str | None:
+    """What is checked, as the page shows it: a secret in it (a token in the URL) masked."""
     try:
-        return monitor.target
+        return redact(monitor.target, secrets)
     except NotImplementedError:
         return None
+
+
+def _state_of(status: Status) -> str:
+    """A result's state on the page: `unknown` (the runner was offline, or a heartbeat
+    monitor awaits its first heartbeat) shows as no data."""
+    return NO_DATA if status is Status.UNKNOWN else status.value
 
 
 def _chart_view(

@@ -70,6 +70,7 @@ class Entry:
     active: bool  # an open incident or outage, or maintenance in progress
     upcoming: bool  # maintenance announced ahead of its window (see `announce_before`)
     notify: bool  # whether notifications may be sent about it
+    announced: datetime | None = None  # maintenance: its window's start - announce_before
 
     @property
     def updated_at(self) -> datetime:
@@ -245,6 +246,7 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
         active=incident.is_active(now),
         upcoming=incident.is_upcoming(now),
         notify=incident.notify,
+        announced=start - incident.announce_before if incident.kind == "maintenance" else None,
     )
 
 

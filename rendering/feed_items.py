@@ -2,7 +2,9 @@
 incidents and maintenance, with the outages they absorbed, and detected outages nobody wrote
 about, exactly as the page and the API list them.
 
-`feed_items(context, monitor_id)` is the only place that decides which items a feed holds.
+`feed_items(context)` is the only place that decides which items a feed holds. Each item is
+built once and shared by the page's feed and its monitors' feeds, so writing the feeds grows
+with the number of entries, not with monitors times entries.
 
 An item's `id` and `updated` change with every update of its timeline (a new update, a
 status change, an outage that ended): the id carries the number of updates, the time of the
@@ -43,15 +45,37 @@ class FeedItem:
     kind: str  # incident | maintenance | outage
 
 
-def feed_items(context: BuildContext, monitor_id: str | None = None) -> list[FeedItem]:
-    """The items of the page's feed (`monitor_id` None) or of one public monitor's feed,
-    newest update first. Entries only name public monitors and hold their outages only."""
+@dataclass(frozen=True)
+class FeedItems:
+    """The items of every feed: the page's, and each public monitor's."""
+
+    page: list[FeedItem]
+    by_monitor: Mapping[str, list[FeedItem]]
+
+    def of(self, monitor_id: str | None) -> list[FeedItem]:
+        """The page's feed (`monitor_id` None) or one monitor's."""
+        return self.page if monitor_id is None else self.by_monitor.get(monitor_id, [])
+
+
+def feed_items(context: BuildContext) -> FeedItems:
+    """Every feed's items, newest update first, MAX_ITEMS at most, nothing dated after the
+    build. Entries only name public monitors and hold their outages only."""
     public = {m.id: " ".join(m.name.split()) for m in context.config.monitors if m.public}
-    entries = [e for e in context.entries if monitor_id is None or monitor_id in e.monitors]
     bodies = {incident.id: incident.body for incident in context.incidents}
-    items = [_item(entry, context, public, bodies.get(entry.id, "")) for entry in entries]
-    items.sort(key=lambda item: (item.updated, item.id), reverse=True)
-    return items[:MAX_ITEMS]
+    page: list[FeedItem] = []
+    by_monitor: dict[str, list[FeedItem]] = {}
+    for entry in context.entries:
+        item = _item(entry, context, public, bodies.get(entry.id, ""))
+        if item.updated > context.now:  # nothing from the future
+            continue
+        page.append(item)
+        for monitor_id in entry.monitors:
+            by_monitor.setdefault(monitor_id, []).append(item)
+    return FeedItems(_newest(page), {m: _newest(items) for m, items in by_monitor.items()})
+
+
+def _newest(items: list[FeedItem]) -> list[FeedItem]:
+    return sorted(items, key=lambda item: (item.updated, item.id), reverse=True)[:MAX_ITEMS]
 
 
 def _item_id(context: BuildContext, path: str, version: str) -> str:

@@ -8,6 +8,7 @@ by `rendering.feed_items.feed_items`; this module only serialises.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,11 +50,13 @@ class Feed:
 def write_feeds(folder: Path, context: BuildContext) -> list[Path]:
     """Write the page's feeds and every public monitor's; returns the files written."""
     site = context.config.site
-    feeds = [_feed(context, xml_safe(site.title), "", None)]
+    items = feed_items(context)
+    feeds = [_feed(context, xml_safe(site.title), "", items.of(None))]
     for monitor in context.config.monitors:
         if monitor.public:
             title = xml_safe(f"{site.title}: {monitor.name}")
-            feeds.append(_feed(context, title, f"monitors/{monitor.id}/", monitor.id))
+            path = f"monitors/{monitor.id}/"
+            feeds.append(_feed(context, title, path, items.of(monitor.id)))
     written = []
     for feed in feeds:
         target = folder / feed.folder
@@ -64,9 +67,8 @@ def write_feeds(folder: Path, context: BuildContext) -> list[Path]:
     return written
 
 
-def _feed(context: BuildContext, title: str, path: str, monitor_id: str | None) -> Feed:
+def _feed(context: BuildContext, title: str, path: str, items: Sequence[FeedItem]) -> Feed:
     site = context.config.site
-    items = feed_items(context, monitor_id)
     if site.url:
         feed_id = site_link(site.url, path)
     else:
@@ -106,11 +108,15 @@ def _generator(feed: Feed, self_name: str) -> FeedGenerator:
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
         entry.link(href=item.url, rel="alternate")
-        entry.published(item.published)
+        # feedgen has one field for Atom's <published> and RSS's <pubDate>: the creation for
+        # Atom (as JSON Feed's date_published), the latest change for RSS's one date.
+        entry.published(item.updated if self_name == "feed.rss" else item.published)
         entry.updated(item.updated)
-        entry.pubDate(item.updated)  # RSS has one date: the latest change
         entry.category(term=item.kind)
-        entry.description(item.summary or item.title)
+        # RSS's <description> is HTML (readers render it): plain text is escaped into it
+        # once; Atom's <summary> is text.
+        summary = item.summary or item.title
+        entry.description(html.escape(summary) if self_name == "feed.rss" else summary)
         entry.content(item.content_html, type="html")
     return generator
 

@@ -152,3 +152,13 @@ def test_a_targets_text_reaches_the_terminal_escaped() -> None:
         error_kind=ErrorKind.HTTP_STATUS, error_message="HTTP 503 \x1b[2J\nrm -rf",
     )  # fmt: skip
     assert _describe(result) == "api: down (http_status: HTTP 503 \\u001b[2J\\u000arm -rf)"
+
+
+def test_a_result_file_that_cannot_be_opened_ends_build_with_one_line(project: Path) -> None:
+    blocked = project / "data" / "results" / "region=eu-west" / "date=2026-11-23" / "x.parquet"
+    blocked.mkdir(parents=True)  # opening it fails (tests run as root: no permission errors)
+    result = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"vigil: cannot read {blocked.relative_to(project)}: Is a directory"
+    ]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from checks import heartbeat as heartbeat_module
 from checks.base import ProbeContext
@@ -23,6 +24,7 @@ from checks.heartbeat import (
 )
 from checks.result import ErrorKind, Observation, Result, Status
 from checks.runner import RunSettings, check_one
+from generator import main
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -156,10 +158,41 @@ def test_heartbeat_from_a_clock_running_ahead_is_up() -> None:
     assert judge(_monitor(), _beat(minutes_ago=-3), NOW).error_kind is None
 
 
-def test_never_received_is_down(tmp_path: Path) -> None:
-    observation = _probe(tmp_path)
-    assert observation.error_kind is ErrorKind.TIMEOUT
-    assert observation.error_message == "no heartbeat received yet"
+def _probe_at(folder: Path, now: datetime, **fields: object) -> Observation:
+    async def run() -> Observation:
+        return await probe(_monitor(**fields), ProbeContext(heartbeats=folder, clock=lambda: now))
+
+    return asyncio.run(run())
+
+
+def test_a_new_monitor_is_no_data_for_one_grace_then_down(tmp_path: Path) -> None:
+    first = _probe_at(tmp_path, NOW, grace="1h")
+    assert first.error_kind is ErrorKind.WAITING
+    assert first.error_message == (
+        "waiting for the first heartbeat since 2026-11-23 12:00 UTC (grace 1h)"
+    )
+    assert (tmp_path / "backup.waiting").read_text().strip() == NOW.isoformat()
+    later = _probe_at(tmp_path, NOW + timedelta(minutes=59), grace="1h")
+    assert later.error_kind is ErrorKind.WAITING, "the first run is remembered, not reset"
+    late = _probe_at(tmp_path, NOW + timedelta(minutes=61), grace="1h")
+    assert (late.error_kind, late.error_message) == (
+        ErrorKind.TIMEOUT,
+        "no heartbeat received in 61 min (grace 1h)",
+    )
+    record_heartbeat(tmp_path, "backup", "up", None, NOW + timedelta(minutes=62))
+    assert _probe_at(tmp_path, NOW + timedelta(minutes=63), grace="1h").error_kind is None
+    silent = _probe_at(tmp_path, NOW + timedelta(minutes=140), grace="1h")
+    assert silent.error_kind is ErrorKind.TIMEOUT
+
+
+def test_waiting_is_unknown_through_the_runner_never_down(tmp_path: Path) -> None:
+    async def run() -> Result:
+        context = ProbeContext(heartbeats=tmp_path, clock=lambda: NOW)
+        return await check_one(_monitor(retries=2), context, RunSettings("eu", "r"), lambda: NOW)
+
+    result = asyncio.run(run())
+    assert (result.status, result.error_kind) == (Status.UNKNOWN, ErrorKind.WAITING)
+    assert result.attempts == 1, "nothing to retry"
 
 
 def test_corrupt_file_is_down_and_says_so(tmp_path: Path) -> None:
@@ -200,3 +233,28 @@ def test_defaults_and_target() -> None:
     assert _monitor().grace == timedelta(minutes=10)
     assert _monitor(grace="1h30m").target == "heartbeat within 1h30m"
     assert heartbeat_module.CHECK.name == "heartbeat"
+
+
+def test_a_new_heartbeat_monitor_costs_nothing_on_its_first_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked for an hour before its first heartbeat (grace 25h): no data on the page, no
+    outage, no uptime lost, nothing to alert."""
+    config = (
+        "version: 1\nregions: [{id: eu, name: Europe}]\nmonitors:\n"
+        "  - {id: backup, name: Backup, type: heartbeat, grace: 25h, interval: 5m}\n"
+    )
+    (tmp_path / "config.yaml").write_text(config)
+    monkeypatch.chdir(tmp_path)
+    for minutes in range(0, 60, 5):
+        at = (NOW + timedelta(minutes=minutes)).isoformat()
+        result = CliRunner().invoke(main, ["check", "--region", "eu", "--no-notify", "--now", at])
+        assert result.exit_code == 0, result.output
+        assert "backup: unknown (waiting: waiting for the first heartbeat" in result.output
+    built = CliRunner().invoke(main, ["build", "--now", (NOW + timedelta(hours=1)).isoformat()])
+    assert built.exit_code == 0, built.output
+    live = json.loads((tmp_path / "site" / "status-live.json").read_text())
+    assert live["monitors"]["backup"]["state"] == "nodata"
+    assert live["monitors"]["backup"]["uptime"]["24h"] is None
+    incidents = json.loads((tmp_path / "site" / "api" / "v2" / "incidents.json").read_text())
+    assert incidents["incidents"] == []

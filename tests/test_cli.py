@@ -105,10 +105,17 @@ def test_an_invalid_config_writes_nothing(project: Path) -> None:
     assert sorted(p.name for p in project.iterdir()) == ["config.yaml"]
 
 
+TOKEN = "tok-5e1f9c"  # what /private wants as "Authorization: Bearer …"
+
+
 class _Health(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = b'{"status": "ok"}'
-        self.send_response(200 if self.path == "/health" else 500)
+        if self.path == "/private":
+            authorized = self.headers.get("Authorization") == f"Bearer {TOKEN}"
+            self.send_response(200 if authorized else 401)
+        else:
+            self.send_response(200 if self.path == "/health" else 500)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -159,6 +166,106 @@ monitors:
     code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:01:00Z")
     assert "nothing due" in out
     assert len(list((project / "data" / "results").rglob("*.parquet"))) == 1
+
+
+def secret_config(port: int) -> str:
+    return f"""\
+version: 1
+regions: [{{id: local, name: Loopback}}]
+runner: {{canary: []}}
+monitors:
+  - {{id: web, name: Web, type: http, url: "http://127.0.0.1:{port}/health"}}
+  - id: private
+    name: Private API
+    type: http
+    url: "http://127.0.0.1:{port}/private"
+    headers: {{Authorization: "Bearer ${{API_TOKEN}}"}}
+  - {{id: port, name: Port, type: tcp, host: 127.0.0.1, port: {port}}}
+"""
+
+
+def results_of(project: Path, day: str) -> list[tuple[str, str]]:
+    folder = project / "data" / "results" / "region=local" / f"date={day}"
+    return duckdb.sql(
+        f"SELECT monitor_id, status FROM '{folder}/*.parquet' ORDER BY ALL"
+    ).fetchall()
+
+
+def test_a_monitor_whose_secret_is_unset_is_not_checked_and_the_others_are(
+    project: Path, http_port: int
+) -> None:
+    (project / "config.yaml").write_text(secret_config(http_port))
+    check = ["check", "--region", "local", "--no-notify", "--now", "2026-11-23T12:00:00Z"]
+    code, out, err = run(*check, env={"GITHUB_ACTIONS": "true", "VIGIL_SECRETS": "{}"})
+    assert code == 3
+    message = (
+        "monitors[1].headers.Authorization: secret API_TOKEN is not set; add it as a "
+        "repository secret (Settings > Secrets and variables > Actions) or set it in the "
+        "environment of the check step"
+    )
+    assert err.splitlines() == [
+        f"config.yaml:10:30: {message}",
+        "1 monitor(s) not checked (private): a secret they use is not set",
+    ]
+    assert f"::error file=config.yaml,line=10,col=30::{message}\n" in out
+    assert "private" not in out.replace(message, "")  # not checked, so no result line
+    # No data for it, honestly: never down, nothing at all.
+    assert results_of(project, "2026-11-23") == [("port", "up"), ("web", "up")]
+
+
+def test_vigil_secrets_supplies_the_secret_and_every_monitor_is_checked(
+    project: Path, http_port: int
+) -> None:
+    (project / "config.yaml").write_text(secret_config(http_port))
+    shared = json.dumps({"github_token": "ghs-0", "API_TOKEN": TOKEN})
+    check = ["check", "--region", "local", "--no-notify", "--now", "2026-11-23T12:00:00Z"]
+    code, out, err = run(*check, env={"VIGIL_SECRETS": shared})
+    assert code == 0, err
+    assert "private: up" in out  # the server saw the token in the header
+    assert results_of(project, "2026-11-23") == [("port", "up"), ("private", "up"), ("web", "up")]
+    written = [path.read_bytes() for path in (project / "data").rglob("*") if path.is_file()]
+    assert written and not any(TOKEN.encode() in data for data in written)
+    assert TOKEN not in out + err
+
+
+def test_malformed_vigil_secrets_stops_the_check_with_one_line(
+    project: Path, http_port: int
+) -> None:
+    (project / "config.yaml").write_text(secret_config(http_port))
+    shared = '{"API_TOKEN": "' + TOKEN + '" "other": 1}'
+    code, out, err = run("check", "--region", "local", env={"VIGIL_SECRETS": shared})
+    assert code == 2
+    assert err.splitlines() == [
+        "VIGIL_SECRETS: expected a JSON object of secret names and values, as the workflows "
+        "set it (${{ toJSON(secrets) }}); it is not valid JSON (Expecting ',' delimiter at "
+        "line 1, column 28)",
+        "1 problem found; nothing was written.",
+    ]
+    assert TOKEN not in out + err
+    assert not (project / "data").exists()
+
+
+def test_validate_names_the_secrets_the_config_uses_and_never_their_values(
+    project: Path, http_port: int
+) -> None:
+    config = secret_config(http_port) + (
+        "  - id: search\n    name: Search\n    type: http\n"
+        f'    url: "http://127.0.0.1:{http_port}/search?key=${{API_TOKEN}}"\n'
+        "notifications:\n  - {id: ops, type: slack, webhook_url: '${SLACK_WEBHOOK_URL}'}\n"
+    )
+    (project / "config.yaml").write_text(config)
+    code, out, _ = run("validate", env={"GITHUB_ACTIONS": "true", "API_TOKEN": TOKEN})
+    assert code == 0
+    add = "add it as a repository secret (Settings > Secrets and variables > Actions)"
+    api = f"secret API_TOKEN is used by monitor private, monitor search; {add}"
+    slack = f"secret SLACK_WEBHOOK_URL is used by channel ops; {add}"
+    assert out.splitlines()[1:] == [
+        f"config.yaml:10:30: {api}",
+        f"::notice file=config.yaml,line=10,col=30::{api}",
+        f"config.yaml:17:41: {slack}",
+        f"::notice file=config.yaml,line=17,col=41::{slack}",
+    ]
+    assert TOKEN not in out
 
 
 def test_a_heartbeat_keeps_its_monitor_up_for_the_grace_period(project: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from configuration.errors import ConfigError
 from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
+from configuration.secrets import needed_secrets
 from tests.conftest import SMALL_CONFIG
 
 
@@ -126,13 +128,71 @@ def test_environment_variables_are_interpolated_and_remembered_as_secrets() -> N
     assert config.secrets == frozenset({"tok-123"})
 
 
-def test_an_unset_variable_names_itself_and_where_it_is_used() -> None:
+def test_an_unset_secret_is_no_problem_but_remembered_where_it_is_used() -> None:
+    """Only the monitor that uses it fails, later: the loader keeps it as written."""
     text = SMALL_CONFIG.replace(
         "https://api.example.com/health", "https://api.example.com/health?key=${API_KEY}"
+    ).replace("  title: Example Status", "  title: Example ${STAGE}")
+    config = load_config_text(text, "config.yaml", {})
+    assert config.monitor("api").url == "https://api.example.com/health?key=${API_KEY}"  # type: ignore[attr-defined]
+    [use] = config.unset_secrets("monitors", "api")
+    assert str(use.unset("check")) == (
+        "config.yaml:16:10: monitors[0].url: secret API_KEY is not set; add it as a repository "
+        "secret (Settings > Secrets and variables > Actions) or set it in the environment of "
+        "the check step"
     )
-    assert problems_of(text) == [
-        'config.yaml:16:10: monitors[0].url: environment variable "API_KEY" is not set'
+    assert config.unset_secrets("monitors", "db") == []
+    assert [str(note) for note in needed_secrets(config.secret_uses)] == [
+        "config.yaml:16:10: secret API_KEY is used by monitor api; add it as a repository "
+        "secret (Settings > Secrets and variables > Actions)",
+        "config.yaml:3:10: secret STAGE is used by site.title; add it as a repository "
+        "secret (Settings > Secrets and variables > Actions)",
     ]
+
+
+def test_a_secret_unset_in_the_environment_is_read_from_vigil_secrets() -> None:
+    """As the workflows pass them: every repository secret in one JSON object, whose names
+    match in any case like GitHub's; the process environment wins."""
+    text = SMALL_CONFIG.replace(
+        "    interval: 1h\n",
+        '    interval: 1h\n    headers: {Authorization: "Bearer ${Api_Token}"}\n',
+        1,
+    )
+    shared = json.dumps({"github_token": "ghs-1", "API_TOKEN": "tok-123"})
+    config = load_config_text(text, environ={"VIGIL_SECRETS": shared})
+    assert config.monitor("api").headers == {"Authorization": "Bearer tok-123"}  # type: ignore[attr-defined]
+    assert config.secrets == frozenset({"tok-123"})  # what was read, to redact
+    assert config.unset_secrets("monitors", "api") == []
+    config = load_config_text(text, environ={"VIGIL_SECRETS": shared, "Api_Token": "env-9"})
+    assert config.monitor("api").headers == {"Authorization": "Bearer env-9"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("shared", "why"),
+    [
+        (
+            '{"API_TOKEN": "hunter2",',
+            "not valid JSON (Expecting property name enclosed in double quotes "
+            "at line 1, column 25)",
+        ),
+        ('["hunter2"]', "an array, not an object"),
+        ('"hunter2"', "a string, not an object"),
+        ('{"API_TOKEN": ["hunter2"]}', 'the value of "API_TOKEN" is not a string'),
+    ],
+)
+def test_malformed_vigil_secrets_is_one_problem_that_never_shows_its_content(
+    shared: str, why: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config_text(SMALL_CONFIG, "config.yaml", {"VIGIL_SECRETS": shared})
+    [problem] = caught.value.problems
+    message = (
+        "expected a JSON object of secret names and values, as the workflows set it "
+        f"(${{{{ toJSON(secrets) }}}}); it is {why}"
+    )
+    assert str(problem) == f"VIGIL_SECRETS: {message}"
+    assert problem.github_annotation() == f"::error::VIGIL_SECRETS: {message}"
+    assert "hunter2" not in str(problem)
 
 
 def test_secret_values_never_appear_in_problems() -> None:

@@ -4,6 +4,8 @@ and detected outages; ids and times change with every update; JSON Feed matches 
 from __future__ import annotations
 
 import json
+import time
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ from tests.contexts import (
     CONFIG,
     INCIDENT,
     MAINTENANCE,
+    NOW,
     SECOND_UPDATE,
     default_timelines,
     make_context,
@@ -49,10 +52,10 @@ def test_the_page_feeds_carry_incidents_maintenance_and_outages(tmp_path: Path) 
     for name in ("feed.rss", "feed.atom"):
         feed = parsed(site / name)
         links = [entry.link for entry in feed.entries]
-        # Newest change first: the maintenance is dated by its window (ahead), the ongoing
-        # outage by its start, then the incident's update, then the ended outage.
-        assert links == [MAINTENANCE_URL, DB_URL, INCIDENT_URL, API_URL], name
-        maintenance, ongoing, incident, ended = feed.entries
+        # Newest change first: the ongoing outage by its start, the incident's update, the
+        # ended outage, then the maintenance, dated when announced (72 h before its window).
+        assert links == [DB_URL, INCIDENT_URL, API_URL, MAINTENANCE_URL], name
+        ongoing, incident, ended, maintenance = feed.entries
         assert incident.title == "Elevated API errors (Investigating)"
         assert incident.id == f"{INCIDENT_URL}#1-20261123T100500Z-investigating"
         assert maintenance.title == "Database upgrade (Scheduled)"
@@ -131,7 +134,7 @@ def test_monitor_feeds_hold_only_their_own_items(tmp_path: Path) -> None:
     assert api.feed.title == "Example Status: API"
     assert api.feed.link == f"{SITE}/monitors/api/"
     db = parsed(site / "monitors/db/feed.atom")
-    assert [entry.link for entry in db.entries] == [MAINTENANCE_URL, DB_URL]
+    assert [entry.link for entry in db.entries] == [DB_URL, MAINTENANCE_URL]
     assert not (site / "monitors/vault-x9").exists()
     everything = " ".join(p.read_text() for p in site.rglob("feed.*"))
     assert "vault" not in everything.lower() and "Hidden Vault Box" not in everything
@@ -148,12 +151,12 @@ def test_json_feed_matches_its_schema_and_the_atom_feed(tmp_path: Path) -> None:
     page = json.loads((site / "feed.json").read_text("utf-8"))
     assert page["feed_url"] == f"{SITE}/feed.json" and page["home_page_url"] == f"{SITE}/"
     assert [item["tags"] for item in page["items"]] == [
-        ["maintenance"],
         ["outage"],
         ["incident"],
         ["outage"],
+        ["maintenance"],
     ]
-    assert page["items"][2]["date_modified"] == "2026-11-23T10:05:00Z"
+    assert page["items"][1]["date_modified"] == "2026-11-23T10:05:00Z"
 
 
 def test_feeds_without_a_site_url(tmp_path: Path) -> None:
@@ -165,3 +168,79 @@ def test_feeds_without_a_site_url(tmp_path: Path) -> None:
     document = json.loads((site / "feed.json").read_text("utf-8"))
     validator("jsonfeed-1.1").validate(document)
     assert "feed_url" not in document and all("url" not in i for i in document["items"])
+
+
+def dates(site: Path) -> dict[str, list[str]]:
+    """Every date each format gives, feed-level and per item, as ISO strings."""
+    atom, rss = parsed(site / "feed.atom"), parsed(site / "feed.rss")
+    document = json.loads((site / "feed.json").read_text("utf-8"))
+
+    def iso(struct: Any) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:00Z", struct)
+
+    return {
+        "atom": [iso(atom.feed.updated_parsed)]
+        + [iso(e.published_parsed) for e in atom.entries]
+        + [iso(e.updated_parsed) for e in atom.entries],
+        "rss": [iso(rss.feed.updated_parsed)] + [iso(e.published_parsed) for e in rss.entries],
+        "json": [i["date_published"] for i in document["items"]]
+        + [i["date_modified"] for i in document["items"]],
+    }
+
+
+def test_no_date_is_in_the_future_and_maintenance_is_dated_when_announced(
+    tmp_path: Path,
+) -> None:
+    site = write(tmp_path, {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE})
+    for name, found in dates(site).items():
+        assert max(found) <= NOW.strftime("%Y-%m-%dT%H:%M:00Z"), name
+    entries = {e.link: e for e in parsed(site / "feed.atom").entries}
+    assert entries[MAINTENANCE_URL].published == "2026-11-22T22:00:00+00:00"  # 72 h ahead
+
+
+def test_maintenance_not_yet_announced_is_in_no_feed(tmp_path: Path) -> None:
+    later = MAINTENANCE.replace("2026-11-25T22", "2026-12-25T22").replace(
+        "2026-11-26", "2026-12-26"
+    )
+    site = write(tmp_path, {"db-upgrade": later})
+    for name in ("feed.rss", "feed.atom"):
+        assert MAINTENANCE_URL not in [e.link for e in parsed(site / name).entries]
+
+
+def test_the_feed_date_moves_with_an_incident_update(tmp_path: Path) -> None:
+    incidents = {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE}
+    before = write(tmp_path, incidents, "before", now=NOW + timedelta(hours=2))
+    update = '  - {at: "2026-11-23T13:30:00Z", status: identified, message: Found it.}\n'
+    after = write(tmp_path, {**incidents, "api-errors": INCIDENT + update}, "after",
+                  now=NOW + timedelta(hours=2))  # fmt: skip
+    assert parsed(before / "feed.atom").feed.updated == "2026-11-23T11:40:00+00:00"
+    assert parsed(after / "feed.atom").feed.updated == "2026-11-23T13:30:00+00:00"
+    assert parsed(after / "feed.rss").feed.updated == "Mon, 23 Nov 2026 13:30:00 +0000"
+
+
+def test_atom_and_json_feed_agree_on_every_date(tmp_path: Path) -> None:
+    site = write(tmp_path, {"api-errors": INCIDENT + SECOND_UPDATE, "db-upgrade": MAINTENANCE})
+    atom = parsed(site / "feed.atom")
+    document = json.loads((site / "feed.json").read_text("utf-8"))
+    pairs = [
+        ((e.published, e.updated), (i["date_published"], i["date_modified"]))
+        for e, i in zip(atom.entries, document["items"], strict=True)
+    ]
+    assert len(pairs) == 4
+    for (published, updated), (date_published, date_modified) in pairs:
+        assert published.replace("+00:00", "Z") == date_published
+        assert updated.replace("+00:00", "Z") == date_modified
+    assert any(p != u for (p, u), _ in pairs), "an item published before its last change"
+
+
+def test_rss_descriptions_show_text_never_live_html(tmp_path: Path) -> None:
+    hostile = INCIDENT.replace("Looking **into** it.", "Fixed <b onclick=x()>it</b> & more")
+    site = write(tmp_path, {"api-errors": hostile})
+    channel = ET.parse(site / "feed.rss").getroot().find("channel")
+    assert channel is not None
+    (item,) = [i for i in channel.findall("item") if i.findtext("link") == INCIDENT_URL]
+    # The XML text is HTML that shows the characters, not elements.
+    assert item.findtext("description") == "Fixed &lt;b onclick=x()&gt;it&lt;/b&gt; &amp; more"
+    document = json.loads((site / "feed.json").read_text("utf-8"))
+    summaries = [item["summary"] for item in document["items"]]
+    assert "Fixed <b onclick=x()>it</b> & more" in summaries  # JSON Feed's summary is text

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from checks.result import ErrorKind, Result, Status
-from history.store import ResultStore
+from history.store import ResultStore, StoreError
 from history.timeline import Day, MonitorSpec, Window, monitor_timelines, uptime_percent
 from tests.conftest import NOW
 
@@ -219,3 +219,48 @@ def test_a_quorum_of_one_makes_any_failing_region_count(tmp_path: Path) -> None:
     spec = [MonitorSpec("api", HOUR, quorum=1)]
     today = monitor_timelines(store, spec, [], NOW, days=1)["api"].days[-1]
     assert today.down == 3600.0
+
+
+def corrupt_pages(file: Path) -> None:
+    """Scramble every data page, keeping the PAR1 framing and the footer intact."""
+    data = bytearray(file.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little")
+    for index in range(4, len(data) - 8 - footer):
+        data[index] ^= 0x5A
+    file.write_bytes(bytes(data))
+
+
+def test_files_that_look_like_parquet_but_do_not_read_are_quarantined(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Valid framing but scrambled pages, a column of the wrong type, a folder that is not a
+    day: each would stop the queries; each is moved aside and the rest is read."""
+    store = ResultStore(tmp_path)
+    good = store.append([result("api", "eu-west", hours_ago(1))])
+    assert good is not None
+    scrambled = store.append([result("api", "us-east", hours_ago(1))])
+    assert scrambled is not None
+    corrupt_pages(scrambled)
+    wrong = good.with_name("wrong-types.parquet")
+    duckdb.sql(f"COPY (SELECT * REPLACE ('not a time' AS checked_at) FROM '{good}') TO '{wrong}'")
+    stray = tmp_path / "results" / "region=eu-west" / "date=garbage" / "x.parquet"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(good.read_bytes())
+    with caplog.at_level("WARNING", logger="vigil.history"):
+        today = timelines(store)["api"].days[-1]
+    assert today.up == 3600.0
+    quarantined = sorted(p.name for p in (tmp_path / "quarantine").rglob("*.parquet"))
+    assert quarantined == sorted([scrambled.name, "wrong-types.parquet", "x.parquet"])
+    assert store.files() == [good]
+    assert store.last_checked("eu-west") == {"api": hours_ago(1)}
+
+
+def test_a_result_file_that_cannot_be_opened_is_an_error_not_quarantined(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    good = store.append([result("api", "eu-west", hours_ago(1))])
+    assert good is not None
+    blocked = good.with_name("blocked.parquet")
+    blocked.mkdir()  # opening it fails as a permission problem would (tests run as root)
+    with pytest.raises(StoreError, match=r"cannot read .*blocked\.parquet: Is a directory"):
+        timelines(store)
+    assert blocked.is_dir() and not (tmp_path / "quarantine").exists()

@@ -98,7 +98,7 @@ def test_every_check_type_has_a_commented_example_that_validates(repo: Path) -> 
     examples = [line.replace("  # ", "  ", 1) for line in block if line.startswith("  # ")]
     examples = [line for line in examples if not line.lstrip().startswith("#")]
     uncommented = text[:start] + "\n".join(examples[3:]) + "\n"  # past the prose lines
-    config = load_config_text(uncommented, "config.yaml", {}, needs_env=())
+    config = load_config_text(uncommented, "config.yaml", {})
     assert {monitor.type for monitor in config.monitors} == set(CHECKS)
 
 

@@ -3,6 +3,7 @@ receivers; and the config checks of `notifications:`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,13 +78,17 @@ def test_check_with_no_notify_records_results_and_leaves_the_sending_to_notify_s
     assert [request.json()["status"] for request in hook.requests] == ["error"]
 
 
+def telegram_channel(api_url: str) -> str:
+    """A channel whose bot token is the secret `${BOT}`."""
+    return (
+        f"  - {{id: tg, type: telegram, bot_token: '${{BOT}}', chat_id: '42',"
+        f" api_url: '{api_url}'}}\n"
+    )
+
+
 def test_notify_test_dry_run_prints_the_request_without_secrets(project: Path) -> None:
     with http_receiver(200) as receiver:
-        channel = (
-            f"  - {{id: tg, type: telegram, bot_token: '${{BOT}}', chat_id: '42',"
-            f" api_url: '{receiver.url}'}}\n"
-        )
-        write_config(project, "http://127.0.0.1:9/", channel)
+        write_config(project, "http://127.0.0.1:9/", telegram_channel(receiver.url))
         code, out, _ = run("notify", "test", "tg", "--dry-run", env={"BOT": SECRET})
         assert code == 0
         assert receiver.requests == []
@@ -93,6 +98,25 @@ def test_notify_test_dry_run_prints_the_request_without_secrets(project: Path) -
         code, out, _ = run("notify", "test", "tg", env={"BOT": SECRET})
         assert code == 0 and "tg: test message delivered" in out
     assert receiver.requests[0].path == f"/bot{SECRET}/sendMessage"
+
+
+def test_notify_test_dry_run_needs_no_secret(project: Path) -> None:
+    """Issue 22, defect 6: the dry run prints the request, the unset secret masked."""
+    with http_receiver(200) as receiver:
+        write_config(project, "http://127.0.0.1:9/", telegram_channel(receiver.url))
+        code, out, err = run("notify", "test", "tg", "--dry-run", env={"VIGIL_SECRETS": "{}"})
+        assert code == 0, err
+        assert f"POST {receiver.url}/bot***/sendMessage" in out
+        assert '"chat_id":"42"' in out
+        code, out, err = run("notify", "test", "tg", env={"VIGIL_SECRETS": "{}"})
+    assert code == 3
+    assert err.splitlines() == [
+        "config.yaml:8:41: notifications[0].bot_token: secret BOT is not set; add it as a "
+        "repository secret (Settings > Secrets and variables > Actions) or set it in the "
+        "environment of the notify step",
+        "1 channel(s) not sent to (tg): a secret they use is not set",
+    ]
+    assert receiver.requests == []
 
 
 def test_notify_test_reports_a_failed_delivery_and_an_unknown_channel(project: Path) -> None:
@@ -163,8 +187,6 @@ def test_each_job_needs_only_the_secrets_it_uses_and_none_reaches_data_or_a_rece
             f"  - {{id: hook, type: webhook, url: '{hook.url}/h/${{HOOK}}'}}\n",
         )
         now = "2026-11-23T12:00:00Z"
-        code, _, err = run("check", "--region", "local", "--now", now, env={"API_KEY": key})
-        assert code == 2 and 'environment variable "HOOK" is not set' in err  # it notifies
         check = ["check", "--region", "local", "--no-notify", "--now", now]
         assert run(*check, env={"API_KEY": key})[0] == 0
         assert target.requests[0].query == {"key": [key]}
@@ -210,3 +232,65 @@ def test_notify_test_of_a_channel_whose_request_cannot_be_made_says_why(project:
     assert code == 1
     assert "slack: not delivered after 1 attempt(s): InvalidURL: " in err
     assert SECRET not in err
+
+
+TWO_CHANNELS = (
+    "  - {{id: ops, type: webhook, url: '{ops}'}}\n"
+    "  - {{id: hook, type: webhook, url: '{hook}/h/${{HOOK}}'}}\n"
+)
+UNSET_HOOK = (
+    "config.yaml:9:36: notifications[1].url: secret HOOK is not set; add it as a repository "
+    "secret (Settings > Secrets and variables > Actions) or set it in the environment of the "
+    "{step} step"
+)
+
+
+def test_notify_send_fails_only_the_channel_whose_secret_is_unset_and_sends_it_later(
+    project: Path,
+) -> None:
+    """Its notification is a failed delivery, pending until the secret is added; then it
+    is sent once, and the other channel never twice."""
+    now = "2026-11-23T12:00:00Z"
+    with http_receiver(503) as target, http_receiver(200) as ops, http_receiver(200) as hook:
+        write_config(project, f"{target.url}/", TWO_CHANNELS.format(ops=ops.url, hook=hook.url))
+        assert run("check", "--region", "local", "--no-notify", "--now", now)[0] == 0
+        code, out, err = run("notify", "send", "--now", now, env={"GITHUB_ACTIONS": "true"})
+        assert code == 3
+        assert "monitor.web.1.down → ops: sent" in out
+        assert "monitor.web.1.down → hook: failed (secret HOOK is not set)" in out
+        assert err.splitlines() == [
+            UNSET_HOOK.format(step="notify"),
+            "1 channel(s) not sent to (hook): a secret they use is not set",
+        ]
+        assert "::error file=config.yaml,line=9,col=36::notifications[1].url: secret HOOK" in out
+        record = project / "data/notifications/deliveries/monitor.web.1.down@hook.json"
+        assert json.loads(record.read_text())["status"] == "failed"
+        assert hook.requests == []
+        shared = json.dumps({"hook": SECRET})
+        code, out, _ = run("notify", "send", "--now", now, env={"VIGIL_SECRETS": shared})
+        assert code == 0
+        assert out.splitlines() == [
+            "monitor.web.1.down → hook: sent",
+            "0 new event(s), 1 delivery record(s)",
+        ]
+        code, out, _ = run("notify", "send", "--now", now, env={"VIGIL_SECRETS": shared})
+        assert code == 0 and "0 new event(s), 0 delivery record(s)" in out
+    assert len(ops.requests) == 1
+    assert [request.path for request in hook.requests] == [f"/h/{SECRET}"]
+    stored = [p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()]
+    assert not any(SECRET.encode() in data for data in stored)
+
+
+def test_a_check_that_notifies_checks_and_notifies_all_but_the_channel_without_its_secret(
+    project: Path,
+) -> None:
+    now = "2026-11-23T12:00:00Z"
+    with http_receiver(503) as target, http_receiver(200) as ops, http_receiver(200) as hook:
+        write_config(project, f"{target.url}/", TWO_CHANNELS.format(ops=ops.url, hook=hook.url))
+        code, out, err = run("check", "--region", "local", "--now", now)
+    assert code == 3
+    assert "web: down" in out and "local: 1 checked → data/results/region=local/" in out
+    assert err.splitlines()[0] == UNSET_HOOK.format(step="check")
+    assert "1 channel(s) not sent to (hook): a secret they use is not set" in err
+    assert [request.json()["status"] for request in ops.requests] == ["error"]
+    assert hook.requests == []

@@ -427,3 +427,32 @@ def _assert_secret_nowhere(secret: str, log_text: str, data_dir: Path) -> None:
     for path in data_dir.rglob("*"):
         if path.is_file() and path.suffix == ".json":
             assert secret not in path.read_text(), path
+
+
+def test_a_refused_connection_alerts_without_the_status_code_of_an_older_answer(
+    tmp_path: Path,
+) -> None:
+    """The newest result has no HTTP status (the connection was refused): the alert says
+    none, not the 200 of the result before it."""
+    with http_receiver(200) as receiver:
+        config = config_with([webhook(receiver, events=["down"])])
+        record(tmp_path, NOW - MINUTE, Status.UP)  # answered 200
+        run(config, tmp_path, NOW - MINUTE)
+        for region in ("eu-west", "us-east"):
+            ResultStore(tmp_path).append(
+                [
+                    Result(
+                        monitor_id="api",
+                        region=region,
+                        run_id=f"refused-{region}",
+                        checked_at=NOW,
+                        status=Status.DOWN,
+                        error_kind=ErrorKind.CONNECT,
+                        error_message="cannot connect to api.example.com:443: Connection refused",
+                    )
+                ]
+            )
+        run(config, tmp_path, NOW)
+    (alert,) = [request.json() for request in receiver.requests]
+    assert alert.get("statusCode") is None  # left out: there was no HTTP answer
+    assert alert["errorMessage"].startswith("connect: cannot connect")

@@ -157,3 +157,15 @@ def test_swaps_at_once_take_turns_and_the_last_site_wins(tmp_path: Path) -> None
         list(pool.map(swap, stagings))  # re-raises a failed swap
     assert (out / "index.html").read_text() in {str(n) for n in range(8)}
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_secret_in_a_monitor_url_is_masked_on_its_page(tmp_path: Path) -> None:
+    text = SMALL_CONFIG.replace(
+        "url: https://api.example.com/health", "url: https://api.example.com/health?key=${KEY}"
+    )
+    config = load_config_text(text, environ={"KEY": "sekrit-7788"})
+    build_site(config, [], ResultStore(tmp_path / "data"), tmp_path / "site", NOW)
+    page = (tmp_path / "site" / "monitors" / "api" / "index.html").read_text()
+    assert "https://api.example.com/health?key=***" in page
+    files = [p for p in (tmp_path / "site").rglob("*") if p.is_file()]
+    assert not any(b"sekrit-7788" in p.read_bytes() for p in files)

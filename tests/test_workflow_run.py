@@ -21,6 +21,7 @@ from tests.installed import Installed
 from tests.notify_receivers import Receiver, http_receiver
 
 REGIONS = ("eu", "us", "ap")
+TOKEN = "tok-s3cr3t-5521"  # a repository secret: in no file, log or page
 
 
 def closed_port() -> int:
@@ -30,8 +31,8 @@ def closed_port() -> int:
 
 
 def user_config(web: str, hook: str) -> str:
-    """A user's own config (not the demo): three regions, a page that is up, one that is
-    down, and a webhook for alerts."""
+    """A user's own config (not the demo): three regions, a page that is up, an API that
+    needs a repository secret, one that is down, and a webhook for alerts."""
     regions = "\n".join(
         f"  - {{id: {r}, name: {r.upper()}, runs_on: [ubuntu-latest]}}" for r in REGIONS
     )
@@ -51,6 +52,10 @@ monitors:
     name: Shop
     type: http
     url: {web}/shop
+  - id: api
+    name: API
+    type: http
+    url: {web}/api?token=${{API_TOKEN}}
   - id: legacy
     name: Legacy API
     type: http
@@ -81,7 +86,8 @@ def actions(tmp_path: Path, installed: Installed, receivers: tuple[Receiver, Rec
     assert made.returncode == 0, made.stderr
     (seed / "config.yaml").write_text(user_config(web.url, hook.url))
     commit_all(seed, "A status page")
-    return Actions(origin=origin, installed=installed, folder=tmp_path / "runs")
+    runs = tmp_path / "runs"
+    return Actions(origin=origin, installed=installed, folder=runs, secrets={"API_TOKEN": TOKEN})
 
 
 def commit_all(clone: Path, message: str) -> None:
@@ -124,9 +130,11 @@ def test_three_regions_check_at_once_then_notify_build_and_compact(
 
     results = results_on_data_branch(actions.origin, tmp_path / "after-checks")
     assert results == sorted(
-        [(r, "shop", "up") for r in REGIONS] + [(r, "legacy", "down") for r in REGIONS]
+        [(r, m, "up") for r in REGIONS for m in ("shop", "api")]
+        + [(r, "legacy", "down") for r in REGIONS]
     )
     assert len([r for r in web.requests if r.path == "/shop"]) == 3
+    assert [r.query["token"] for r in web.requests if r.path == "/api"] == [[TOKEN]] * 3
 
     notify = actions.run("check", "notify")
     assert notify.ok, notify.log
@@ -138,8 +146,12 @@ def test_three_regions_check_at_once_then_notify_build_and_compact(
     assert build.artifact is not None
     summary = json.loads((build.artifact / "api" / "v2" / "summary.json").read_text())
     statuses = {c["name"]: c["status"] for c in summary["components"]}
-    assert statuses == {"Shop": "operational", "Legacy API": "major_outage"}
+    assert statuses == {"Shop": "operational", "API": "operational", "Legacy API": "major_outage"}
     assert (build.artifact / "CNAME").read_text().strip() == "status.workflow.test"
+    published = [p.read_bytes() for p in build.artifact.rglob("*") if p.is_file()]
+    assert not any(TOKEN.encode() in data for data in published)
+    logs = "\n".join(job.log for job in [*jobs, notify, build])
+    assert TOKEN not in logs
 
     compact = actions.run("compact", "compact")
     assert compact.ok, compact.log
@@ -159,7 +171,7 @@ def test_a_broken_config_fails_the_regions_step_with_its_annotation(
     failed = job.steps[-1]
     assert failed.name.endswith("vigil regions --github-output matrix")
     line = next(i for i, text in enumerate(config.read_text().splitlines(), 1) if "many" in text)
-    assert f"::error file=config.yaml,line={line},col=14::monitors[1].retries: " in failed.output
+    assert f"::error file=config.yaml,line={line},col=14::monitors[2].retries: " in failed.output
     assert job.outputs.get("matrix", "") == ""
     validate = actions.run("ci", "validate")
     assert not validate.ok
@@ -228,3 +240,28 @@ def test_where_main_is_protected_the_incident_form_opens_a_pull_request(
     arguments = calls.read_text().splitlines()
     assert arguments[:6] == ["pr", "create", "--base", "main", "--head", branch]
     assert "::notice::main is protected: opened a pull request" in job.log
+
+
+def test_a_missing_secret_fails_only_its_monitor_the_region_still_publishes(
+    actions: Actions, tmp_path: Path
+) -> None:
+    actions.secrets = {}  # API_TOKEN was never added as a repository secret
+    job = actions.run("check", "check", matrix={"region": "eu", "shard": "1/1", "runs-on": "x"})
+    assert not job.ok
+    check = next(step for step in job.steps if step.name.endswith("Check"))
+    assert check.returncode == 3
+    url_line = next(
+        i for i, text in enumerate(actions_config(actions).splitlines(), 1) if "API_TOKEN" in text
+    )
+    assert (
+        f"::error file=config.yaml,line={url_line},col=10::monitors[1].url: secret API_TOKEN is "
+        "not set; add it as a repository secret (Settings > Secrets and variables > Actions)"
+    ) in check.output
+    publish = job.steps[-1]
+    assert publish.name.endswith("Publish results to the data branch") and publish.returncode == 0
+    results = results_on_data_branch(actions.origin, tmp_path / "data")
+    assert results == [("eu", "legacy", "down"), ("eu", "shop", "up")]
+
+
+def actions_config(actions: Actions) -> str:
+    return git(actions.folder.parent, "--git-dir", str(actions.origin), "show", "main:config.yaml")
