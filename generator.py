@@ -10,12 +10,11 @@ Only this module prints or exits; the packages raise plain exceptions.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -65,7 +64,7 @@ from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, StoreError, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
-from rendering.pages import custom_templates
+from rendering.pages import custom_dir, custom_templates
 from rendering.preview import Preview
 from rendering.site import build_site
 
@@ -325,6 +324,35 @@ def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str |
     click.echo("Next: vigil build, then open site/index.html")
 
 
+def site_preview(
+    config_path: Path,
+    incidents_dir: Path,
+    data_dir: Path,
+    out_dir: Path,
+    now: Callable[[], datetime] = utc_now,
+) -> Preview:
+    """What `vigil serve` runs: the site rebuilt when the config, the incidents, the data or
+    the person's templates (`site.custom_dir`) change; a mistake is printed, and the site
+    stays as it was."""
+
+    def rebuild() -> list[Path]:
+        try:
+            config, incidents = load_project(config_path, incidents_dir)
+        except ConfigError as error:
+            click.echo(f"Not rebuilt:\n{error}", err=True)
+            return []
+        templates = custom_templates(config_path, config)
+        try:
+            build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)
+        except ConfigError as error:  # a mistake in a template: watch it until it is mended
+            click.echo(f"Not rebuilt:\n{error}", err=True)
+        else:
+            click.echo(f"Rebuilt {out_dir}/ at {now():%H:%M:%S} UTC")
+        return [custom_dir(config_path, config)]
+
+    return Preview(out_dir, [config_path, incidents_dir, data_dir], rebuild)
+
+
 @main.command()
 @config_option
 @data_option
@@ -333,24 +361,7 @@ def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str |
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path, port: int) -> None:
     """Serve the site on localhost, rebuilding when config, incidents, data or templates change."""
-
-    def rebuild() -> None:
-        try:
-            config, incidents = load_project(config_path, incidents_dir)
-        except ConfigError as error:
-            click.echo(f"Not rebuilt:\n{error}", err=True)
-            return
-        templates = custom_templates(config_path, config)
-        try:
-            build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)
-        except ConfigError as error:
-            click.echo(f"Not rebuilt:\n{error}", err=True)
-            return
-        click.echo(f"Rebuilt {out_dir}/ at {now():%H:%M:%S} UTC")
-
-    now = functools.partial(datetime.now, UTC)
-    watched = [config_path, incidents_dir, data_dir, config_path.parent / "templates"]
-    preview = Preview(out_dir, watched, rebuild)
+    preview = site_preview(config_path, incidents_dir, data_dir, out_dir)
     try:
         server = preview.start(port)
     except OSError as error:

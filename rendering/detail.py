@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from checks.result import Status
 from configuration.models import Config
@@ -44,6 +45,7 @@ IMPACT_TEXT = {
     "critical": N_("Critical"),
 }
 PERCENTILES = ("p50", "p75", "p90", "p95", "p99")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def monitor_page(
             locale.milliseconds(result.response_time_ms),
             None if monitor.hide_errors else result.error,
         )
-        for region, result in timeline.latest.items()
+        for region, result in _in_region_order(timeline.latest, names)
     ]
     errors = [r.error for r in latest if r.error]
     if not errors and timeline.outages and not monitor.hide_errors:
@@ -172,20 +174,25 @@ def _chart_view(
         return locale.time(moment) if window == "24h" else locale.date(local.date())
 
     drawn = chart(timeline.series.get(window, {}), names, start, now, label, locale.milliseconds)
-    by_region = timeline.latency.get(window, {})
-    order = {region: index for index, region in enumerate(names)}  # the config's order
-
-    def place(region: str) -> tuple[bool, int, str]:
-        return region == ALL_REGIONS, order.get(region, len(order)), region
-
     rows = [
         LatencyRow(
             locale.gettext("All regions") if region == ALL_REGIONS else names.get(region, region),
             [locale.milliseconds(getattr(latency, p)) for p in PERCENTILES],
         )
-        for region, latency in sorted(by_region.items(), key=lambda kv: place(kv[0]))
+        for region, latency in _in_region_order(timeline.latency.get(window, {}), names)
     ]
     return ChartView(window, locale.gettext(WINDOW_NAMES[window]), drawn, rows)
+
+
+def _in_region_order(by_region: Mapping[str, V], names: Mapping[str, str]) -> list[tuple[str, V]]:
+    """The items of `by_region` in the order of the config's regions (`names`), then regions
+    no longer configured by id, then all regions together; the database's order is any."""
+    order = {region: index for index, region in enumerate(names)}
+
+    def place(item: tuple[str, V]) -> tuple[bool, int, str]:
+        return item[0] == ALL_REGIONS, order.get(item[0], len(order)), item[0]
+
+    return sorted(by_region.items(), key=place)
 
 
 def _outage_view(

@@ -14,15 +14,17 @@ import importlib.resources
 import json
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from configuration.errors import ConfigError, Problem
 from configuration.models import Config
+from configuration.source import read_source
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
@@ -36,22 +38,45 @@ from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
 TEMPLATES = Path(str(importlib.resources.files("rendering") / "templates"))
 FIRST_MONITORS = 50  # the rest of a longer page is loaded as the visitor scrolls
 INCIDENTS_PER_PAGE = 20
+_JINJA = Path(jinja2.__file__).parent  # Jinja's own code, on a template's traceback
+
+
+def custom_dir(config_path: Path, config: Config) -> Path:
+    """The folder `site.custom_dir` names, beside the config; it need not exist."""
+    return (config_path.parent / config.site.custom_dir).resolve()
 
 
 def custom_templates(config_path: Path, config: Config) -> Path | None:
-    """The folder of the person's templates (`site.custom_dir`, beside the config), when it
-    exists and is not the package's own (as in the template repository)."""
-    folder = (config_path.parent / config.site.custom_dir).resolve()
+    """The folder of the person's templates (`custom_dir`), when it exists and is not the
+    package's own (as in the template repository)."""
+    folder = custom_dir(config_path, config)
     if not folder.is_dir() or folder == TEMPLATES.resolve():
         return None
     return folder
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's loader over the folders in order (the person's, then the package's); a file
+    that cannot be read or is not UTF-8 is a located ConfigError (`read_source`)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except (UnicodeDecodeError, OSError):
+            for folder in self.searchpath:
+                file = Path(folder, *split_template_path(template))
+                if file.is_file():
+                    read_source(_shown(str(file)))  # raises the located problem
+            raise
 
 
 @functools.cache
 def environment(code: str, templates: Path | None = None) -> jinja2.Environment:
     """Templates in the language `code`; a file in `templates` replaces the package's."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*([templates] if templates else []), TEMPLATES]),
+        loader=_Loader([*([templates] if templates else []), TEMPLATES]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -101,24 +126,49 @@ def forget_templates() -> None:
 
 def render(env: jinja2.Environment, template: str, **values: Any) -> str:
     """The rendered template. A mistake in a template (most likely the person's override)
-    is a ConfigError located at the template's file and line, never a traceback."""
+    is a ConfigError located at the template's file and line, never a traceback; an error
+    raised in Vigil's own Python code stays an error of Vigil's."""
     try:
         return env.get_template(template).render(**values)
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or error.name or template
         raise _template_error(where, error.lineno, error.message or str(error)) from None
     except jinja2.TemplateError as error:
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).is_file()
-        ]
-        ours = [f for f in frames if Path(f.filename).suffix in (".html", ".css", ".js")]
-        where, line = (ours[-1].filename, ours[-1].lineno or 1) if ours else (template, 1)
+        where, line = _template_frame(error, innermost=False) or (template, 1)
         raise _template_error(where, line, str(error)) from None
+    except Exception as error:  # `{{ 1 / 0 }}`, `{{ "%d" | format("x") }}` in a template
+        found = _template_frame(error, innermost=True)
+        if found is None:
+            raise
+        raise _template_error(*found, f"{type(error).__name__}: {error}") from None
+
+
+def _template_frame(error: Exception, *, innermost: bool) -> tuple[str, int] | None:
+    """The file and line of the last template on `error`'s traceback; with `innermost`,
+    only if the error was raised there (or in Jinja's own code it called), not in Python
+    code of Vigil's that the template called."""
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if not Path(f.filename).is_relative_to(_JINJA)
+    ]
+    if innermost:
+        frames = frames[-1:]
+    ours = [f for f in frames if _is_template(f.filename)]
+    return (ours[-1].filename, ours[-1].lineno or 1) if ours else None
+
+
+def _is_template(file: str) -> bool:
+    return Path(file).suffix in (".html", ".css", ".js") and Path(file).is_file()
 
 
 def _template_error(file: str, line: int, message: str) -> ConfigError:
-    shown = os.path.relpath(file) if Path(file).is_absolute() else file
-    return ConfigError([Problem(shown, line, 1, "", f"template error: {message}")])
+    return ConfigError([Problem(_shown(file), line, 1, "", f"template error: {message}")])
+
+
+def _shown(file: str) -> str:
+    """A template's file as messages name it: relative to the working folder."""
+    return os.path.relpath(file) if Path(file).is_absolute() else file
 
 
 def _source(env: jinja2.Environment, name: str) -> str:

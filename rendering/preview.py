@@ -25,11 +25,17 @@ def fingerprint(paths: Sequence[Path]) -> Fingerprint:
     return tuple(entries)
 
 
+# Builds the site; returns the folders the build read besides the fixed sources (the
+# person's templates, `site.custom_dir`, which the config may change).
+Rebuild = Callable[[], Sequence[Path]]
+
+
 class Preview:
-    def __init__(self, out: Path, sources: Sequence[Path], rebuild: Callable[[], None]) -> None:
+    def __init__(self, out: Path, sources: Sequence[Path], rebuild: Rebuild) -> None:
         self.out = out
         self.sources = [*sources, TEMPLATES]
         self.rebuild = rebuild
+        self.read: list[Path] = []  # what the last build named besides `sources`
         self.stopped = threading.Event()
         self._seen: Fingerprint | None = None
         self._server: ThreadingHTTPServer | None = None
@@ -44,11 +50,14 @@ class Preview:
 
     def poll(self) -> bool:
         """Rebuild if a source changed since the last poll; True when it rebuilt."""
-        current = fingerprint(self.sources)
+        current = fingerprint([*self.sources, *self.read])
         if current == self._seen:
             return False
         self._seen = current
-        self.rebuild()
+        read = list(self.rebuild())
+        if read != self.read:  # watch the folders the build reads now, as they are now
+            self.read = read
+            self._seen = fingerprint([*self.sources, *read])
         return True
 
     def watch(self, every: float = 1.0) -> None:

@@ -4,19 +4,27 @@ languages, the security policy, live JSON and golden files."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from checks.result import Status
 from configuration.incidents import load_incidents
+from history.timeline import RegionLatest
 from rendering.context import BuildContext
+from rendering.detail import monitor_page
 from rendering.entries import incident_entries
+from rendering.i18n import Locale
 from rendering.pages import write_pages
-from tests.site_fixture import build_fixture_site, fixture_config
+from rendering.view import page_view
+from tests.conftest import NOW
+from tests.site_fixture import api_timeline, build_fixture_site, fixture_config, fixture_timelines
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMAS = Path(__file__).parent.parent / "schemas"
@@ -87,6 +95,26 @@ def test_monitor_page_has_chart_percentiles_latest_and_conditions(site: Path) ->
     assert 'id="outage-api-1795262400"' in html
     assert "http_status: HTTP 503 Service Unavailable" in html
     assert 'href="feed.rss"' in html
+
+
+def test_a_monitor_pages_regions_follow_the_config_in_any_order_from_the_history() -> None:
+    config, at = fixture_config(), NOW - timedelta(minutes=20)
+    latest = {  # as the database may give them; "gone" is no longer in the config
+        "gone": RegionLatest("gone", Status.UP, at, 9.0, None),
+        "ap-south": RegionLatest("ap-south", Status.DOWN, at, None, "timeout: from Asia"),
+        "us-east": RegionLatest("us-east", Status.UP, at, 40.0, None),
+        "eu-west": RegionLatest("eu-west", Status.DOWN, at, None, "connect: from Europe"),
+    }
+    api = dataclasses.replace(api_timeline(), latest=latest)
+    latency = {w: dict(reversed(list(by.items()))) for w, by in api.latency.items()}
+    api = dataclasses.replace(api, latency=latency)
+    page = page_view(config, {**fixture_timelines(), "api": api}, [], [], {}, NOW)
+    view = next(m for g in page.groups for m in g.monitors if m.id == "api")
+    detail = monitor_page(config, config.monitors[0], view, api, [], NOW, Locale("en", "UTC"), {})
+    assert [row.region for row in detail.latest] == ["Europe", "US East", "Asia", "gone"]
+    assert detail.last_error == "connect: from Europe"
+    for chart in detail.charts:
+        assert [row.region for row in chart.latency] == ["Europe", "US East", "Asia", "All regions"]
 
 
 def test_monitor_page_without_data_says_so(site: Path) -> None:

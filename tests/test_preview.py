@@ -23,10 +23,11 @@ def test_serves_the_site_and_rebuilds_on_change(tmp_path: Path) -> None:
     config_path.write_text(SMALL_CONFIG)
     builds: list[str] = []
 
-    def rebuild() -> None:
+    def rebuild() -> list[Path]:
         config, incidents = load_project(config_path, tmp_path / "incidents")
         build_site(config, incidents, ResultStore(tmp_path / "data"), out, NOW)
         builds.append(config.site.title)
+        return []
 
     preview = Preview(out, [config_path, tmp_path / "incidents"], rebuild)
     server = preview.start(port=0)
