@@ -38,8 +38,10 @@ from commands.common import (
     parse_now,
     report,
     report_unset_secrets,
+    warn,
 )
 from commands.deploy import EXIT_FAILED, publish, regions
+from commands.fix import fix_renamed_keys
 from commands.incident import incident
 from commands.init import init
 from commands.maintenance import maintenance
@@ -56,7 +58,6 @@ from configuration.reference import (
     config_schema_text,
     update_generated_files,
 )
-from configuration.renames import fix_file
 from configuration.secrets import needed_secrets
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
@@ -99,16 +100,15 @@ def main() -> None:
 def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
     """Check the config and every incident file; print every problem at once, then the
     secrets the config uses (needed by `vigil check` and `vigil notify`, not here)."""
-    config, incidents = load(config_path, incidents_dir, warn_renamed=not fix)
-    if fix and config.renamed.keys:
-        for change in fix_file(config_path, config.renamed.keys):
-            click.echo(f"Fixed {change}")
-        config, incidents = load(config_path, incidents_dir)
+    fixed = fix_renamed_keys(config_path, incidents_dir) if fix else True
+    config, incidents = load(config_path, incidents_dir)
     click.echo(
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"
     )
     report(needed_secrets(config.secret_uses), "notice")
+    if not fixed:
+        sys.exit(EXIT_FAILED)
 
 
 @main.command()
@@ -339,8 +339,10 @@ def site_preview(
         try:
             config, incidents = load_project(config_path, incidents_dir)
         except ConfigError as error:
+            warn(error.warnings)
             click.echo(f"Not rebuilt:\n{error}", err=True)
             return []
+        warn(config.renamed.warnings)
         templates = custom_templates(config_path, config)
         try:
             build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)

@@ -77,32 +77,32 @@ def report(problems: Iterable[Problem], level: Literal["error", "notice"] = "err
 
 
 def fail(problems: ConfigError) -> NoReturn:
+    warn(problems.warnings)
     report(problems.problems)
     count = len(problems.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     sys.exit(EXIT_INVALID)
 
 
-def load(
-    config_path: Path, incidents_dir: Path | None = None, *, warn_renamed: bool = True
-) -> tuple[Config, list[Incident]]:
+def load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
     """Config and incidents, or every problem of both printed and exit status 2; the
-    warnings about renamed keys printed (unless `warn_renamed` is False)."""
+    warnings about renamed keys printed either way."""
     try:
         config, incidents = load_project(config_path, incidents_dir)
     except ConfigError as error:
         fail(error)
-    if warn_renamed:
-        warn(config.renamed.warnings)
+    warn(config.renamed.warnings)
     return config, incidents
 
 
 def warn(warnings: Sequence[Problem]) -> None:
-    """Located warnings on standard error (and as annotations under GitHub Actions)."""
+    """Located warnings on standard error, and under GitHub Actions as annotations, also on
+    standard error (the runner reads workflow commands from both), so the output a step
+    captures (`vigil regions --json`) holds only what the command prints."""
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
         if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(warning.github_annotation("warning"))
+            click.echo(warning.github_annotation("warning"), err=True)
 
 
 def report_unset_secrets(

@@ -40,8 +40,10 @@ def _escaped(text: str) -> str:
 
 
 class ConfigError(Exception):
-    """The config or an incident file is invalid; `problems` lists every mistake found."""
+    """The config or an incident file is invalid; `problems` lists every mistake found,
+    `warnings` what was found that still works (a key read under its new name)."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
         self.problems = sorted(problems)
+        self.warnings = sorted(warnings)
         super().__init__("\n".join(str(problem) for problem in self.problems))

@@ -37,12 +37,14 @@ def load_project(
 ) -> tuple[Config, list[Incident]]:
     """The config and the incident files, with the problems of both in one ConfigError."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     config: Config | None = None
     incidents: list[Incident] = []
     try:
         config = load_config(config_path, environ)
     except ConfigError as error:
         problems += error.problems
+        warnings += error.warnings
     if incidents_dir is not None:
         ids = [monitor.id for monitor in config.monitors] if config else None
         try:
@@ -50,7 +52,7 @@ def load_project(
         except ConfigError as error:
             problems += error.problems
     if problems or config is None:
-        raise ConfigError(problems)
+        raise ConfigError(problems, warnings)
     return config, incidents
 
 
@@ -78,7 +80,8 @@ def load_config_text(
             for detail in error.errors(include_url=False)
         ]
     if problems or config is None:
-        raise ConfigError([_redacted(problem, interpolate.read) for problem in problems])
+        redacted = [_redacted(problem, interpolate.read) for problem in problems]
+        raise ConfigError(redacted, renamed.warnings)
     config.set_secrets(frozenset(interpolate.read), interpolate.uses(data, source))
     config.set_renamed(renamed)
     return config

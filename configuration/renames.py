@@ -8,6 +8,7 @@ its old and new name, the version that renamed it and the version that stops rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -15,7 +16,10 @@ from typing import Any
 
 from configuration.errors import Problem
 from configuration.files import write_atomically
-from configuration.source import Path, Source
+from configuration.source import Path, Source, parse_yaml, read_source
+
+# YAML's line breaks (PyYAML and libyaml count lines by these).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -48,18 +52,30 @@ RENAMES: tuple[Rename, ...] = ()
 
 
 @dataclass(frozen=True)
+class OldKey:
+    """Where an old key is written (line and column, 1-based), under which path."""
+
+    line: int
+    column: int
+    path: str  # as messages show it: `monitors[3].every`
+    rename: Rename
+    exact: bool  # the key itself is there, not only the mapping that holds it
+
+
+@dataclass(frozen=True)
 class Renamed:
     """What applying the renames found: a warning per old key, a problem per mapping that
     has both names, and where each old key is written (for `--fix`)."""
 
     warnings: list[Problem]
     problems: list[Problem]
-    keys: list[tuple[int, int, Rename]]  # line, column, rename
+    keys: list[OldKey]
 
 
 def apply_renames(source: Source, renames: Sequence[Rename] = ()) -> Renamed:
     """Rename old keys in `source.data` in place, so it validates as if the new names were
-    written. `renames` defaults to RENAMES (looked up when called, so tests can set it)."""
+    written (a problem under a new name is located at the old one). `renames` defaults to
+    RENAMES (looked up when called, so tests can set it)."""
     found = Renamed([], [], [])
     for rename in renames or RENAMES:
         for path, mapping in rename.places(source.data):
@@ -69,32 +85,73 @@ def apply_renames(source: Source, renames: Sequence[Rename] = ()) -> Renamed:
             if rename.new in mapping:
                 both = f'both "{rename.old}" and its new name "{rename.new}" are written; keep one'
                 found.problems.append(source.problem(where, both, key=True))
+                del mapping[rename.old]  # not also an unknown key
                 continue
             mapping[rename.new] = mapping.pop(rename.old)
+            source.rename(where, (*path, rename.new))
             message = (
                 f'"{rename.old}" is renamed "{rename.new}" (Vigil {rename.since}); it is read '
                 f"until Vigil {rename.until}; `vigil validate --fix` rewrites it"
             )
-            found.warnings.append(source.problem(where, message, key=True))
-            found.keys.append((*source.locate(where, key=True), rename))
+            warning = source.problem(where, message, key=True)
+            found.warnings.append(warning)
+            exact = source.written(where) in source.keys
+            found.keys.append(OldKey(warning.line, warning.column, warning.path, rename, exact))
     found.warnings.sort()  # in the file's order
     return found
 
 
-def fix_file(path: FilePath, keys: Sequence[tuple[int, int, Rename]]) -> list[str]:
-    """Rewrite each old key written at (line, column) to its new name: only the key token
-    changes, so comments and layout stay. Written whole or not at all. Returns what changed."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    changed: list[str] = []
-    for line, column, rename in sorted(keys, key=lambda key: (key[0], key[1]), reverse=True):
-        text = lines[line - 1]
-        start = column - 1
-        for token in (rename.old, f'"{rename.old}"', f"'{rename.old}'"):
-            if text.startswith(token, start):
-                new = token.replace(rename.old, rename.new)
-                lines[line - 1] = text[:start] + new + text[start + len(token) :]
-                changed.insert(0, f"{path}:{line}:{column}: {rename.old} → {rename.new}")
-                break
-    if changed:
-        write_atomically(path, "".join(lines))
-    return changed  # in the file's order
+@dataclass(frozen=True)
+class Fixed:
+    """What `fix_renames` did: each old key it rewrote (`config.yaml:5:3: every → interval`)
+    and each it could not rewrite as a text edit, as a located problem."""
+
+    changed: list[str]
+    left: list[Problem]
+
+
+def fix_renames(path: FilePath, renames: Sequence[Rename] = ()) -> Fixed:
+    """Rewrite each old key of the config file at `path` to its new name: only the key
+    token changes, so comments, quoting, line ends and layout stay byte for byte. Written
+    whole (temp + rename) or, with nothing to change, not at all. Raises ConfigError when
+    the file cannot be read or parsed, OSError when it cannot be written."""
+    text = read_source(path)
+    source = parse_yaml(text, str(path))
+    # One edit per place: a key merged into several mappings is written once.
+    keys = {(key.line, key.column): key for key in apply_renames(source, renames).keys}
+    starts = _line_starts(text)
+    fixed = Fixed([], [])
+    for (line, column), key in sorted(keys.items(), reverse=True):  # last first: offsets hold
+        old, new = key.rename.old, key.rename.new
+        offset = starts[line - 1] + column - 1
+        token = next((t for t in _tokens(old) if text.startswith(t, offset)), None)
+        if token is None or not key.exact:
+            fixed.left.append(_not_rewritten(source.file, key))
+            continue
+        text = text[:offset] + token.replace(old, new) + text[offset + len(token) :]
+        fixed.changed.append(f"{path}:{line}:{column}: {old} → {new}")
+    if fixed.changed:
+        write_atomically(path, text)
+    fixed.changed.reverse()  # in the file's order
+    fixed.left.reverse()
+    return fixed
+
+
+def _tokens(key: str) -> tuple[str, ...]:
+    """The ways a key is written that a text edit can rename: plain or quoted."""
+    return (f'"{key}"', f"'{key}'", key)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts, as YAML counts lines and columns (a byte order
+    mark before the first line is not in its column 1)."""
+    first = 1 if text.startswith("\ufeff") else 0
+    return [first, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def _not_rewritten(file: str, key: OldKey) -> Problem:
+    message = (
+        f'"{key.rename.old}" is not written as a plain or quoted name here, so --fix cannot '
+        f'rewrite it; write "{key.rename.new}" in its place'
+    )
+    return Problem(file, key.line, key.column, key.path, message)

@@ -7,6 +7,7 @@ Paths are tuples like `("monitors", 3, "timeout")`, shown as `monitors[3].timeou
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,15 +32,40 @@ class Source:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     duplicates: list[Problem] = field(default_factory=list)
+    renamed: dict[Path, Path] = field(default_factory=dict)  # new key's path: where written
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of `path`, or of its nearest written ancestor."""
+        path = self.written(path)
         if key and path in self.keys:
             return self.keys[path]
         for end in range(len(path), -1, -1):
             if path[:end] in self.values:
                 return self.values[path[:end]]
         return (1, 1)
+
+    def written(self, path: Path) -> Path:
+        """Where the text wrote `path`: a key read under its new name (see `rename`) is
+        where its old name is, and a key merged in (`<<: *base`, `<<: [*a, *b]`: the first
+        that has it) is where the anchored mapping has it."""
+        written: Path = ()
+        for part in path:
+            step = self.renamed.get((*written, part), (*written, part))
+            if step not in self.values:
+                step = next((m for m in self._merged(written, part) if m in self.values), step)
+            written = step
+        return written
+
+    def rename(self, old: Path, new: Path) -> None:
+        """The key written at `old` is read as `new`: locate `new` (and below) at `old`."""
+        self.renamed[self.written(new)] = self.written(old)
+
+    def _merged(self, mapping: Path, key: str | int) -> Iterator[Path]:
+        yield (*mapping, "<<", key)
+        index = 0
+        while (*mapping, "<<", index) in self.values:
+            yield (*mapping, "<<", index, key)
+            index += 1
 
     def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
         line, column = self.locate(path, key=key)
