@@ -65,7 +65,7 @@ from history.specs import maintenance_of, monitor_specs
 from history.store import ResultStore, StoreError, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
-from rendering.pages import custom_dir, custom_templates
+from rendering.pages import check_templates, custom_dir, custom_templates
 from rendering.preview import Preview
 from rendering.site import build_site
 
@@ -102,6 +102,9 @@ def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
     secrets the config uses (needed by `vigil check` and `vigil notify`, not here)."""
     fixed = fix_renamed_keys(config_path, incidents_dir) if fix else True
     config, incidents = load(config_path, incidents_dir)
+    templates = custom_templates(config_path, config)
+    if templates and (mistakes := check_templates(templates)):
+        fail(ConfigError(mistakes))  # a template of the person's that would fail the build
     click.echo(
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"

@@ -118,6 +118,24 @@ def assets(templates: Path | None = None) -> Assets:
     return Assets(style, head, script)
 
 
+def check_templates(templates: Path) -> list[Problem]:
+    """The syntax mistakes of every template in the person's folder, without building:
+    what `vigil validate` (the pull request's check) reports."""
+    env = environment("en", templates)
+    problems = []
+    for file in sorted(templates.rglob("*")):
+        if file.suffix not in (".html", ".css", ".js") or not file.is_file():
+            continue
+        try:
+            env.get_template(file.relative_to(templates).as_posix())
+        except ConfigError as error:  # not UTF-8 or unreadable (the loader says where)
+            problems += error.problems
+        except jinja2.TemplateSyntaxError as error:
+            message = error.message or str(error)
+            problems += _template_error(str(file), error.lineno, message).problems
+    return problems
+
+
 def forget_templates() -> None:
     """Drop the cached environments and inline assets (`vigil serve`, after an edit)."""
     environment.cache_clear()

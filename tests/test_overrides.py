@@ -325,3 +325,28 @@ def test_the_docs_name_every_variable_each_template_receives() -> None:
     assert {row[0].strip("` ") for row in by_template} == own.keys()
     for template, _, variables in by_template:
         assert _names(variables) == own[template.strip("` ")], template
+
+
+def test_validate_reports_a_template_mistake_before_any_build(tmp_path: Path) -> None:
+    """The pull request's check (vigil validate) catches what would fail the build job."""
+    (tmp_path / "config.yaml").write_text(SMALL_CONFIG)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}\n{{ page.site.title }\n{% endblock %}\n'
+    )
+    (tmp_path / "templates" / "extra.css").write_text(".a{color:red}\n")
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--config", str(tmp_path / "config.yaml"),
+         "--incidents", str(tmp_path / "incidents")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    line = result.stderr.splitlines()[0]
+    assert re.match(r"\S*templates/main\.html:3:1: template error: unexpected '}'", line), line
+    (tmp_path / "templates" / "main.html").write_text('{% extends "base.html" %}\n')
+    again = CliRunner().invoke(
+        main,
+        ["validate", "--config", str(tmp_path / "config.yaml"),
+         "--incidents", str(tmp_path / "incidents")],
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
