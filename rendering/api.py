@@ -140,11 +140,8 @@ def snapshot_of(
     )
 
 
-iso = utc_iso  # the name the writers use
-
-
 def iso_or_none(moment: datetime | None) -> str | None:
-    return None if moment is None else iso(moment)
+    return None if moment is None else utc_iso(moment)
 
 
 def page_id(site: Site) -> str:

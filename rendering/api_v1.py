@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from configuration.times import utc_iso
 from history.timeline import ALL_REGIONS, MonitorTimeline
 from rendering.api import (
     RECENT,
@@ -12,7 +13,6 @@ from rendering.api import (
     MonitorState,
     Snapshot,
     entry_times,
-    iso,
     iso_or_none,
 )
 from rendering.entries import Entry
@@ -39,7 +39,7 @@ def files(snapshot: Snapshot) -> dict[str, Json]:
     """Every `api/v1/` file by its path under the site."""
     components = [component_json(monitor) for monitor in snapshot.monitors]
     incidents = [incident_json(incident, snapshot) for incident in snapshot.incidents]
-    updated_at = iso(snapshot.now)
+    updated_at = utc_iso(snapshot.now)
     result: dict[str, Json] = {
         "api/v1/status.json": {
             "status": PAGE_STATUS[snapshot.state],
@@ -89,11 +89,11 @@ def incident_json(entry: Entry, snapshot: Snapshot) -> Json:
         "title": entry.title,
         "status": entry.status,
         "impact": entry.impact,
-        "created_at": iso(times.created),
+        "created_at": utc_iso(times.created),
         "resolved_at": iso_or_none(times.resolved),
         # The written timeline (oldest first, as the seed's reads), then the detected facts.
         "updates": [
-            {"status": update.status, "message": update.message, "timestamp": iso(update.at)}
+            {"status": update.status, "message": update.message, "timestamp": utc_iso(update.at)}
             for update in entry.updates
         ],
     }

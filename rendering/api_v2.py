@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from configuration.times import utc_iso
 from rendering.api import (
     RECENT,
     TERMINAL,
@@ -13,7 +14,6 @@ from rendering.api import (
     MonitorState,
     Snapshot,
     entry_times,
-    iso,
     iso_or_none,
     page_id,
 )
@@ -83,7 +83,7 @@ def page_json(snapshot: Snapshot) -> Json:
         "name": site.title,
         "url": site.url,
         "time_zone": site.timezone,
-        "updated_at": iso(snapshot.now),
+        "updated_at": utc_iso(snapshot.now),
     }
 
 
@@ -113,8 +113,8 @@ def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
         id=monitor.id,
         name=monitor.name,
         status=COMPONENT_STATUS[monitor.state],
-        created_at=iso(created or snapshot.now),
-        updated_at=iso(updated or snapshot.now),
+        created_at=utc_iso(created or snapshot.now),
+        updated_at=utc_iso(updated or snapshot.now),
         description=description,
         showcase=True,
         start_date=observed[0].isoformat() if observed else None,
@@ -185,20 +185,20 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
         "id": entry.id,
         "name": entry.title,
         "status": entry.status,
-        "created_at": iso(times.created),
-        "updated_at": iso(times.updated),
+        "created_at": utc_iso(times.created),
+        "updated_at": utc_iso(times.updated),
         "monitoring_at": iso_or_none(times.monitoring),
         "resolved_at": iso_or_none(times.resolved),
         "impact": "maintenance" if entry.kind == "maintenance" else entry.impact,
         "shortlink": f"{url.rstrip('/')}/incidents/{entry.id}/" if url else None,
-        "started_at": iso(entry.start),
+        "started_at": utc_iso(entry.start),
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
         "incident_updates": updates_json(entry),
     }
     if entry.kind == "maintenance":
-        data["scheduled_for"] = iso(entry.start)
+        data["scheduled_for"] = utc_iso(entry.start)
         data["scheduled_until"] = iso_or_none(entry.end)
     return data
 
@@ -220,9 +220,9 @@ def updates_json(entry: Entry) -> list[Json]:
             "status": update.status,
             "body": update.message,
             "incident_id": entry.id,
-            "created_at": iso(update.at),
-            "updated_at": iso(update.at),
-            "display_at": iso(update.at),
+            "created_at": utc_iso(update.at),
+            "updated_at": utc_iso(update.at),
+            "display_at": utc_iso(update.at),
             # Vigil does not record which component statuses an update changed.
             "affected_components": None,
             "deliver_notifications": entry.notify,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from rendering.api import iso, page_id
+from configuration.times import utc_iso
+from rendering.api import page_id
 from rendering.context import BuildContext
 from rendering.feed_items import FeedItem, feed_items
 from rendering.markup import site_link, xml_safe
@@ -149,8 +150,8 @@ def json_feed(feed: Feed) -> bytes:
             "title": item.title,
             "summary": item.summary,
             "content_html": item.content_html,
-            "date_published": iso(item.published),
-            "date_modified": iso(item.updated),
+            "date_published": utc_iso(item.published),
+            "date_modified": utc_iso(item.updated),
             "tags": [item.kind],
         }
         for item in feed.items
