@@ -188,6 +188,19 @@ def test_fix_rewrites_only_the_keys_and_keeps_everything_else(
 
 
 @pytest.mark.usefixtures("bumped")
+def test_fix_keeps_a_secret_as_written_and_never_prints_it(project: Path) -> None:
+    text = OLD.replace("hook: https://hooks.example.com/vigil", "hook: ${HOOK_URL}")
+    (project / "config.yaml").write_text(text)
+    secret = "https://hooks.example.com/s3cret-token"
+    env = {"GITHUB_ACTIONS": "true", "HOOK_URL": secret}
+    result = CliRunner().invoke(main, ["validate", "--fix"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert FIXED[-1] in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+    assert (project / "config.yaml").read_text() == renamed(text)
+
+
+@pytest.mark.usefixtures("bumped")
 def test_fix_leaves_a_current_config_untouched(project: Path) -> None:
     config = project / "config.yaml"
     config.write_text(NEW)
