@@ -36,6 +36,8 @@ ANNOUNCE_BEFORE = timedelta(hours=72)
 # How far ahead an open-ended recurrence is expanded when no range is given.
 RECURRENCE_HORIZON = timedelta(days=400)
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # a time outside is a typo (and 9999 overflows windows)
+INSTANT = timedelta(microseconds=1)  # the range [t, t + INSTANT) asks what holds at t
+Span = tuple[datetime, datetime]  # [start, end), UTC
 
 
 def _plausible(moment: datetime) -> datetime:
@@ -64,7 +66,7 @@ class Incident(Options):
     )
     kind: Literal["incident", "maintenance"] = Field("incident", description="What this is.")
     status: Status | None = Field(
-        None, description="Current status; for maintenance derived from the clock unless set."
+        None, description="Current status; maintenance: its windows decide, see docs/incidents.md."
     )
     impact: Literal["none", "minor", "major", "critical"] = Field(
         "minor", description="How bad it is."
@@ -118,11 +120,12 @@ class Incident(Options):
         return self
 
     def current_status(self, now: datetime) -> str:
-        """The written status, else the latest update's; for an incident without either,
-        resolved once `resolved_at` is set; for maintenance, what the clock implies."""
-        if self.status is not None:
-            return self.status
+        """An incident's written status, else its latest update's, else resolved once
+        `resolved_at` is set; maintenance's is what its windows (`windows`, which count the
+        written status and the updates) say at `now`."""
         if self.kind == "incident":
+            if self.status is not None:
+                return self.status
             if self.resolved_at:
                 return "resolved"
             return max(self.updates, key=lambda u: u.at).status if self.updates else "investigating"
@@ -148,31 +151,32 @@ class Incident(Options):
         assert start is not None  # guaranteed by _fields_fit_kind
         return start
 
-    def windows(
-        self, start: datetime | None = None, end: datetime | None = None
-    ) -> list[tuple[datetime, datetime]]:
+    def windows(self, start: datetime | None = None, end: datetime | None = None) -> list[Span]:
         """The maintenance windows (UTC, oldest first) overlapping [start, end); all of them
         when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead).
 
         This is the one rule of "in maintenance at t", which the page, the history and the
-        alerts all follow: the scheduled windows (every occurrence of a recurrence) as its
-        timed updates change them. `completed` at t ends the window in progress at t (a
-        one-off maintenance completed before its window never starts); `in_progress` at t
-        up to `announce_before` ahead of a window starts it at t; `scheduled` at t undoes
-        what the updates before it changed."""
+        alerts all follow (`in_maintenance`, `maintenance_windows`): the scheduled windows
+        (every occurrence of a recurrence) as its timed updates change them. `completed` at
+        t ends the window in progress at t (a one-off maintenance completed before its
+        window never starts); `in_progress` at t up to `announce_before` ahead of a window
+        starts it at t; `scheduled` at t undoes what the updates before it changed. Each
+        update changes the window it concerns, whatever the range asked for."""
         if self.kind != "maintenance" or self.scheduled_start is None:
             return []
         ahead = end + self.announce_before if end else None  # a window that may start early
-        spans = self._as_updated(self._scheduled(start, ahead))
+        changed = self._changed_windows()
+        spans = [changed.get(span, span) for span in self._scheduled(start, ahead)]
         return [
             span
             for span in spans
-            if (start is None or span[1] > start) and (end is None or span[0] < end)
+            if span is not None
+            and span[1] > span[0]
+            and (start is None or span[1] > start)
+            and (end is None or span[0] < end)
         ]
 
-    def _scheduled(
-        self, start: datetime | None, end: datetime | None
-    ) -> list[tuple[datetime, datetime]]:
+    def _scheduled(self, start: datetime | None, end: datetime | None) -> list[Span]:
         assert self.scheduled_start is not None
         if self.recurrence is None:
             assert self.scheduled_end is not None
@@ -185,40 +189,50 @@ class Incident(Options):
             if self.scheduled_start <= span[0] < until
         ]
 
-    def _as_updated(
-        self, spans: list[tuple[datetime, datetime]]
-    ) -> list[tuple[datetime, datetime]]:
-        """The scheduled windows as the timed updates (and a written `status`, at the time
-        of the latest update) started them early or ended them."""
-        spans = list(spans)
+    def _changed_windows(self) -> dict[Span, Span | None]:
+        """The scheduled windows the status changes started early or ended (None: the
+        window never happens), each as the last change left it."""
+        changed: dict[Span, Span | None] = {}
         for at, status in self._status_changes():
-            index = next((i for i, span in enumerate(spans) if span[1] > at), None)
-            if index is None:
+            concerned = self._window_at(at, changed)
+            if concerned is None:
                 continue
-            begin, finish = spans[index]
+            scheduled, (begin, finish) = concerned
             if status == "completed" and begin <= at:
-                spans[index] = (begin, at)
+                changed[scheduled] = (begin, at)
             elif status == "completed" and self.recurrence is None:
-                del spans[index]
+                changed[scheduled] = None
             elif status == "in_progress" and at < begin and begin - at <= self.announce_before:
-                spans[index] = (at, finish)
-        return [span for span in spans if span[1] > span[0]]
+                changed[scheduled] = (at, finish)
+        return changed
+
+    def _window_at(
+        self, at: datetime, changed: dict[Span, Span | None]
+    ) -> tuple[Span, Span] | None:
+        """The scheduled window a change at `at` concerns, and that window as the changes
+        before left it: the first still going at `at`, or starting within
+        `announce_before` after it."""
+        for scheduled in self._scheduled(at, at + self.announce_before):
+            current = changed.get(scheduled, scheduled)
+            if current is not None and current[1] > at:
+                return scheduled, current
+        return None
 
     def _status_changes(self) -> list[tuple[datetime, str]]:
-        timeline = sorted(self.updates, key=lambda update: update.at)
-        resets = [i for i, update in enumerate(timeline) if update.status == "scheduled"]
-        after = timeline[resets[-1] + 1 :] if resets else timeline  # "scheduled": the clock again
-        changes: list[tuple[datetime, str]] = [(u.at, u.status) for u in after]
+        """(time, status) of the updates after the last `scheduled` (which puts the windows
+        back on the clock), oldest first. A written `status` that differs from the latest
+        update's counts at that update's time; in a file without updates only `completed`
+        counts, at the scheduled start (it names no time: a one-off window never starts)."""
+        timeline = [(u.at, str(u.status)) for u in sorted(self.updates, key=lambda u: u.at)]
         written = self.status
-        if (
-            written not in (None, "scheduled")
-            and self.updates
-            and all(status != written for _, status in changes)
-        ):
-            changes.append((max(u.at for u in self.updates), str(written)))
-        return sorted(changes)
+        if timeline and written is not None and written != timeline[-1][1]:
+            timeline.append((timeline[-1][0], written))
+        elif not timeline and written == "completed" and self.scheduled_start is not None:
+            timeline.append((self.scheduled_start, written))
+        resets = [i for i, (_, status) in enumerate(timeline) if status == "scheduled"]
+        return timeline[resets[-1] + 1 :] if resets else timeline
 
-    def next_window(self, now: datetime) -> tuple[datetime, datetime] | None:
+    def next_window(self, now: datetime) -> Span | None:
         """The window in progress at `now`, else the next one; None when all are over."""
         if self.recurrence is None:
             ahead = [span for span in self.windows() if span[1] > now]
@@ -284,6 +298,12 @@ def parse_incident_text(
     if problems:
         raise ConfigError(problems)
     return incident
+
+
+def in_maintenance(incidents: Sequence[Incident], at: datetime) -> set[str]:
+    """The monitors in maintenance at `at`, by the one rule (`Incident.windows`) that the
+    page, the history and the alerts follow."""
+    return {monitor_id for monitor_id, _, _ in maintenance_windows(incidents, at, at + INSTANT)}
 
 
 def maintenance_windows(

@@ -2,18 +2,19 @@
 consensus status, whether a maintenance window is in progress, and the details of the
 newest failure (error, status code, response time, regions).
 
-Maintenance comes from the same source as the site's (`history.specs.maintenance_of`):
-one-off windows and every occurrence of a recurring one, so a recurring window freezes
-the alerts exactly as it greys the page.
+Maintenance follows the site's one rule (`configuration.incidents.in_maintenance`, and
+`history.specs.maintenance_of` for the history): one-off windows and every occurrence of a
+recurring one as their updates changed them, so a window freezes the alerts exactly as it
+greys the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from configuration.incidents import Incident, maintenance_windows
+from configuration.incidents import Incident, in_maintenance
 from configuration.models import Config
 from history.model import MonitorTimeline
 from history.specs import maintenance_of, monitor_specs
@@ -36,12 +37,6 @@ def observe(
         monitor_id: _observed(timeline, monitor_id in active)
         for monitor_id, timeline in timelines.items()
     }
-
-
-def in_maintenance(incidents: Sequence[Incident], now: datetime) -> set[str]:
-    """Monitors with a maintenance window (one-off or an occurrence) holding `now`."""
-    tick = timedelta(microseconds=1)
-    return {monitor_id for monitor_id, _, _ in maintenance_windows(incidents, now, now + tick)}
 
 
 def _observed(timeline: MonitorTimeline, in_maintenance: bool) -> Observed:

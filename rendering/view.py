@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from checks.result import Status
-from configuration.incidents import Incident
+from configuration.incidents import Incident, in_maintenance
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
@@ -126,15 +126,10 @@ def page_view(
     """`entries` are `incident_entries(incidents, timelines, config, now, locale)`: the build's
     in its own language, else those of `BuildContext.in_language(locale)`."""
     locale = locale or Locale(config.site.language, config.site.timezone)
-    in_maintenance = {
-        monitor_id
-        for incident in incidents
-        if incident.kind == "maintenance" and incident.is_active(now)
-        for monitor_id in incident.monitors
-    }
+    maintained = in_maintenance(incidents, now)
     monitors = {
         monitor.id: _monitor_view(
-            monitor, timelines[monitor.id], monitor.id in in_maintenance, entries, now, locale
+            monitor, timelines[monitor.id], monitor.id in maintained, entries, now, locale
         )
         for monitor in config.monitors
         if monitor.public

@@ -5,22 +5,24 @@ scheduled windows as the maintenance's timed updates changed them (configuration
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from checks.result import Status
-from configuration.incidents import Incident
+from configuration.incidents import Incident, in_maintenance
 from generator import main
 from history.store import ResultStore
-from notifications.observe import in_maintenance
-from rendering.site import build_site
+from rendering.site import build_site, collect
 from tests.notify_receivers import http_receiver
 from tests.notify_samples import NOW, config_with
 from tests.test_notify_run import MINUTE, record, run, statuses, webhook
 
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 
 
 def window(**fields: object) -> Incident:
@@ -109,3 +111,79 @@ def test_the_cli_records_when_a_status_is_set_by_hand(tmp_path: Path) -> None:
     shown = json.loads(result.output)
     assert shown["updates"][-1]["status"] == "completed"
     assert shown["updates"][-1]["createdAt"] == "2026-11-23T11:00:00Z"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What each consumer of the rule made of the monitor api at one time."""
+
+    page: str  # the monitor's state on the page
+    maintenance_today: timedelta  # the day's maintenance time in the history (bars, uptime)
+    outages: int  # the history's outages of the day (maintenance opens none)
+    alerts: list[str]  # the alerts sent
+
+
+def seen_at(data_dir: Path, incidents: Sequence[Incident], at: datetime) -> Seen:
+    """api is down at `at` and ten minutes before; what the page, the history and the alerts
+    say then, each through the code that builds the site or sends the notifications."""
+    with http_receiver(200) as receiver:
+        config = config_with([webhook(receiver, events=["down"])])
+        record(data_dir, at - 10 * MINUTE, Status.DOWN)
+        record(data_dir, at, Status.DOWN)
+        run(config, data_dir, at, incidents)
+        run(config, data_dir, at + MINUTE, incidents)
+    page, timelines, _ = collect(config, incidents, ResultStore(data_dir), at)
+    (state,) = [m.state for group in page.groups for m in group.monitors if m.id == "api"]
+    today = timelines["api"].days[-1]
+    return Seen(
+        state,
+        timedelta(seconds=today.maintenance),
+        len([o for o in timelines["api"].outages if o.start.date() == at.date()]),
+        statuses(receiver),
+    )
+
+
+OVER = Seen("down", timedelta(0), 1, ["error"])  # no maintenance today at all
+
+
+def test_completed_written_by_hand_without_an_update_cancels_it_for_all(tmp_path: Path) -> None:
+    """A `status: completed` in the front matter says no time: it counts from the scheduled
+    start, so the window never began (the page followed it, the alerts and bars did not)."""
+    assert seen_at(tmp_path, [window(status="completed")], NOW) == OVER
+
+
+def test_in_progress_set_by_hand_ends_with_the_window_for_all(tmp_path: Path) -> None:
+    """`vigil maintenance update --status in_progress` inside a window writes the status and
+    an update; once the window is over the page no longer shows maintenance (it kept
+    showing it for as long as the file said in_progress, while alerts were sent)."""
+    started = window(
+        scheduled_start=NOW - 4 * HOUR,
+        scheduled_end=NOW - HOUR,
+        status="in_progress",
+        updates=[{"at": NOW - 3 * HOUR, "status": "in_progress", "message": "Started."}],
+    )
+    assert seen_at(tmp_path, [started], NOW) == replace(OVER, maintenance_today=3 * HOUR)
+
+
+DAILY = window(
+    scheduled_start=NOW - 7 * DAY,
+    scheduled_end=None,
+    recurrence={"start": "02:00", "duration": "1h", "timezone": "UTC"},
+    updates=[{"at": NOW - DAY - 10.5 * HOUR, "status": "in_progress", "message": "Early."}],
+)  # every day 02:00-03:00 UTC; yesterday's began at 01:30
+
+
+def test_a_recurring_window_started_early_is_that_window_whatever_the_range() -> None:
+    yesterday = (NOW - DAY - 10.5 * HOUR, NOW - DAY - 9 * HOUR)
+    today = (NOW - 10 * HOUR, NOW - 9 * HOUR)
+    assert DAILY.windows(NOW - 2 * DAY, NOW) == [yesterday, today]
+    assert DAILY.windows(NOW - DAY + HOUR, NOW + DAY) == [today, (today[0] + DAY, today[1] + DAY)]
+    assert DAILY.windows(NOW, NOW + MINUTE) == []
+    assert DAILY.current_status(NOW) == "scheduled"
+
+
+def test_a_recurring_window_started_early_is_over_for_all(tmp_path: Path) -> None:
+    """Yesterday's occurrence began early: today at noon, between two occurrences, no
+    consumer sees maintenance (the page and the alerts stretched today's or tomorrow's
+    occurrence back to yesterday's early start)."""
+    assert seen_at(tmp_path, [DAILY], NOW) == replace(OVER, maintenance_today=HOUR)
