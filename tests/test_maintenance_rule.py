@@ -187,3 +187,9 @@ def test_a_recurring_window_started_early_is_over_for_all(tmp_path: Path) -> Non
     consumer sees maintenance (the page and the alerts stretched today's or tomorrow's
     occurrence back to yesterday's early start)."""
     assert seen_at(tmp_path, [DAILY], NOW) == replace(OVER, maintenance_today=HOUR)
+
+
+def test_completed_inside_its_window_is_over_from_then_for_all(tmp_path: Path) -> None:
+    """Completed at 11:00 inside 10:00-14:00: an hour of maintenance in the bars and uptime,
+    then down on the page, in the history and in the alerts."""
+    assert seen_at(tmp_path, [COMPLETED], NOW) == replace(OVER, maintenance_today=HOUR)
