@@ -6,8 +6,11 @@ which records its latest heartbeat as `<folder>/<monitor_id>.json` (normally
 
 - no heartbeat folder configured for the run: down, error kind `internal` (a wiring problem of
   the run, not the job's);
-- no heartbeat yet, an unreadable file, or the last heartbeat older than `grace`: down,
-  `timeout` (the job has gone quiet);
+- no heartbeat yet: no data (`waiting`, never down) for one `grace` after the first run
+  that watched for it, which it remembers as `<folder>/<monitor_id>.waiting`; then down,
+  `timeout`;
+- an unreadable file, or the last heartbeat older than `grace`: down, `timeout` (the job
+  has gone quiet);
 - a last heartbeat that reported down: down, `assertion`, with the job's own message;
 - otherwise up, with `CONNECTED` true and no response time (nothing was timed).
 """

@@ -25,6 +25,7 @@ from checks.heartbeat import (
 from checks.result import ErrorKind, Observation, Result, Status
 from checks.runner import RunSettings, check_one
 from generator import main
+from tests.notify_receivers import http_receiver
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -258,3 +259,38 @@ def test_a_new_heartbeat_monitor_costs_nothing_on_its_first_day(
     assert live["monitors"]["backup"]["uptime"]["24h"] is None
     incidents = json.loads((tmp_path / "site" / "api" / "v2" / "incidents.json").read_text())
     assert incidents["incidents"] == []
+
+
+def test_a_new_heartbeat_monitor_alerts_only_once_its_grace_is_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vigil check` with a channel: no alert while the new monitor waits for its first
+    heartbeat; down one grace after the first check that watched for it; a heartbeat
+    recovers it, and silence past the grace is down again."""
+    monkeypatch.chdir(tmp_path)
+    vigil = CliRunner()
+
+    def check(minutes: int) -> None:
+        at = (NOW + timedelta(minutes=minutes)).isoformat()
+        result = vigil.invoke(main, ["check", "--region", "eu", "--all", "--now", at])
+        assert result.exit_code == 0, result.output
+
+    with http_receiver(200) as receiver:
+        (tmp_path / "config.yaml").write_text(
+            "version: 1\nregions: [{id: eu, name: Europe}]\nrunner: {canary: []}\nmonitors:\n"
+            "  - {id: backup, name: Backup, type: heartbeat, grace: 30m, interval: 5m}\n"
+            f"notifications: [{{id: hook, type: webhook, url: '{receiver.url}/hook'}}]\n"
+        )
+        for minutes in (0, 10, 25):
+            check(minutes)
+        waited = len(receiver.requests)
+        check(35)
+        beat = ["heartbeat", "backup", "--now", (NOW + timedelta(minutes=40)).isoformat()]
+        assert vigil.invoke(main, beat).exit_code == 0
+        check(45)
+        check(75)
+    assert waited == 0
+    alerts = [request.json() for request in receiver.requests]
+    assert [alert["status"] for alert in alerts] == ["error", "recovered", "error"]
+    assert alerts[0]["errorMessage"] == "timeout: no heartbeat received in 35 min (grace 30m)"
+    assert alerts[2]["errorMessage"] == "timeout: no heartbeat for 35 min (grace 30m)"
