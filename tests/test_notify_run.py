@@ -455,4 +455,5 @@ def test_a_refused_connection_alerts_without_the_status_code_of_an_older_answer(
         run(config, tmp_path, NOW)
     (alert,) = [request.json() for request in receiver.requests]
     assert alert.get("statusCode") is None  # left out: there was no HTTP answer
+    assert "latency" not in alert  # nor the older answer's response time: one row, the newest
     assert alert["errorMessage"].startswith("connect: cannot connect")
