@@ -158,13 +158,12 @@ class Times:
     resolved: datetime | None
 
 
-def entry_times(entry: Entry, now: datetime) -> Times:
+def entry_times(entry: Entry) -> Times:
     """The API's and the feeds' times of an entry; `updated` moves with every change."""
     posted = [update.at for update in entry.updates]
-    created = min([entry.start, *posted])
-    if created > now and entry.announced is not None:
-        # Maintenance ahead: published when announced, never at its future start.
-        created = min([entry.announced, *posted])
+    # Maintenance is published when announced, before its window and still once it began;
+    # never at its future start.
+    created = min([entry.start if entry.announced is None else entry.announced, *posted])
 
     def first(wanted: str) -> datetime | None:
         return next((u.at for u in entry.updates if u.status == wanted), None)

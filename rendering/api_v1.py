@@ -83,7 +83,7 @@ def _percent(value: float | None) -> float | None:
 
 
 def incident_json(entry: Entry, snapshot: Snapshot) -> Json:
-    times = entry_times(entry, snapshot.now)
+    times = entry_times(entry)
     return {
         "id": entry.id,
         "title": entry.title,

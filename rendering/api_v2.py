@@ -179,7 +179,7 @@ def _component(
 
 
 def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
-    times = entry_times(entry, snapshot.now)
+    times = entry_times(entry)
     url = snapshot.site.url
     data: Json = {
         "id": entry.id,

@@ -86,8 +86,8 @@ def _item_id(context: BuildContext, path: str, version: str) -> str:
 
 
 def _item(entry: Entry, context: BuildContext, public: Mapping[str, str], body: str) -> FeedItem:
-    now, timezone, locale = context.now, context.config.site.timezone, context.page.locale
-    times = entry_times(entry, now)
+    timezone, locale = context.config.site.timezone, context.page.locale
+    times = entry_times(entry)
     path = f"incidents/{entry.id}/"
     status_text = locale.gettext(STATUS_TEXT[entry.status])
     parts = [_affected(entry, public, locale)]

@@ -207,6 +207,20 @@ def test_maintenance_not_yet_announced_is_in_no_feed(tmp_path: Path) -> None:
         assert MAINTENANCE_URL not in [e.link for e in parsed(site / name).entries]
 
 
+def test_maintenance_keeps_its_published_date_through_its_window(tmp_path: Path) -> None:
+    # Published once, when announced: not moved to the window's start once it begins.
+    published = set()
+    for hours, status in ((0, "Scheduled"), (59, "In progress"), (62, "Completed")):
+        site = write(tmp_path, {"db-upgrade": MAINTENANCE}, f"at-{hours}",
+                     now=NOW + timedelta(hours=hours))  # fmt: skip
+        (entry,) = [e for e in parsed(site / "feed.atom").entries if e.link == MAINTENANCE_URL]
+        assert entry.title == f"Database upgrade ({status})"
+        items = json.loads((site / "feed.json").read_text("utf-8"))["items"]
+        (item,) = [i for i in items if i["url"] == MAINTENANCE_URL]
+        published |= {entry.published.replace("+00:00", "Z"), item["date_published"]}
+    assert published == {"2026-11-22T22:00:00Z"}  # 72 h before the window
+
+
 def test_the_feed_date_moves_with_an_incident_update(tmp_path: Path) -> None:
     incidents = {"api-errors": INCIDENT, "db-upgrade": MAINTENANCE}
     before = write(tmp_path, incidents, "before", now=NOW + timedelta(hours=2))

@@ -1,5 +1,5 @@
 """Every built page is valid HTML to the Nu Html Checker (npm's vnu-jar, run with Java;
-.ci/run installs both and sets VNU_JAR)."""
+.ci/run installs both and sets VNU_JAR): every kind of page, in every language."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator import main
+from rendering.i18n import LANGUAGES
 from tests.conftest import NOW
 
 ROOT = Path(__file__).parent.parent
@@ -24,10 +25,11 @@ def test_every_page_of_the_demo_site_has_no_html_error(tmp_path: Path) -> None:
     assert VNU_JAR.is_file(), f"{VNU_JAR} is missing: bash .ci/run installs npm's vnu-jar"
     java = shutil.which("java")
     assert java, "java is missing: apt-get install default-jre-headless (bash .ci/run does)"
+    others = [code for code in LANGUAGES if code != "en"]
     config = (
         (ROOT / "config.yaml")
         .read_text()
-        .replace("  language: en\n", "  language: en\n  languages: [de]\n")
+        .replace("  language: en\n", f"  language: en\n  languages: [{', '.join(others)}]\n")
     )
     (tmp_path / "config.yaml").write_text(config)
     common = ["--now", NOW.isoformat(), "--config", str(tmp_path / "config.yaml"),
@@ -36,8 +38,14 @@ def test_every_page_of_the_demo_site_has_no_html_error(tmp_path: Path) -> None:
     for command in (["demo", *common], ["build", *common, "--out", str(tmp_path / "site")]):
         result = CliRunner().invoke(main, command, catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    pages = sorted(str(p) for p in (tmp_path / "site").rglob("*.html"))
-    assert len(pages) > 30 and any("/de/" in page for page in pages)
+    site = tmp_path / "site"
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    assert (site / "404.html").is_file()
+    kinds = ("index.html", "embed/index.html", "maintenance/index.html", "incidents/index.html",
+             "incidents/*/index.html", "monitors/*/index.html")  # fmt: skip
+    for folder in [site, *(site / code for code in others)]:
+        missing = [kind for kind in kinds if not any(folder.glob(kind))]
+        assert missing == [], folder  # every kind of page, in every language
     checked = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *pages],
         capture_output=True,
@@ -45,6 +53,7 @@ def test_every_page_of_the_demo_site_has_no_html_error(tmp_path: Path) -> None:
         timeout=300,
         check=False,
     )
+    assert checked.stderr.startswith("{"), checked.stderr[-2000:]  # the checker itself failed
     messages = json.loads(checked.stderr)["messages"]
     assert messages == [], "\n".join(
         f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages[:20]
