@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from configuration.errors import ConfigError
+from configuration.files import write_atomically
 from configuration.incident_files import IncidentFile, find, new_path, slugify
 from configuration.incidents import load_incidents
 
@@ -84,3 +85,16 @@ def test_slugs_and_numbered_names(tmp_path: Path) -> None:
     assert len(slugify("word " * 100)) <= 48
     (tmp_path / "2026-11-01-api.md").write_text("x")
     assert new_path(tmp_path, date(2026, 11, 1), "API").name == "2026-11-01-api-2.md"
+
+
+def test_a_new_file_is_readable_by_others_and_a_rewritten_one_keeps_its_mode(
+    tmp_path: Path,
+) -> None:
+    fresh = tmp_path / "fresh.md"
+    write_atomically(fresh, "one")
+    assert fresh.stat().st_mode & 0o777 == 0o644  # the web server and the next job read it
+    private = tmp_path / "private.md"
+    private.write_text("old")
+    private.chmod(0o640)
+    write_atomically(private, "new")
+    assert private.read_text() == "new" and private.stat().st_mode & 0o777 == 0o640

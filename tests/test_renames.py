@@ -201,6 +201,16 @@ def test_fix_keeps_a_secret_as_written_and_never_prints_it(project: Path) -> Non
 
 
 @pytest.mark.usefixtures("bumped")
+def test_fix_keeps_a_private_config_private(project: Path) -> None:
+    config = project / "config.yaml"
+    config.write_text(OLD)
+    config.chmod(0o600)  # it holds a token written inline
+    assert validate("--fix").exit_code == 0
+    assert config.read_text() == NEW
+    assert config.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.usefixtures("bumped")
 def test_fix_leaves_a_current_config_untouched(project: Path) -> None:
     config = project / "config.yaml"
     config.write_text(NEW)
