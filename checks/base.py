@@ -72,8 +72,11 @@ class CheckType(Generic[M]):
 
     A probe makes one attempt and never raises: every failure is an `Observation` with an
     error kind. The runner applies the timeout, retries and conditions around it.
+    `network`: the probe reaches out over the network, so its failures say nothing while
+    the runner itself is offline (the canary); a heartbeat only reads a file.
     """
 
     name: str
     model: type[M]
     probe: Probe[M]
+    network: bool = True

@@ -17,6 +17,7 @@ which records its latest heartbeat as `<folder>/<monitor_id>.json` (normally
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -143,7 +144,8 @@ def _watched_since(folder: Path, monitor_id: str, now: datetime) -> datetime:
             return min(since, now)
     except (OSError, ValueError):
         pass
-    write_atomically(marker, now.astimezone(UTC).isoformat() + "\n")
+    with contextlib.suppress(OSError):  # unwritable: still waiting, never down for it
+        write_atomically(marker, now.astimezone(UTC).isoformat() + "\n")
     return now
 
 
@@ -170,4 +172,4 @@ def _age(age: timedelta) -> str:
     return f"{hours} h" if hours < 48 else f"{hours // 24} days"
 
 
-CHECK = CheckType(name="heartbeat", model=HeartbeatMonitor, probe=probe)
+CHECK = CheckType(name="heartbeat", model=HeartbeatMonitor, probe=probe, network=False)

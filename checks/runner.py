@@ -83,17 +83,28 @@ async def check_all(
         else _result(monitor, settings, started_at, _deadline_observation(task, settings), 1)
         for monitor, task in zip(monitors, tasks, strict=True)
     ]
-    if any(r.status is Status.DOWN for r in results) and not await reachable(
+    failed = [
+        _networked(monitor) and result.status is Status.DOWN
+        for monitor, result in zip(monitors, results, strict=True)
+    ]
+    if any(failed) and not await reachable(
         settings.canary, settings.canary_timeout.total_seconds()
     ):
-        return [_offline(result, settings) for result in results]
+        return [
+            _offline(result, settings) if network_failure else result
+            for result, network_failure in zip(results, failed, strict=True)
+        ]
     return results
 
 
+def _networked(monitor: MonitorBase) -> bool:
+    check: CheckType[Any] = CHECKS[monitor.type]
+    return check.network
+
+
 def _offline(result: Result, settings: RunSettings) -> Result:
-    """A failure seen while the runner itself is cut off says nothing about the monitor."""
-    if result.status is not Status.DOWN:
-        return result
+    """A network failure seen while the runner itself is cut off says nothing about the
+    monitor."""
     targets = ", ".join(settings.canary)
     return replace(
         result,

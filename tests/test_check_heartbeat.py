@@ -196,6 +196,18 @@ def test_waiting_is_unknown_through_the_runner_never_down(tmp_path: Path) -> Non
     assert result.attempts == 1, "nothing to retry"
 
 
+def test_a_marker_that_cannot_be_written_leaves_it_waiting_and_never_raises(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "heartbeats"
+    folder.write_text("a file where the folder should be")  # every write below fails
+    observation = _probe_at(folder, NOW, grace="1h")
+    assert observation.error_kind is ErrorKind.WAITING
+    assert "waiting for the first heartbeat since 2026-11-23 12:00 UTC" in str(
+        observation.error_message
+    )
+
+
 def test_corrupt_file_is_down_and_says_so(tmp_path: Path) -> None:
     (tmp_path / "backup.json").write_text('{"monitor_id": "bac')
     observation = _probe(tmp_path)

@@ -302,6 +302,21 @@ def test_failures_while_the_runner_is_offline_are_never_down(project: Path) -> N
     assert duckdb.sql(f"SELECT status FROM '{path}'").fetchall() == [("unknown",)]
 
 
+def test_an_offline_runner_still_judges_a_silent_heartbeat(project: Path) -> None:
+    """A heartbeat reads a file: the runner's own connectivity says nothing about it."""
+    (project / "config.yaml").write_text(
+        "version: 1\nregions: [{id: local, name: Loopback}]\n"
+        f"runner: {{canary: ['127.0.0.1:{closed_port()}'], canary_timeout: 1s}}\nmonitors:\n"
+        f"  - {{id: gone, name: Gone, type: tcp, host: 127.0.0.1, port: {closed_port()}}}\n"
+        "  - {id: backups, name: Backups, type: heartbeat, grace: 1h}\n"
+    )
+    assert run("check", "--region", "local", "--now", "2026-11-23T10:00:00Z")[0] == 0
+    code, out, _ = run("check", "--region", "local", "--now", "2026-11-23T12:00:00Z")
+    assert code == 0
+    assert "gone: unknown (runner_offline: runner offline" in out
+    assert "backups: down (timeout: no heartbeat received in 2 h (grace 1h))" in out
+
+
 def test_shards_and_loops_are_options_of_check(project: Path, http_port: int) -> None:
     (project / "config.yaml").write_text(
         "version: 1\nregions: [{id: local, name: Loopback}]\nmonitors:\n"
