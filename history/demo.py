@@ -126,8 +126,12 @@ def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int
     connection.execute(_RESULTS_SQL, [RESULT_SCHEMA_VERSION, start.timestamp(), now.timestamp()])
     count = connection.execute("SELECT count(*) FROM demo").fetchone()
     staging_sql = str(staging).replace("'", "''")
+    # Rows in one order, so two demos with the same `now` are the same files (a parallel
+    # write orders them by thread, and sums of response times then differ in the last bit).
+    connection.execute("SET threads = 1")
     connection.execute(
-        f"COPY demo TO '{staging_sql}' (FORMAT PARQUET, PARTITION_BY (region, date), "
+        "COPY (SELECT * FROM demo ORDER BY region, date, checked_at, monitor_id) "
+        f"TO '{staging_sql}' (FORMAT PARQUET, PARTITION_BY (region, date), "
         f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN '{DEMO_PREFIX}{{i}}')"
     )
     connection.close()

@@ -96,6 +96,18 @@ def test_demo_then_build_gives_a_populated_page_offline(project: Path) -> None:
     assert code == 0  # the demo's incident files are valid
 
 
+def test_the_demo_is_the_same_files_every_time_for_one_now(project: Path) -> None:
+    """Two demos for one `--now` write the same bytes, so their sites are equal too."""
+
+    def files() -> dict[str, bytes]:
+        assert run("demo", "--now", "2026-11-23T12:00:00Z")[0] == 0
+        data = project / "data"
+        return {str(p.relative_to(data)): p.read_bytes() for p in data.rglob("*.parquet")}
+
+    first = files()
+    assert len(first) > 200 and files() == first
+
+
 def test_an_invalid_config_writes_nothing(project: Path) -> None:
     (project / "config.yaml").write_text(SMALL_CONFIG.replace("port: 5432", "port: x"))
     for command in (["build"], ["demo"], ["check", "--region", "eu-west"]):
