@@ -12,15 +12,21 @@ from history.model import DAY, UPTIME_WINDOWS, Day, Tally, Window
 Calendar = Sequence[tuple[date, datetime, datetime]]  # (day, start, end), start and end UTC
 
 
+def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """When a calendar day of `timezone` starts and ends, in UTC: the one day boundary of
+    every page, link and window (23 or 25 hours long on a daylight-saving change)."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(day, datetime.min.time(), zone)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datetime, datetime]]:
     """The last `count` calendar days up to `today` in `timezone`: (day, start, end) in UTC."""
-    zone = ZoneInfo(timezone)
     days = []
     for offset in range(count - 1, -1, -1):
         day = today - timedelta(days=offset)
-        start = datetime.combine(day, datetime.min.time(), zone)
-        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
-        days.append((day, start.astimezone(UTC), end.astimezone(UTC)))
+        days.append((day, *day_bounds(day, timezone)))
     return days
 
 

@@ -3,9 +3,10 @@ read. The decisions behind the values are in `rendering.api`'s docstring."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from configuration.times import utc_iso
+from history.days import day_bounds
 from rendering.api import (
     RECENT,
     TERMINAL,
@@ -103,7 +104,7 @@ def components_json(snapshot: Snapshot) -> list[Json]:
 def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
     observed = [day.day for day in monitor.timeline.days if day.observed > 0]
     # Since when it is shown with data, as far back as the page's history goes.
-    created = datetime.combine(observed[0], datetime.min.time(), UTC) if observed else None
+    created = day_bounds(observed[0], snapshot.site.timezone)[0] if observed else None
     updated = monitor.timeline.last_checked
     description = monitor.description or None
     if monitor.state == "nodata":

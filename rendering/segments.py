@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
+from history.days import day_bounds
 from history.timeline import Day
 from rendering.entries import Entry
 from rendering.i18n import Locale
@@ -43,8 +44,7 @@ def segments(
 
 def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -> Segment:
     """`entries` are the monitor's (see `rendering.entries`): each links to its own page."""
-    start = datetime.combine(day.day, time(), UTC)
-    end = start + timedelta(days=1)
+    start, end = day_bounds(day.day, locale.timezone)  # the page's day, not UTC's
     links = tuple(
         Link(entry.title, f"incidents/{entry.id}/")
         for entry in entries

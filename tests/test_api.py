@@ -194,7 +194,8 @@ def test_components_with_a_group(tmp_path: Path) -> None:
     assert "components" not in api and api["group"] is False
     assert [c["position"] for c in components] == [1, 2, 3, 4]
     assert api["updated_at"] == "2026-11-23T11:00:00Z"  # the last check
-    assert api["created_at"] == "2026-11-23T00:00:00Z" and api["start_date"] == "2026-11-23"
+    # Its first day with data starts at midnight in the page's time zone (Europe/Berlin).
+    assert api["created_at"] == "2026-11-22T23:00:00Z" and api["start_date"] == "2026-11-23"
     assert db["description"] == "Primary database"
     page = document["page"]
     assert page["name"] == "Example Status" and page["url"] == "https://status.example.com/"
