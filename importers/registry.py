@@ -4,7 +4,7 @@ missing (a fixture, a section of docs/migrating.md)."""
 
 from __future__ import annotations
 
-from importers import gatus, upptime
+from importers import gatus, openstatus, upptime, uptime_kuma
 from importers.base import Importer
 
 IMPORTERS: dict[str, Importer] = {
@@ -12,5 +12,7 @@ IMPORTERS: dict[str, Importer] = {
     for importer in (
         upptime.IMPORTER,
         gatus.IMPORTER,
+        openstatus.IMPORTER,
+        uptime_kuma.IMPORTER,
     )
 }
