@@ -154,6 +154,19 @@ def strings_in(value: object) -> Iterable[str]:
             yield from strings_in(item)
 
 
+def secret_variable(*parts: str) -> str:
+    """The `${NAME}` a credential written in the source is moved to: `GATUS_SLACK_WEBHOOK_URL`."""
+    return re.sub(r"[^A-Z0-9]+", "_", "_".join(parts).upper()).strip("_")
+
+
+def moved_secret(variable: str, holding: str = "the value written there") -> str:
+    """Why a credential of the source is not in config.yaml, and what to do."""
+    return (
+        f"a credential written in the source: written as ${{{variable}}}; add a repository "
+        f"secret {variable} holding {holding}"
+    )
+
+
 def skeleton(title: str) -> dict[str, Any]:
     """The parts of a config every import writes: version, the page, one region."""
     return {"version": 1, "site": {"title": title}, "regions": [dict(DEFAULT_REGION)]}

@@ -18,7 +18,14 @@ from datetime import timedelta
 from typing import Any
 
 from configuration.source import Path
-from importers.base import Document, Untranslated, duration, identifier
+from importers.base import (
+    Document,
+    Untranslated,
+    duration,
+    identifier,
+    moved_secret,
+    secret_variable,
+)
 
 # Gatus provider → (Vigil channel type, {Gatus key: (Vigil key, is a secret)}).
 PROVIDERS: dict[str, tuple[str, dict[str, tuple[str, bool]]]] = {
@@ -217,11 +224,8 @@ class Alerts:
     def value(self, path: Path, value: Any, is_secret: bool, name: str, key: str) -> Any:
         if not is_secret or (isinstance(value, str) and _REFERENCE.fullmatch(value)):
             return value
-        variable = re.sub(r"[^A-Z0-9]+", "_", f"GATUS_{name}_{key}".upper()).strip("_")
-        why = (
-            f"a credential written in the file: written as ${{{variable}}}; add a repository "
-            f"secret {variable} with the value written here"
-        )
+        variable = secret_variable("gatus", name, key)
+        why = moved_secret(variable)
         self.skip(path, why)
         return f"${{{variable}}}"
 

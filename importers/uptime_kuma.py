@@ -18,7 +18,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from configuration.source import Path
-from importers.base import Document, Imported, Importer, duration, identifier, skeleton
+from importers.base import (
+    Document,
+    Imported,
+    Importer,
+    duration,
+    identifier,
+    moved_secret,
+    secret_variable,
+    skeleton,
+)
 from importers.reading import load_json
 
 SKIPPED_TYPES = {
@@ -118,6 +127,7 @@ REASONS = {
     "packetSize": "Vigil's ping sends the system's default size",
     "proxyId": "Vigil's checks use no proxy",
 }
+_NOTIFICATION_KEYS = {"name", "type", "isDefault", "applyExisting", "id", "active", "userId"}
 _SIMPLE_PATH = re.compile(r"\$?\.?([A-Za-z_]\w*)((\.[A-Za-z_]\w*|\[\d+\])*)")
 _USED = {
     "id",
@@ -157,6 +167,15 @@ _USED = {
     "weight",
     "maintenance",
 }
+
+
+def _default(key: str, value: Any, monitor: dict[str, Any], kind: str) -> bool:
+    """Whether a field holds what Kuma writes when nobody set it (nothing to report)."""
+    if value in (None, "", [], {}, False, 0):
+        return True
+    if key == "retryInterval":
+        return bool(value == monitor.get("interval"))
+    return key == "packetSize" and (kind != "ping" or value == 56)
 
 
 def run(location: str, now: datetime) -> Imported:
@@ -238,7 +257,7 @@ class Translation:
         out.update(target)
         out.update(self.timing(path, kind, monitor))
         for key, value in monitor.items():
-            if key not in _USED and value not in (None, "", [], {}, False, 0):
+            if key not in _USED and not _default(key, value, monitor, kind):
                 why = REASONS.get(key, f"Vigil's {out['type']} monitor has no such setting")
                 self.skip((*path, key), why)
         return out
@@ -314,11 +333,7 @@ class Translation:
         if monitor.get("authMethod") == "basic" and monitor.get("basic_auth_user"):
             name = self.secret_name(f"{monitor['name']}_basic_auth")
             headers["Authorization"] = f"Basic ${{{name}}}"
-            why = (
-                f"a credential in the backup: written as ${{{name}}}; add a repository secret "
-                f"{name} holding base64 of user:password"
-            )
-            self.skip((*path, "basic_auth_pass"), why)
+            self.skip((*path, "basic_auth_pass"), moved_secret(name, "base64 of user:password"))
         elif monitor.get("authMethod") not in (None, "", "basic"):
             self.skip(
                 (*path, "authMethod"), f"Vigil does no {monitor['authMethod']} authentication"
@@ -352,7 +367,7 @@ class Translation:
         return out
 
     def secret_name(self, text: str) -> str:
-        name = re.sub(r"[^A-Z0-9]+", "_", f"KUMA_{text}".upper()).strip("_")
+        name = secret_variable("kuma", text)
         self.secrets.add(name)
         return name
 
@@ -420,17 +435,16 @@ class Translation:
         vigil, keys = CHANNELS[kind]
         name = str(notification.get("name") or kind)
         channel: dict[str, Any] = {"type": vigil, "id": identifier(name, taken, "channel")}
+        for key, value in settings.items():
+            if key not in keys and key not in _NOTIFICATION_KEYS and value not in (None, "", False):
+                self.skip((*path, "config", key), f"Vigil's {vigil} channel has no such setting")
         for key, (target, is_secret) in keys.items():
             value = settings.get(key)
             if value in (None, ""):
                 continue
             if is_secret:
                 variable = self.secret_name(f"{channel['id']}_{target}")
-                self.skip(
-                    (*path, "config", key),
-                    f"a credential in the backup: written as ${{{variable}}}; "
-                    f"add a repository secret {variable} with its value",
-                )
+                self.skip((*path, "config", key), moved_secret(variable))
                 value = f"${{{variable}}}"
             channel[target] = value
         if vigil == "email":

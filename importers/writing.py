@@ -99,9 +99,14 @@ def insert_entries(text: str, section: str, entries: list[dict[str, Any]]) -> st
         cleaned = text if value is None or node is None else _without_key(text, node, section)
         indented = "".join(f"  {line}" for line in block.splitlines(keepends=True))
         return cleaned.rstrip("\n") + f"\n\n{section}:\n{indented}"
-    column = value.value[0].start_mark.column
-    end = value.end_mark.line if value.end_mark.column == 0 else value.end_mark.line + 1
+    if value.flow_style:  # `[a, b]`: the new entries go inside the brackets
+        inner = yaml.dump(entries, Dumper=_Dumper, default_flow_style=True, width=10**6).strip()
+        close = value.end_mark.index - 1
+        return f"{text[:close]}, {inner[1:-1]}{text[close:]}"
+    first = value.value[0].start_mark
     lines = text.splitlines(keepends=True)
+    column = lines[first.line].rfind("-", 0, first.column)  # the first entry's dash
+    end = value.end_mark.line if value.end_mark.column == 0 else value.end_mark.line + 1
     indented = "".join(" " * column + line for line in block.splitlines(keepends=True))
     if lines[:end] and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
