@@ -42,6 +42,7 @@ from commands.common import (
 )
 from commands.deploy import EXIT_FAILED, publish, regions
 from commands.fix import fix_renamed_keys
+from commands.importing import import_command
 from commands.incident import incident
 from commands.init import init
 from commands.maintenance import maintenance
@@ -408,6 +409,7 @@ main.add_command(regions)
 main.add_command(notify_group)
 main.add_command(init)
 main.add_command(upgrade)
+main.add_command(import_command)
 
 if __name__ == "__main__":
     main()

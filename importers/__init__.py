@@ -1,0 +1,1 @@
+"""Importers: other tools' configurations as a Vigil config.yaml and incident files."""

@@ -1,0 +1,439 @@
+"""`vigil import`: every source on fixtures written from its tool's documented format, each
+written config checked by the real `vigil validate`; the report of what is not translated
+(FILE:LINE or JSON path, and why); bad input, --into, --dry-run, --merge, URLs on loopback,
+and secrets that stay `${NAME}`."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import main
+from importers.registry import IMPORTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+SOURCES = {
+    "gatus": "config.yaml",
+    "upptime": ".upptimerc.yml",
+    "openstatus": "openstatus.yaml",
+    "uptime-kuma": "backup.json",
+}
+NOW = "2026-11-23T10:00:00+00:00"
+
+
+def vigil(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def imported(source: str, into: Path, *extra: str, location: str | None = None) -> str:
+    """Import the source's fixture into `into`, check the written folder with `vigil
+    validate`, and return the report on standard error."""
+    where = location or str(FIXTURES / source / SOURCES[source])
+    code, _, err = vigil("import", source, where, "--into", str(into), "--now", NOW, *extra)
+    assert code == 0, err
+    assert "Traceback" not in err
+    code, _, problems = vigil(
+        "validate", "--config", str(into / "config.yaml"), "--incidents", str(into / "incidents")
+    )
+    assert code == 0, problems
+    return err
+
+
+def config(into: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((into / "config.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def monitor(into: Path, monitor_id: str) -> dict[str, Any]:
+    return next(m for m in config(into)["monitors"] if m["id"] == monitor_id)
+
+
+def test_every_registered_source_has_a_fixture_a_docs_section_and_a_test() -> None:
+    docs = (ROOT / "docs" / "migrating.md").read_text(encoding="utf-8")
+    code, help_text, _ = vigil("import", "--help")
+    assert code == 0
+    assert set(IMPORTERS) == set(SOURCES), "a registered importer needs a fixture here"
+    for name in IMPORTERS:
+        assert (FIXTURES / name / SOURCES[name]).is_file(), name
+        assert f"\n## {name}\n" in docs, f"docs/migrating.md has no section for {name}"
+        assert name in help_text
+
+
+def test_gatus_endpoints_alerting_maintenance_and_ui(tmp_path: Path) -> None:
+    report = imported("gatus", tmp_path)
+    data = config(tmp_path)
+    assert data["site"] == {
+        "title": "Acme Status",
+        "description": "Everything Acme runs",
+        "logo": "https://acme.example/logo.svg",
+        "homepage_url": "https://acme.example",
+        "theme": "dark",
+    }
+    assert data["runner"] == {"canary": ["1.1.1.1:53"]}
+    front = monitor(tmp_path, "core_frontend")
+    assert front["conditions"] == [
+        "[STATUS] == 200",
+        "[BODY].status == UP",
+        "[RESPONSE_TIME] < 300",
+        "[CERTIFICATE_EXPIRATION] > 48h",
+    ]
+    assert front["expected_status"] == ["100-599"]
+    assert front["headers"] == {"Authorization": "Bearer ${API_TOKEN}"}
+    assert front["body"] == '{"who": "frontend"}'
+    assert (front["interval"], front["timeout"], front["method"]) == ("30s", "5s", "POST")
+    assert front["verify_tls"] is False and front["follow_redirects"] is False
+    assert front["hide_target"] is True and front["hide_errors"] is True
+    assert front["group"] == "core"
+    graphql = monitor(tmp_path, "graphql")
+    assert graphql["body"] == '{"query":"{ user(id: 1) { name } }"}'
+    assert graphql["headers"] == {"Content-Type": "application/json"}
+    assert monitor(tmp_path, "database") | {"conditions": []} == {
+        "id": "database",
+        "name": "database",
+        "type": "tcp",
+        "host": "db.acme.example",
+        "port": 5432,
+        "interval": "1m",
+        "conditions": [],
+    }
+    assert monitor(tmp_path, "certificate")["type"] == "tls"
+    assert monitor(tmp_path, "router")["type"] == "ping"
+    assert monitor(tmp_path, "resolver")["resolver"] == "8.8.8.8"
+    assert monitor(tmp_path, "shell")["expect"] == "SSH-"
+    assert monitor(tmp_path, "jobs_nightly-backup")["grace"] == "30m"
+    ids = {m["id"] for m in data["monitors"]}
+    assert "socket" not in ids and "retired" not in ids
+    config_file = "tests/fixtures/import/gatus/config.yaml"
+    for line in (
+        f"{config_file}:110: endpoints[7].url: Vigil has no WebSocket check",
+        f"{config_file}:113: endpoints[8].enabled: disabled in Gatus",
+        f"{config_file}:60: endpoints[0].client.proxy-url: Vigil's checks use no proxy",
+        f'{config_file}:41: alerting.jetbrainsspace: Vigil has no "jetbrainsspace" channel',
+        f"{config_file}:7: metrics:",
+    ):
+        assert line in report.replace(str(ROOT) + "/", "")
+
+
+def test_gatus_alerting_becomes_channels_and_credentials_stay_out(tmp_path: Path) -> None:
+    report = imported("gatus", tmp_path)
+    channels = {c["id"]: c for c in config(tmp_path)["notifications"]}
+    assert set(channels) == {"slack-core", "telegram", "email", "pagerduty"}
+    slack = channels["slack-core"]  # the group override: only core's endpoints
+    assert slack["webhook_url"] == "${SLACK_CORE_WEBHOOK}"
+    assert slack["monitors"] == ["core_frontend"] and slack["events"] == ["down", "recovered"]
+    assert slack["send_on_resolved"] is True and slack["min_duration"] == "1m"
+    assert channels["telegram"]["bot_token"] == "${TELEGRAM_TOKEN}"
+    assert channels["telegram"]["send_on_resolved"] is False  # Gatus's default
+    email = channels["email"]
+    assert email["to"] == ["ops@acme.example", "cto@acme.example"]
+    assert (email["security"], email["port"], email["from"]) == ("ssl", 465, "status@acme.example")
+    assert email["min_duration"] == "2m"  # 5 failures at 30s
+    assert channels["pagerduty"]["monitors"] == ["jobs_nightly-backup"]
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    assert "hooks.slack.com" not in text and "hooks.slack.com" not in report
+    assert "secret-token" not in text
+
+
+def test_gatus_maintenance_becomes_a_recurring_maintenance_file(tmp_path: Path) -> None:
+    imported("gatus", tmp_path)
+    (file,) = (tmp_path / "incidents").glob("*.md")
+    assert file.name == "2026-11-23-maintenance.md"
+    front = yaml.safe_load(file.read_text(encoding="utf-8").split("---")[1])
+    assert front["kind"] == "maintenance"
+    assert front["recurrence"] == {
+        "start": "23:00",
+        "duration": "1h",
+        "timezone": "Europe/Amsterdam",
+        "every": ["Monday", "Thursday"],
+    }
+    assert set(front["monitors"]) == {m["id"] for m in config(tmp_path)["monitors"]}
+
+
+def test_gatus_folder_is_merged_in_walk_order(tmp_path: Path) -> None:
+    report = imported("gatus", tmp_path, location=str(FIXTURES / "gatus" / "folder"))
+    data = config(tmp_path)
+    assert [m["id"] for m in data["monitors"]] == ["one", "two"]
+    assert data["notifications"][0]["webhook_url"] == "${SLACK_WEBHOOK}"
+    assert "a-base.yaml:10: endpoints[0].alerts[0].failure-threshold" in report
+
+
+def test_gatus_folder_with_a_value_written_twice_is_invalid(tmp_path: Path) -> None:
+    folder = tmp_path / "gatus"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("metrics: true\nendpoints: []\n")
+    (folder / "b.yaml").write_text("\nmetrics: false\n")
+    code, _, err = vigil("import", "gatus", str(folder), "--into", str(tmp_path / "out"))
+    assert code == 2
+    assert f"{folder}/b.yaml:2:1: metrics: also written in {folder}/a.yaml:1" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_upptime_sites_site_and_secrets(tmp_path: Path) -> None:
+    report = imported("upptime", tmp_path)
+    data = config(tmp_path)
+    assert data["site"] == {
+        "title": "Acme Status",
+        "cname": "status.acme.example",
+        "logo": "https://acme.example/logo.svg",
+        "description": "Live status of Acme's services",
+        "theme": "dark",
+        "url": "https://status.acme.example",
+    }
+    assert data["defaults"] == {"interval": "10m", "timeout": "30s", "retries": 2}
+    website = monitor(tmp_path, "website")
+    assert website["expected_status"] == ["200-208", 226, "300-308"]
+    assert website["max_redirects"] == 3
+    api = monitor(tmp_path, "api")
+    assert api["url"] == "https://api.acme.example/v1/health?key=${API_KEY}"
+    assert api["headers"] == {
+        "Authorization": "Bearer ${API_TOKEN}",
+        "Content-Type": "application/json",
+    }
+    assert api["follow_redirects"] is False and api["verify_tls"] is False
+    assert api["degraded_after"] == "2s" and api["expected_status"] == [200, 201]
+    assert api["assertions"] == [
+        {"kind": "textBody", "compare": "not_contains", "target": "error"},
+        {"kind": "textBody", "compare": "contains", "target": "ok"},
+    ]
+    assert api["degraded_conditions"] == ["[BODY] != pat(*slow[*]*)", "[BODY] == pat(*fast*)"]
+    assert monitor(tmp_path, "database") == {
+        "id": "database",
+        "name": "Database",
+        "type": "tcp",
+        "host": "db.acme.example",
+        "port": 5432,
+    }
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    assert "# Upptime assignees: bob, carol" in text
+    assert "${SLACK_WEBHOOK}" in text.split("version: 1")[0]  # the notifications comment
+    assert ".upptimerc.yml:34: sites[3].check: Vigil has no WebSocket check" in report
+    assert ".upptimerc.yml:55: i18n:" in report
+
+
+def test_upptime_degraded_text_with_an_operator_is_reported(tmp_path: Path) -> None:
+    source = tmp_path / ".upptimerc.yml"
+    source.write_text(
+        "sites:\n  - name: A\n    url: https://a.example\n"
+        "    __dangerous__body_degraded: 'x == y'\n"
+    )
+    report = imported("upptime", tmp_path / "out", location=str(source))
+    assert f"{source}:4: sites[0].__dangerous__body_degraded:" in report
+    assert "degraded_conditions" not in monitor(tmp_path / "out", "a")
+
+
+def test_openstatus_monitors_regions_and_assertions(tmp_path: Path) -> None:
+    report = imported("openstatus", tmp_path)
+    data = config(tmp_path)
+    assert [r["id"] for r in data["regions"]] == ["iad", "ams", "syd", "jnb", "gru", "fra"]
+    assert data["regions"][0]["name"] == "Ashburn"
+    uptime = monitor(tmp_path, "uptime-monitor")
+    assert uptime["regions"] == ["iad", "ams", "syd", "jnb", "gru"]
+    assert (uptime["interval"], uptime["timeout"], uptime["retries"]) == ("10m", "45s", 3)
+    assert uptime["degraded_after"] == "3s" and uptime["public"] is True
+    assert uptime["follow_redirects"] is False and uptime["method"] == "POST"
+    assert uptime["expected_status"] == ["100-599"]
+    assert [a["kind"] for a in uptime["assertions"]] == ["statusCode", "header", "textBody"]
+    fast = monitor(tmp_path, "fast")
+    assert fast["timeout"] == "30s" and fast["expected_status"] == ["200-299"]
+    assert monitor(tmp_path, "database")["retries"] == 0
+    assert "openstatus.yaml:34: uptime-monitor.assertions[3]: not imported" in report
+    assert "openstatus.yaml:44: fast.timeout: 45s is longer than the frequency" in report
+    assert "openstatus.yaml:57: paused.active: paused in openstatus" in report
+
+
+def test_uptime_kuma_monitors_by_type_groups_and_channels(tmp_path: Path) -> None:
+    report = imported("uptime-kuma", tmp_path)
+    data = config(tmp_path)
+    assert data["site"] == {"title": "Acme Status", "description": "All of Acme"}
+    assert {g["name"] for g in data["groups"]} == {"Web", "Services", "Infrastructure"}
+    home = monitor(tmp_path, "homepage")
+    assert home["group"] == "services"  # the status page's group wins over the parent
+    assert home["headers"] == {
+        "X-Check": "kuma",
+        "Authorization": "Basic ${KUMA_HOMEPAGE_BASIC_AUTH}",
+    }
+    assert (home["interval"], home["timeout"], home["retries"]) == ("1m", "48s", 2)
+    assert monitor(tmp_path, "shop")["assertions"] == [
+        {"kind": "textBody", "compare": "contains", "target": "Add to cart"}
+    ]
+    assert monitor(tmp_path, "shop")["expected_status"] == ["200-299", "304"]
+    assert monitor(tmp_path, "maintenance-page")["assertions"][0]["compare"] == "not_contains"
+    api = monitor(tmp_path, "api")
+    assert api["conditions"] == ["[BODY].status == ok"]
+    assert api["follow_redirects"] is False and api["verify_tls"] is False
+    assert monitor(tmp_path, "ssh")["type"] == "tcp"
+    assert monitor(tmp_path, "router")["type"] == "ping"
+    dns = monitor(tmp_path, "dns")
+    assert (dns["record_type"], dns["resolver"]) == ("MX", "9.9.9.9:5353")
+    assert monitor(tmp_path, "backup-job") == {
+        "id": "backup-job",
+        "name": "Backup job",
+        "type": "heartbeat",
+        "grace": "1h",
+    }
+    ids = {m["id"] for m in data["monitors"]}
+    assert not ids & {"fancy-api", "postgres", "inverted", "old"}
+    channels = {c["id"]: c for c in data["notifications"]}
+    assert channels["ops-slack"]["monitors"] == ["homepage", "shop"]
+    assert channels["mail"]["to"] == ["ops@acme.example", "cto@acme.example"]
+    assert channels["mail"]["security"] == "ssl"
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    for secret in ("hunter2", "s3cret", "123:abc", "services/T/B/xyz"):
+        assert secret not in text and secret not in report
+    assert "backup.json: $.monitorList[5].jsonPath: a JSONata expression" in report
+    assert "backup.json: $.notificationList[0].config.slackchannel:" in report
+    assert 'backup.json: $.notificationList[3].config.type: Vigil has no "signal" channel' in report
+
+
+def test_secrets_are_never_read_from_the_environment(tmp_path: Path) -> None:
+    env = {"API_TOKEN": "token-from-env", "API_KEY": "key-from-env"}
+    code, printed, _ = vigil(
+        "import",
+        "upptime",
+        str(FIXTURES / "upptime" / ".upptimerc.yml"),
+        "--into",
+        str(tmp_path),
+        "--dry-run",
+        env=env,
+    )
+    assert code == 0
+    assert "key=${API_KEY}" in printed and "key-from-env" not in printed
+    code, out, _ = vigil(
+        "import",
+        "gatus",
+        str(FIXTURES / "gatus" / "config.yaml"),
+        "--into",
+        str(tmp_path / "g"),
+        env=env,
+    )
+    text = (tmp_path / "g" / "config.yaml").read_text(encoding="utf-8")
+    assert "${API_TOKEN}" in text and "token-from-env" not in text + out
+
+
+def test_dry_run_prints_everything_and_writes_nothing(tmp_path: Path) -> None:
+    code, out, err = vigil(
+        "import",
+        "gatus",
+        str(FIXTURES / "gatus" / "config.yaml"),
+        "--into",
+        str(tmp_path / "o"),
+        "--dry-run",
+        "--now",
+        NOW,
+    )
+    assert code == 0
+    assert f"--- {tmp_path}/o/config.yaml ---" in out
+    assert f"--- {tmp_path}/o/incidents/2026-11-23-maintenance.md ---" in out
+    assert "Dry run: 2 file(s) not written." in out
+    assert "not translated:" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_into_must_be_empty(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("version: 1\n")
+    code, _, err = vigil(
+        "import",
+        "openstatus",
+        str(FIXTURES / "openstatus" / "openstatus.yaml"),
+        "--into",
+        str(tmp_path),
+    )
+    assert code == 2
+    assert f"{tmp_path}/ is not empty; import into an empty folder, or add --merge" in err
+    assert (tmp_path / "config.yaml").read_text() == "version: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "message"),
+    [
+        (
+            "gatus",
+            "endpoints:\n  - url: https://a.example\n",
+            "x.yaml:2:1: endpoints[0]: an endpoint needs a name",
+        ),
+        ("gatus", "endpoints: [\n", "x.yaml:2:1: invalid YAML"),
+        ("upptime", "sites:\n  - name: A\n", "x.yaml:2:1: sites[0]: a site needs a name and a url"),
+        (
+            "openstatus",
+            "m:\n  name: M\n  frequency: 2m\n  request: {url: https://a.example}\n",
+            "x.yaml:3:1: m.frequency: expected one of 30s 1m 5m 10m 30m 1h",
+        ),
+        (
+            "uptime-kuma",
+            '{"monitorList": [\n  {"name": "x"}\n]}',
+            "x.yaml: $.monitorList[0]: a monitor needs a name and a type",
+        ),
+        ("uptime-kuma", '{"monitorList": [', "x.yaml:1:18: invalid JSON"),
+    ],
+)
+def test_bad_input_is_one_located_line_and_exit_2(
+    tmp_path: Path, source: str, text: str, message: str
+) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(text)
+    code, _, err = vigil("import", source, str(path), "--into", str(tmp_path / "out"))
+    assert code == 2
+    assert message in err.replace(f"{tmp_path}/", "")
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_merge_adds_free_ids_keeps_comments_and_reports_the_rest(tmp_path: Path) -> None:
+    existing = (
+        "# my page\nversion: 1\nregions: [{id: default, name: Default}]\nmonitors:\n"
+        "  - id: database  # keep me\n    name: My DB\n    type: tcp\n    host: db\n    port: 1\n"
+        "runner: {canary: []}\n"
+    )
+    (tmp_path / "config.yaml").write_text(existing)
+    report = imported("openstatus", tmp_path, "--merge")
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# my page\n") and "- id: database  # keep me" in text
+    ids = [m["id"] for m in config(tmp_path)["monitors"]]
+    assert ids == ["database", "uptime-monitor", "fast"]
+    assert monitor(tmp_path, "database")["name"] == "My DB"
+    assert 'monitors[2]: id "database" is taken' in report
+    assert {r["id"] for r in config(tmp_path)["regions"]} == {
+        "default",
+        "iad",
+        "ams",
+        "syd",
+        "jnb",
+        "gru",
+        "fra",
+    }
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served() -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(FIXTURES))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_url_source_is_fetched(tmp_path: Path, served: str) -> None:
+    report = imported("upptime", tmp_path, location=f"{served}/upptime/.upptimerc.yml")
+    assert monitor(tmp_path, "website")["url"] == "https://acme.example"
+    assert f"{served}/upptime/.upptimerc.yml:34: sites[3].check" in report
+    code, _, err = vigil(
+        "import", "uptime-kuma", f"{served}/nothing.json", "--into", str(tmp_path / "x")
+    )
+    assert code == 2 and "cannot fetch: HTTP 404" in err
