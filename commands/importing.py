@@ -121,6 +121,9 @@ def _merged(imported: Imported, location: str, into: Path) -> Plan:
         except ValueError as error:
             raise ConfigError([Problem(str(path), 0, 0, section, str(error))]) from None
     plan.files[path] = text
+    for section in sorted(set(imported.config) - {"version", *MERGED_SECTIONS}):
+        why = f"not merged: {path} keeps its own (copy what you need by hand)"
+        plan.left_out.append(Untranslated(location, section, why))
     for draft in imported.incidents:
         target = into / INCIDENTS / f"{draft.stem}.md"
         if target.exists():

@@ -402,6 +402,7 @@ def test_merge_adds_free_ids_keeps_comments_and_reports_the_rest(tmp_path: Path)
     assert ids == ["database", "uptime-monitor", "fast"]
     assert monitor(tmp_path, "database")["name"] == "My DB"
     assert 'monitors[2]: id "database" is taken' in report
+    assert "openstatus.yaml: site: not merged: " in report  # the person's own site stays
     assert {r["id"] for r in config(tmp_path)["regions"]} == {
         "default",
         "iad",
