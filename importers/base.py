@@ -22,6 +22,7 @@ from configuration.source import Path, Source, format_path
 ID_LENGTH = 64
 DEFAULT_REGION = {"id": "default", "name": "Default", "runs_on": ["ubuntu-latest"]}
 _NOT_ID = re.compile(r"[^a-z0-9_-]+")
+_NUMBERS = re.compile(r"(\d+)")  # splits "monitorList[10].type" around its numbers
 _SECRET = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -38,10 +39,14 @@ class Untranslated:
     def __str__(self) -> str:
         return f"{self.where}: {self.field}: {self.why}"
 
-    def order(self) -> tuple[str, int, str]:
-        """File, then line as a number, then field: the order of the report."""
+    def order(self) -> tuple[str, int, tuple[str | int, ...]]:
+        """File, then line as a number, then field with its indexes as numbers (`[2]` before
+        `[10]`): the order of the report."""
         file, _, line = self.where.rpartition(":")
-        return (file, int(line), self.field) if line.isdigit() else (self.where, 0, self.field)
+        field = tuple(int(p) if p.isdigit() else p for p in _NUMBERS.split(self.field))
+        if line.isdigit():
+            return file, int(line), field
+        return self.where, 0, field
 
 
 @dataclass(frozen=True)

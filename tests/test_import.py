@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import main
+from importers.base import Untranslated
 from importers.registry import IMPORTERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -438,3 +439,18 @@ def test_a_url_source_is_fetched(tmp_path: Path, served: str) -> None:
         "import", "uptime-kuma", f"{served}/nothing.json", "--into", str(tmp_path / "x")
     )
     assert code == 2 and "cannot fetch: HTTP 404" in err
+
+
+def test_the_report_orders_lines_and_indexes_as_numbers() -> None:
+    lines = [
+        Untranslated("backup.json", "$.monitorList[10].type", "x"),
+        Untranslated("gatus.yaml:12", "endpoints[0]", "x"),
+        Untranslated("backup.json", "$.monitorList[2].type", "x"),
+        Untranslated("gatus.yaml:9", "endpoints[1]", "x"),
+    ]
+    assert [(u.where, u.field) for u in sorted(lines, key=Untranslated.order)] == [
+        ("backup.json", "$.monitorList[2].type"),
+        ("backup.json", "$.monitorList[10].type"),
+        ("gatus.yaml:9", "endpoints[1]"),
+        ("gatus.yaml:12", "endpoints[0]"),
+    ]
