@@ -5,7 +5,8 @@
                                   ▼                          ▼
                       history (DuckDB) ─► view model ─► site/ (HTML)
 
-Only this module prints or exits; the packages raise plain exceptions.
+Only this module and commands/ print, and only the group below exits: the packages raise
+the errors of configuration/errors.py, each with its exit status.
 """
 
 from __future__ import annotations
@@ -25,22 +26,21 @@ from checks.result import Result
 from checks.runner import RunSettings, run_checks, utc_now
 from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
 from commands.common import (
-    EXIT_INVALID,
     HEARTBEATS_FOLDER,
     config_option,
     data_option,
-    exit_if_unset,
-    fail,
     incidents_option,
     load,
     now_option,
     out_option,
     parse_now,
+    raise_if_unset,
     report,
     report_unset_secrets,
+    show_error,
     warn,
 )
-from commands.deploy import EXIT_FAILED, publish, regions
+from commands.deploy import publish, regions
 from commands.fix import fix_renamed_keys
 from commands.incident import incident
 from commands.init import init
@@ -48,7 +48,7 @@ from commands.maintenance import maintenance
 from commands.notify import notify_group
 from commands.upgrade import upgrade
 from configuration.durations import positive_duration
-from configuration.errors import ConfigError
+from configuration.errors import CannotServe, ConfigError, KeysLeft, NotFound, VigilError
 from configuration.loader import load_project
 from configuration.messages import escape_control
 from configuration.models import Config
@@ -62,7 +62,7 @@ from configuration.secrets import needed_secrets
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore, StoreError, new_run_id
+from history.store import ResultStore, new_run_id
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.pages import check_templates, custom_dir, custom_templates
@@ -73,14 +73,15 @@ T = TypeVar("T")  # what an option's parser returns
 
 
 class Vigil(click.Group):
-    """The command group; a history that cannot be read ends any command with one line."""
+    """The command group: an error of configuration/errors.py ends any command, printed on
+    standard error, with its exit status."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except StoreError as error:
-            click.echo(f"vigil: {error}", err=True)
-            sys.exit(EXIT_FAILED)
+        except VigilError as error:
+            show_error(error)
+            sys.exit(error.exit_status)
 
 
 @click.group(cls=Vigil, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,14 +105,14 @@ def validate(config_path: Path, incidents_dir: Path, fix: bool) -> None:
     config, incidents = load(config_path, incidents_dir)
     templates = custom_templates(config_path, config)
     if templates and (mistakes := check_templates(templates)):
-        fail(ConfigError(mistakes))  # a template of the person's that would fail the build
+        raise ConfigError(mistakes)  # a template of the person's that would fail the build
     click.echo(
         f"{config_path}: OK ({len(config.monitors)} monitors, {len(config.regions)} regions); "
         f"{incidents_dir}: {len(incidents)} incident file(s) OK"
     )
     report(needed_secrets(config.secret_uses), "notice")
     if not fixed:
-        sys.exit(EXIT_FAILED)
+        raise KeysLeft()
 
 
 @main.command()
@@ -173,7 +174,7 @@ def check(
             round_, every_td, _parsed(positive_duration, loop_for, "--for"), utc_now, time.sleep
         )
         click.echo(f"{region}: {rounds} rounds")
-    exit_if_unset({"monitor(s) not checked": unset, "channel(s) not sent to": unset_channels})
+    raise_if_unset({"monitor(s) not checked": unset, "channel(s) not sent to": unset_channels})
 
 
 def _region_monitors(config: Config, region: str, shard: str | None) -> list[MonitorBase]:
@@ -256,8 +257,7 @@ def heartbeat(
             if monitor is None
             else f'monitor "{monitor_id}" is type {monitor.type}, not heartbeat'
         )
-        click.echo(f"{problem}; heartbeat monitors: {known or 'none'}", err=True)
-        sys.exit(EXIT_INVALID)
+        raise NotFound(f"{problem}; heartbeat monitors: {known or 'none'}")
     path = record_heartbeat(
         data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, parse_now(now_text)
     )
@@ -276,12 +276,10 @@ def build(
     """Render the site from config, history and incidents."""
     config, incidents = load(config_path, incidents_dir)
     templates = custom_templates(config_path, config)
-    try:
-        index = build_site(
-            config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text), templates
-        )
-    except ConfigError as error:  # a mistake in one of the person's templates
-        fail(error)
+    # A mistake in one of the person's templates is a ConfigError.
+    index = build_site(
+        config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text), templates
+    )
     click.echo(f"Built {index}")
 
 
@@ -370,11 +368,10 @@ def serve(config_path: Path, data_dir: Path, incidents_dir: Path, out_dir: Path,
     try:
         server = preview.start(port)
     except OSError as error:
-        click.echo(f"vigil serve: cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
-        click.echo(
-            "Another server may be using it; --port picks another (0: any free one).", err=True
-        )
-        sys.exit(EXIT_FAILED)
+        raise CannotServe(
+            f"vigil serve: cannot listen on 127.0.0.1:{port}: {error.strerror}\n"
+            "Another server may be using it; --port picks another (0: any free one)."
+        ) from None
     click.echo(f"Serving {out_dir}/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
     try:
         preview.watch()

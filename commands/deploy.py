@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from commands.common import (
-    EXIT_INVALID,
-    config_option,
-    data_option,
-    load,
-    now_option,
-    parse_now,
-)
-from publishing.branch import PublishError, checkout_data_branch
+from commands.common import config_option, data_option, load, now_option, parse_now
+from configuration.errors import InvalidInput
+from publishing.branch import checkout_data_branch
 from publishing.matrix import check_matrix
 from publishing.publish import Retry
 from publishing.publish import publish as publish_paths
 from publishing.publish import squash as squash_branch
-
-EXIT_FAILED = 1
 
 
 @click.command()
@@ -65,25 +56,21 @@ def publish(
     if checkout and squash:
         raise click.UsageError("--checkout and --squash do different jobs: give one")
     retry = Retry(attempts=attempts)
-    try:
-        if checkout:
-            created = checkout_data_branch(Path.cwd(), data_dir, branch, remote)
-            click.echo(f"{data_dir}/: {'new branch' if created else 'worktree of'} {branch}")
-        elif squash:
-            root = squash_branch(data_dir, branch, remote, message or "Squash", retry)
-            click.echo(f"{branch}: history squashed to {root[:12]}")
-        else:
-            text = message or f"Results of {parse_now(now_text):%Y-%m-%d %H:%M:%S} UTC"
-            done = publish_paths(data_dir, branch, remote, text, retry)
-            click.echo(
-                f"{branch}: published {len(done.paths)} path(s) in {done.commit[:12]} "
-                f"(push attempt {done.attempts})"
-                if done.commit
-                else f"{branch}: nothing new in {data_dir}/"
-            )
-    except PublishError as error:
-        click.echo(f"publish failed: {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    if checkout:
+        created = checkout_data_branch(Path.cwd(), data_dir, branch, remote)
+        click.echo(f"{data_dir}/: {'new branch' if created else 'worktree of'} {branch}")
+    elif squash:
+        root = squash_branch(data_dir, branch, remote, message or "Squash", retry)
+        click.echo(f"{branch}: history squashed to {root[:12]}")
+    else:
+        text = message or f"Results of {parse_now(now_text):%Y-%m-%d %H:%M:%S} UTC"
+        done = publish_paths(data_dir, branch, remote, text, retry)
+        click.echo(
+            f"{branch}: published {len(done.paths)} path(s) in {done.commit[:12]} "
+            f"(push attempt {done.attempts})"
+            if done.commit
+            else f"{branch}: nothing new in {data_dir}/"
+        )
 
 
 @click.command()
@@ -120,9 +107,8 @@ def _append_github_output(name: str, value: str) -> None:
     """Write a step output the way GitHub Actions reads them: `name=value` lines."""
     target = os.environ.get("GITHUB_OUTPUT")
     if not target:
-        click.echo(
-            "--github-output: GITHUB_OUTPUT is not set (not in a GitHub Actions step)", err=True
+        raise InvalidInput(
+            "--github-output: GITHUB_OUTPUT is not set (not in a GitHub Actions step)"
         )
-        sys.exit(EXIT_INVALID)
     with open(target, "a", encoding="utf-8") as file:
         file.write(f"{name}={value}\n")
