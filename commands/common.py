@@ -57,6 +57,14 @@ now_option = click.option(
 )
 
 
+def project_options(command: FC) -> FC:
+    """--config, --data, --incidents and the hidden --now, in that order: the options of a
+    command that reads the whole project."""
+    for option in (now_option, incidents_option, data_option, config_option):
+        command = option(command)
+    return command
+
+
 def parse_now(now_text: str | None) -> datetime:
     if now_text is None:
         return datetime.now(UTC)
@@ -105,15 +113,24 @@ def warn(warnings: Sequence[Problem]) -> None:
             click.echo(warning.github_annotation("warning"), err=True)
 
 
+def unset_secrets(
+    config: Config, section: str, owners: Iterable[str], step: str
+) -> tuple[list[Problem], set[str]]:
+    """A located error per unset secret of each monitor (`section` "monitors") or channel
+    ("notifications") in `owners`, naming the workflow `step` that needs it, and the ids
+    that have one: they are not run."""
+    unset = {owner: config.unset_secrets(section, owner) for owner in owners}
+    problems = sorted(use.unset(step) for uses in unset.values() for use in uses)
+    return problems, {owner for owner, uses in unset.items() if uses}
+
+
 def report_unset_secrets(
     config: Config, section: str, owners: Iterable[str], step: str
 ) -> set[str]:
-    """Print a located error per unset secret of each monitor (`section` "monitors") or
-    channel ("notifications") in `owners`, naming the workflow `step` that needs it; return
-    the ids that have one: they are not run."""
-    unset = {owner: config.unset_secrets(section, owner) for owner in owners}
-    report(sorted(use.unset(step) for uses in unset.values() for use in uses))
-    return {owner for owner, uses in unset.items() if uses}
+    """Print the errors of `unset_secrets`; return the ids that are not run."""
+    problems, not_run = unset_secrets(config, section, owners, step)
+    report(problems)
+    return not_run
 
 
 def raise_if_unset(not_run: Mapping[str, Collection[str]]) -> None:

@@ -8,11 +8,10 @@ import click
 
 from commands.common import (
     config_option,
-    data_option,
-    incidents_option,
     load,
     now_option,
     parse_now,
+    project_options,
     raise_if_unset,
     report_unset_secrets,
 )
@@ -54,10 +53,7 @@ def test_command(channel_id: str, dry_run: bool, config_path: Path, now_text: st
 
 @notify_group.command("send")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; record and send nothing.")
-@config_option
-@data_option
-@incidents_option
-@now_option
+@project_options
 def send_command(
     dry_run: bool, config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None
 ) -> None:

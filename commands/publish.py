@@ -1,18 +1,14 @@
-"""`vigil publish` (the data branch: check it out, publish results, squash it) and
-`vigil regions` (the check jobs' matrix), the commands the workflows in .github/ call."""
+"""`vigil publish`: the data branch, which the workflows in .github/ call to check it out,
+publish results to it and squash it."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import click
 
-from commands.common import config_option, data_option, load, now_option, parse_now
-from configuration.errors import InvalidInput
+from commands.common import data_option, now_option, parse_now
 from publishing.branch import checkout_data_branch
-from publishing.matrix import check_matrix
 from publishing.publish import Retry
 from publishing.publish import publish as publish_paths
 from publishing.publish import squash as squash_branch
@@ -71,44 +67,3 @@ def publish(
             if done.commit
             else f"{branch}: nothing new in {data_dir}/"
         )
-
-
-@click.command()
-@config_option
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help='Print the check jobs\' GitHub Actions matrix: {"include": [{region, shard, runs-on}]}.',
-)
-@click.option(
-    "--github-output",
-    "output_name",
-    default=None,
-    metavar="NAME",
-    help="Also append NAME=<the matrix> to the file $GITHUB_OUTPUT names (a workflow step's "
-    "output); a config error then fails the step with its annotations in the log.",
-)
-def regions(config_path: Path, as_json: bool, output_name: str | None) -> None:
-    """List the regions of the config: where each runs and in how many shards."""
-    config, _ = load(config_path)
-    matrix = json.dumps(check_matrix(config.regions), separators=(",", ":"))
-    if output_name is not None:
-        _append_github_output(output_name, matrix)
-    if as_json or output_name is not None:
-        click.echo(matrix)
-        return
-    for region in config.regions:
-        labels = ", ".join(region.runs_on)
-        click.echo(f"{region.id}\t{region.name}\truns-on: {labels}\tshards: {region.shards}")
-
-
-def _append_github_output(name: str, value: str) -> None:
-    """Write a step output the way GitHub Actions reads them: `name=value` lines."""
-    target = os.environ.get("GITHUB_OUTPUT")
-    if not target:
-        raise InvalidInput(
-            "--github-output: GITHUB_OUTPUT is not set (not in a GitHub Actions step)"
-        )
-    with open(target, "a", encoding="utf-8") as file:
-        file.write(f"{name}={value}\n")
