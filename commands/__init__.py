@@ -1,1 +1,3 @@
-"""Command groups of the `vigil` CLI, one module each; generator.py registers them."""
+"""The commands of the `vigil` CLI, one module each: a plain function that does the work
+and returns what it did, and the click command that calls it and prints; generator.py
+registers them."""

@@ -1,26 +1,23 @@
-"""What every command shares: the common options, loading the project, turning a
-ConfigError into located messages and exit status 2, and reporting the unset secrets that
-keep a monitor or channel from running. Only the CLI (generator.py and this package)
-prints or exits."""
+"""What every command shares: the common options, loading the project, printing an error
+of the tree in configuration/errors.py (a ConfigError as located messages), and reporting
+the unset secrets that keep a monitor or channel from running. Only the CLI (generator.py
+and this package) prints; only generator.py's group exits."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
-from configuration.errors import ConfigError, Problem
+from configuration.errors import ConfigError, Problem, UnsetSecret, VigilError
 from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
 
-EXIT_INVALID = 2  # bad input: the config, an incident file, VIGIL_SECRETS; nothing written
-EXIT_UNSET_SECRET = 3  # what uses an unset secret did not run; everything else did
 FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)  # what a click decorator takes
 HEARTBEATS_FOLDER = "heartbeats"  # under --data: data/heartbeats/<monitor_id>.json
 
@@ -60,6 +57,14 @@ now_option = click.option(
 )
 
 
+def project_options(command: FC) -> FC:
+    """--config, --data, --incidents and the hidden --now, in that order: the options of a
+    command that reads the whole project."""
+    for option in (now_option, incidents_option, data_option, config_option):
+        command = option(command)
+    return command
+
+
 def parse_now(now_text: str | None) -> datetime:
     if now_text is None:
         return datetime.now(UTC)
@@ -76,21 +81,24 @@ def report(problems: Iterable[Problem], level: Literal["error", "notice"] = "err
             click.echo(problem.github_annotation(level))
 
 
-def fail(problems: ConfigError) -> NoReturn:
-    warn(problems.warnings)
-    report(problems.problems)
-    count = len(problems.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    sys.exit(EXIT_INVALID)
+def show_error(error: VigilError) -> None:
+    """What ends a command, on standard error: a ConfigError as its warnings and located
+    problems (annotations under GitHub Actions) and how many; any other as its message."""
+    if isinstance(error, ConfigError):
+        warn(error.warnings)
+        report(error.problems)
+        count = len(error.problems)
+        click.echo(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
+        )
+    elif error.shown:
+        click.echo(error.shown, err=True)
 
 
 def load(config_path: Path, incidents_dir: Path | None = None) -> tuple[Config, list[Incident]]:
-    """Config and incidents, or every problem of both printed and exit status 2; the
-    warnings about renamed keys printed either way."""
-    try:
-        config, incidents = load_project(config_path, incidents_dir)
-    except ConfigError as error:
-        fail(error)
+    """Config and incidents (or a ConfigError of every problem of both), the warnings about
+    renamed keys printed."""
+    config, incidents = load_project(config_path, incidents_dir)
     warn(config.renamed.warnings)
     return config, incidents
 
@@ -105,23 +113,31 @@ def warn(warnings: Sequence[Problem]) -> None:
             click.echo(warning.github_annotation("warning"), err=True)
 
 
+def unset_secrets(
+    config: Config, section: str, owners: Iterable[str], step: str
+) -> tuple[list[Problem], set[str]]:
+    """A located error per unset secret of each monitor (`section` "monitors") or channel
+    ("notifications") in `owners`, naming the workflow `step` that needs it, and the ids
+    that have one: they are not run."""
+    unset = {owner: config.unset_secrets(section, owner) for owner in owners}
+    problems = sorted(use.unset(step) for uses in unset.values() for use in uses)
+    return problems, {owner for owner, uses in unset.items() if uses}
+
+
 def report_unset_secrets(
     config: Config, section: str, owners: Iterable[str], step: str
 ) -> set[str]:
-    """Print a located error per unset secret of each monitor (`section` "monitors") or
-    channel ("notifications") in `owners`, naming the workflow `step` that needs it; return
-    the ids that have one: they are not run."""
-    unset = {owner: config.unset_secrets(section, owner) for owner in owners}
-    report(sorted(use.unset(step) for uses in unset.values() for use in uses))
-    return {owner for owner, uses in unset.items() if uses}
+    """Print the errors of `unset_secrets`; return the ids that are not run."""
+    problems, not_run = unset_secrets(config, section, owners, step)
+    report(problems)
+    return not_run
 
 
-def exit_if_unset(not_run: Mapping[str, Collection[str]]) -> None:
-    """Exit with status 3 when an unset secret kept something from running, saying what:
-    `not_run` maps a label ("monitor(s) not checked") to the ids."""
+def raise_if_unset(not_run: Mapping[str, Collection[str]]) -> None:
+    """UnsetSecret when an unset secret kept something from running, saying what: `not_run`
+    maps a label ("monitor(s) not checked") to the ids."""
     parts = [
         f"{len(ids)} {label} ({', '.join(sorted(ids))})" for label, ids in not_run.items() if ids
     ]
     if parts:
-        click.echo(f"{' and '.join(parts)}: a secret they use is not set", err=True)
-        sys.exit(EXIT_UNSET_SECRET)
+        raise UnsetSecret(f"{' and '.join(parts)}: a secret they use is not set")

@@ -4,15 +4,13 @@ exactly as `vigil validate` will read it, then writes it, or prints it with --dr
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from commands.common import fail, now_option, parse_now
-from commands.deploy import EXIT_FAILED
-from configuration.errors import ConfigError, Problem
+from commands.common import now_option, parse_now
+from configuration.errors import ConfigError, Failure, Problem
 from configuration.files import write_atomically
 from configuration.incidents import parse_incident_text
 from configuration.loader import load_config, load_config_text
@@ -65,12 +63,9 @@ def import_command(
     Exit status: 0 written (untranslated fields do not fail it); 2 invalid input, located, or
     --into not empty (without --merge): nothing is written; 1 a file could not be written.
     """
-    try:
-        imported = IMPORTERS[source].run(location, parse_now(now_text))
-        plan = _merged(imported, location, into) if merge else _fresh(imported, location, into)
-        _validate(plan, into)
-    except ConfigError as error:
-        fail(error)
+    imported = IMPORTERS[source].run(location, parse_now(now_text))
+    plan = _merged(imported, location, into) if merge else _fresh(imported, location, into)
+    _validate(plan, into)
     for line in sorted(imported.untranslated, key=Untranslated.order) + plan.left_out:
         click.echo(f"not translated: {line}", err=True)
     if dry_run:
@@ -156,6 +151,5 @@ def _write(plan: Plan) -> None:
         try:
             write_atomically(path, text)
         except OSError as error:
-            click.echo(f"{path}: cannot write: {error.strerror}", err=True)
-            sys.exit(EXIT_FAILED)
+            raise Failure(f"{path}: cannot write: {error.strerror}") from None
         click.echo(f"Wrote {path}")

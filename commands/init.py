@@ -18,9 +18,8 @@ from pathlib import Path
 
 import click
 
-from commands.common import EXIT_INVALID, fail
 from commands.managed import installed_version, managed_changes, scaffold
-from configuration.errors import ConfigError
+from configuration.errors import InvalidInput
 from configuration.loader import load_config_text
 
 DEFAULT_REGION = "github"
@@ -111,15 +110,13 @@ def init(
     """Start a new status repository in DIRECTORY (default: here)."""
     page = _ask(title, url, domain, regions, monitor_url, interactive=sys.stdin.isatty())
     files = repository_files(page, installed_version(), directory)
-    try:
-        load_config_text(files["config.yaml"], str(directory / "config.yaml"), {})
-    except ConfigError as error:
-        fail(error)
+    load_config_text(files["config.yaml"], str(directory / "config.yaml"), {})  # or raises
     existing = sorted(path for path in files if (directory / path).exists())
     if existing and not force:
-        click.echo(f"vigil init: {directory}/ already has {', '.join(existing)}", err=True)
-        click.echo("Nothing was written; --force overwrites them.", err=True)
-        sys.exit(EXIT_INVALID)
+        raise InvalidInput(
+            f"vigil init: {directory}/ already has {', '.join(existing)}\n"
+            "Nothing was written; --force overwrites them."
+        )
     for path, text in files.items():
         target = directory / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from commands.common import (
-    EXIT_INVALID,
     config_option,
-    data_option,
-    exit_if_unset,
-    incidents_option,
     load,
     now_option,
     parse_now,
+    project_options,
+    raise_if_unset,
     report_unset_secrets,
 )
+from configuration.errors import DeliveryFailed, NotFound
 from notifications.events import trial_event
 from notifications.run import describe, notify, preview_pending, send_test
-
-EXIT_FAILED = 1
 
 
 @click.group("notify")
@@ -40,28 +36,24 @@ def test_command(channel_id: str, dry_run: bool, config_path: Path, now_text: st
     channel = next((c for c in config.notifications if c.id == channel_id), None)
     if channel is None:
         known = ", ".join(c.id for c in config.notifications) or "none"
-        click.echo(f'no channel "{channel_id}" in {config_path}; channels: {known}', err=True)
-        sys.exit(EXIT_INVALID)
+        raise NotFound(f'no channel "{channel_id}" in {config_path}; channels: {known}')
     now = parse_now(now_text)
     if dry_run:  # needs no secret: an unset one is shown masked, like a set one
         click.echo(describe(config, channel, trial_event(now, config.site.url)), nl=False)
         return
     unset = report_unset_secrets(config, "notifications", [channel_id], "notify")
-    exit_if_unset({"channel(s) not sent to": unset})
+    raise_if_unset({"channel(s) not sent to": unset})
     delivery = send_test(config, channel, now)
     if delivery.status != "sent":
-        click.echo(f"{channel_id}: not delivered after {delivery.attempts} attempt(s): "
-                   f"{delivery.detail}", err=True)  # fmt: skip
-        sys.exit(EXIT_FAILED)
+        raise DeliveryFailed(
+            f"{channel_id}: not delivered after {delivery.attempts} attempt(s): {delivery.detail}"
+        )
     click.echo(f"{channel_id}: test message delivered")
 
 
 @notify_group.command("send")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; record and send nothing.")
-@config_option
-@data_option
-@incidents_option
-@now_option
+@project_options
 def send_command(
     dry_run: bool, config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str | None
 ) -> None:
@@ -83,4 +75,4 @@ def send_command(
         detail = f" ({record.detail})" if record.detail else ""
         click.echo(f"{key} → {channel_id}: {record.status}{detail}")
     click.echo(f"{len(report.decided)} new event(s), {len(report.deliveries)} delivery record(s)")
-    exit_if_unset({"channel(s) not sent to": unset})
+    raise_if_unset({"channel(s) not sent to": unset})

@@ -10,16 +10,14 @@ so a version bump without `vigil upgrade` is caught on its pull request).
 from __future__ import annotations
 
 import difflib
-import sys
 from pathlib import Path
 
 import click
 
 from commands import managed
 from commands.managed import Change, managed_changes
+from configuration.errors import Outdated
 from configuration.files import write_atomically
-
-EXIT_OUTDATED = 1
 
 
 @click.command()
@@ -38,10 +36,7 @@ def upgrade(directory: Path, check: bool) -> None:
         return
     names = ", ".join(change.path for change in changes)
     if check:
-        click.echo(
-            f"Out of date for Vigil {version}: {names}. Run `vigil upgrade` and commit.", err=True
-        )
-        sys.exit(EXIT_OUTDATED)
+        raise Outdated(f"Out of date for Vigil {version}: {names}. Run `vigil upgrade` and commit.")
     for change in changes:
         write_atomically(directory / change.path, change.after)
     click.echo(f"Upgraded to Vigil {version}: {names}. Review the diff above and commit.")

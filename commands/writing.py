@@ -1,35 +1,20 @@
 """What the `incident` and `maintenance` commands share: options, validation and writing
-(exit 2 and nothing written when invalid), `--commit`, the seeds' JSON shape of `show`, and
+(InvalidInput and nothing written when invalid), `--commit`, the seeds' JSON shape of `show`, and
 the `list`, `show` and `delete` commands themselves (`add_entry_commands`)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from commands.common import (
-    EXIT_INVALID,
-    config_option,
-    incidents_option,
-    load,
-    now_option,
-    parse_now,
-)
-from configuration.errors import ConfigError
-from configuration.incident_files import (
-    GitError,
-    IncidentFile,
-    IncidentNotFound,
-    commit,
-    commit_message,
-    find,
-)
+from commands.common import config_option, incidents_option, load, now_option, parse_now
+from configuration.errors import ConfigError, GitError, InvalidInput
+from configuration.incident_files import IncidentFile, commit, commit_message, find
 from configuration.incidents import Incident, load_incidents, parse_incident
 from configuration.times import utc_iso
 
@@ -64,35 +49,28 @@ def parse_time(text: str, option: str) -> datetime:
     return moment
 
 
-def reject(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(EXIT_INVALID)
-
-
 def save(file: IncidentFile, config_path: Path, now: datetime, commit_: bool) -> None:
-    """Validate and write `file` (monitor ids checked against the config), or exit 2; then
-    report it and, with --commit, commit it as `incident: API is down (investigating)`."""
+    """Validate and write `file` (monitor ids checked against the config), or InvalidInput;
+    then report it and, with --commit, commit it as `incident: API is down (investigating)`."""
     config, _ = load(config_path)
     try:
         saved = file.save([monitor.id for monitor in config.monitors])
     except ConfigError as error:
         lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
-        reject("\n".join([*lines, "Nothing was written."]))
+        raise InvalidInput("\n".join([*lines, "Nothing was written."])) from None
     finish([file.path], commit_message(saved, now), commit_)
 
 
 def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:
-    try:
-        file = find(incidents_dir, incident_id)
-    except IncidentNotFound as error:
-        reject(str(error))
+    """The file of `incident_id`, or NotFound; InvalidInput when it is not of `kind`."""
+    file = find(incidents_dir, incident_id)
     if file.data.get("kind", "incident") != kind:
-        reject(f'"{incident_id}" is not {"an" if kind == "incident" else "a"} {kind}')
+        raise InvalidInput(f'"{incident_id}" is not {"an" if kind == "incident" else "a"} {kind}')
     return file
 
 
 def finish(paths: Sequence[Path], message: str, commit_: bool) -> None:
-    """Report what was written and, with --commit, commit it (exit 1 when git fails)."""
+    """Report what was written and, with --commit, commit it (GitError when git fails)."""
     for path in paths:
         click.echo(f"{'Wrote' if path.exists() else 'Deleted'} {path}")
     if not commit_:
@@ -100,8 +78,7 @@ def finish(paths: Sequence[Path], message: str, commit_: bool) -> None:
     try:
         done = commit(paths, message)
     except GitError as error:
-        click.echo(f"{error}\nThe file was changed but not committed.", err=True)
-        sys.exit(1)
+        raise GitError(f"{error}\nThe file was changed but not committed.") from None
     if done is None:
         click.echo("Nothing to commit: git never tracked the file.")
     else:
@@ -163,18 +140,18 @@ def listing(
     try:
         loaded = load_incidents(incidents_dir, [m.id for m in config.monitors])
     except ConfigError as error:
-        reject("\n".join([str(p) for p in error.problems]))
+        raise InvalidInput("\n".join([str(p) for p in error.problems])) from None
     return [
         i for i in loaded if i.kind == kind and (status is None or i.current_status(now) == status)
     ]
 
 
 def parsed(file: IncidentFile) -> Incident:
-    """The incident as the loader reads it, or its problems and exit 2."""
+    """The incident as the loader reads it, or its problems as InvalidInput."""
     try:
         return parse_incident(file.path)
     except ConfigError as error:
-        reject("\n".join(str(p) for p in error.problems))
+        raise InvalidInput("\n".join(str(p) for p in error.problems)) from None
 
 
 def current_status(file: IncidentFile, now: datetime) -> str:

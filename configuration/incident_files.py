@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from configuration.errors import GitError, NotFound
 from configuration.files import write_atomically
 from configuration.incidents import FRONT_MATTER, Incident, parse_incident_text
 
@@ -32,14 +33,6 @@ KEY_ORDER = (
 _SUBKEY_ORDER = ("at", "status", "message", "start", "duration", "timezone", "every")
 SLUG_LENGTH = 48
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class IncidentNotFound(LookupError):
-    """No file in the folder has the id asked for."""
-
-
-class GitError(RuntimeError):
-    """git could not stage or commit; the message is git's own."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -144,7 +137,7 @@ def find(directory: Path, incident_id: str) -> IncidentFile:
         if file.id == incident_id:
             return file
     known = ", ".join(sorted(file.id for file in files)) or "none"
-    raise IncidentNotFound(f'no incident "{incident_id}" in {directory}/; ids: {known}')
+    raise NotFound(f'no incident "{incident_id}" in {directory}/; ids: {known}')
 
 
 def _files(directory: Path) -> list[IncidentFile]:

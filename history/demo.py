@@ -1,8 +1,9 @@
 """`vigil demo`: a realistic synthetic history, so a newcomer with no network sees a page.
 
 90 days of results for every monitor of the config from each of its regions, with a few
-outages, a regional blip, a degraded spell and a maintenance window, plus the incident
-files that tell their story. Deterministic for a given `now`; generated in one DuckDB query.
+outages, a regional blip, a degraded spell and a maintenance window (`demo_events`; the
+incident files that tell their story are written by commands/demo.py). Deterministic for
+a given `now`; generated in one DuckDB query.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION
 from configuration.models import Config
-from configuration.times import utc_iso
 from history.store import RESULT_COLUMNS, ResultStore, connect
 
 DEMO_DAYS = 90
@@ -216,103 +215,3 @@ FROM slots LEFT JOIN events AS e
  AND (e.region IS NULL OR e.region = slots.region)
  AND slots.t >= e.start_s AND slots.t < e.end_s
 """
-
-
-def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list[Path]:
-    """Two written incidents and two maintenance notices matching the demo history."""
-    for old in directory.glob(f"*-{DEMO_PREFIX}*.md"):
-        old.unlink()
-    directory.mkdir(parents=True, exist_ok=True)
-    events = demo_events(config, now)
-    written = []
-    for slug, text, when in _stories(events, now):
-        path = directory / f"{when:%Y-%m-%d}-{DEMO_PREFIX}{slug}.md"
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, datetime]]:
-    api, ingest = events["api-errors"], events["ingestion-outage"]
-    api_end = api.start + api.duration
-    ingest_end = ingest.start + ingest.duration
-    past_window = events["database-upgrade"].start
-    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
-    return [
-        (
-            "api-errors",
-            f"""---
-title: Elevated error rates on the REST API
-impact: major
-monitors: [{api.monitor_id}]
-started_at: {utc_iso(api.start)}
-resolved_at: {utc_iso(api_end)}
-updates:
-  - at: {utc_iso(api.start + timedelta(minutes=6))}
-    status: investigating
-    message: We are investigating elevated 503 errors from the API.
-  - at: {utc_iso(api.start + timedelta(minutes=21))}
-    status: identified
-    message: A database connection pool was exhausted after a configuration change.
-  - at: {utc_iso(api.start + timedelta(minutes=38))}
-    status: monitoring
-    message: The change was rolled back; error rates are back to normal.
-  - at: {utc_iso(api_end + timedelta(minutes=15))}
-    status: resolved
-    message: The API has been stable for 15 minutes. We will publish a post-mortem.
----
-Between {api.start:%H:%M} and {api_end:%H:%M} UTC about 40 % of API requests failed with
-HTTP 503. A configuration change lowered the database connection pool limit; it was rolled
-back and the deployment pipeline now checks the limit.
-""",
-            api.start,
-        ),
-        (
-            "ingestion-outage",
-            f"""---
-title: Event ingestion unavailable
-impact: critical
-monitors: [{ingest.monitor_id}]
-started_at: {utc_iso(ingest.start)}
-resolved_at: {utc_iso(ingest_end)}
-updates:
-  - at: {utc_iso(ingest.start + timedelta(minutes=9))}
-    status: investigating
-    message: Events from the tracking snippet are being rejected.
-  - at: {utc_iso(ingest_end)}
-    status: resolved
-    message: A failed load balancer was replaced; no events were lost, they were retried.
----
-The ingestion load balancer stopped accepting connections after a kernel update.
-""",
-            ingest.start,
-        ),
-        (
-            "database-upgrade",
-            f"""---
-title: Database upgrade
-kind: maintenance
-impact: minor
-monitors: [{api.monitor_id}]
-scheduled_start: {utc_iso(past_window)}
-scheduled_end: {utc_iso(past_window + timedelta(hours=1))}
----
-The primary database was upgraded to a new major version.
-""",
-            past_window,
-        ),
-        (
-            "network-maintenance",
-            f"""---
-title: Network maintenance in Frankfurt
-kind: maintenance
-impact: minor
-monitors: [{events["website-timeout"].monitor_id}]
-scheduled_start: {utc_iso(next_window)}
-scheduled_end: {utc_iso(next_window + timedelta(hours=2))}
----
-Our hosting provider replaces core switches. Short interruptions are possible.
-""",
-            next_window,
-        ),
-    ]

@@ -20,6 +20,7 @@ from typing import TypeVar
 import duckdb
 
 from checks.result import RESULT_SCHEMA_VERSION, Result
+from configuration.errors import StoreError
 
 log = logging.getLogger("vigil.history")
 T = TypeVar("T")
@@ -233,11 +234,6 @@ class ResultStore:
             return {name: from_epoch(seconds) for name, seconds in rows}
 
         return self.readable(query)
-
-
-class StoreError(Exception):
-    """A result file cannot be opened (not a corrupt file, which is quarantined), or a
-    run's results cannot be written (they are kept elsewhere, and the message says where)."""
 
 
 def _write_run(results: Sequence[Result], temporary: Path, final: Path) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publishing.git import GitError, identity_args, run, succeeds
+from configuration.errors import GitError, PublishError
+from publishing.git import identity_args, run, succeeds
 
 # Files the history writes and renames into place; never published.
 DATA_GITIGNORE = "# Written by Vigil: temporary files of an unfinished write.\n*.tmp\n"
-
-
-class PublishError(RuntimeError):
-    """Publishing could not finish; the message says why and what to do."""
 
 
 def remote_ref(remote: str, branch: str) -> str:

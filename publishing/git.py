@@ -10,14 +10,12 @@ import os
 import subprocess
 from pathlib import Path
 
+from configuration.errors import GitError
+
 # Commits need an author; a runner without a configured identity gets this one.
 FALLBACK_NAME = "Vigil"
 FALLBACK_EMAIL = "vigil@users.noreply.github.com"
 TIMEOUT_SECONDS = 300
-
-
-class GitError(RuntimeError):
-    """A git command failed; the message is git's own error output."""
 
 
 def run(cwd: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> str:

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing.branch import PublishError, fetch_branch, remote_ref
-from publishing.git import GitError, identity_args, run, succeeds
+from configuration.errors import GitError, PublishError
+from publishing.branch import fetch_branch, remote_ref
+from publishing.git import identity_args, run, succeeds
 
 IGNORED_SUFFIX = ".tmp"
 

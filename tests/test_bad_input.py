@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from checks.result import ErrorKind, Result, Status
-from generator import _describe, main
+from commands.check import _describe
+from generator import main
 from tests.conftest import NOW, SMALL_CONFIG
 
 MAINTENANCE = """\

@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -14,9 +15,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from commands.check import CheckRound, Rounds, check, plan_check
+from configuration.loader import load_config
 from configuration.reference import config_schema_text
 from generator import main
-from tests.conftest import SMALL_CONFIG
+from tests.conftest import NOW, SMALL_CONFIG
 
 ROOT = Path(__file__).parent.parent
 
@@ -223,6 +226,33 @@ def test_a_monitor_whose_secret_is_unset_is_not_checked_and_the_others_are(
     assert "private" not in out.replace(message, "")  # not checked, so no result line
     # No data for it, honestly: never down, nothing at all.
     assert results_of(project, "2026-11-23") == [("port", "up"), ("web", "up")]
+
+
+def test_check_is_a_function_that_returns_what_it_ran(project: Path, http_port: int) -> None:
+    (project / "config.yaml").write_text(secret_config(http_port))
+    config = load_config(project / "config.yaml", environ={})
+    plan = plan_check(config, "local", None, notify=False)
+    assert [m.id for m in plan.monitors] == ["web", "port"]
+    assert plan.not_checked == {"private"} and plan.not_sent_to == set()
+    assert [(p.line, p.column) for p in plan.unset] == [(10, 30)]
+    ticks = [NOW]  # a clock the rounds' sleep moves on: no real waiting
+
+    def sleep(seconds: float) -> None:
+        ticks.append(ticks[-1] + timedelta(seconds=seconds))
+
+    seen: list[CheckRound] = []
+    rounds = Rounds(timedelta(minutes=1), timedelta(minutes=3), lambda: ticks[-1], sleep)
+    report = check(plan, project / "data", project / "incidents", lambda: NOW,
+                   check_all=True, rounds=rounds, on_round=seen.append)  # fmt: skip
+    assert report.rounds == seen and len(seen) == 3  # at 12:00, 12:01 and 12:02
+    assert ticks == [NOW + timedelta(minutes=m) for m in range(3)]
+    for done in seen:
+        assert sorted((r.monitor_id, r.status) for r in done.results) == [
+            ("port", "up"),
+            ("web", "up"),
+        ]
+        assert done.path is not None and done.path.is_file()
+    assert len({done.path for done in seen}) == 3  # a result file per round
 
 
 def test_vigil_secrets_supplies_the_secret_and_every_monitor_is_checked(

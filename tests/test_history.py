@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from checks.result import ErrorKind, Result, Status
-from history.store import ResultStore, StoreError
+from configuration.errors import StoreError
+from history.store import ResultStore
 from history.timeline import Day, MonitorSpec, Window, monitor_timelines, uptime_percent
 from tests.conftest import NOW
 

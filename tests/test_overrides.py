@@ -18,9 +18,10 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
+from commands.serve import site_preview
 from configuration.errors import ConfigError
 from configuration.loader import load_config
-from generator import main, site_preview
+from generator import main
 from rendering import detail, view
 from rendering.pages import TEMPLATES, assets, custom_dir, custom_templates, environment, render
 from tests.conftest import NOW, SMALL_CONFIG

@@ -10,10 +10,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from commands.serve import Preview
 from configuration.loader import load_project
 from generator import main
 from history.store import ResultStore
-from rendering.preview import Preview
 from rendering.site import build_site
 from tests.conftest import NOW, SMALL_CONFIG
 

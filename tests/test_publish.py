@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from configuration.errors import PublishError
 from generator import main
-from publishing.branch import PublishError, checkout_data_branch, fetch_branch
+from publishing.branch import checkout_data_branch, fetch_branch
 from publishing.git import run
 from publishing.publish import Published, Retry, publish, push_root, squash
 
