@@ -18,8 +18,10 @@ cannot be reached (e.g. a refused TCP connection). `DNS_RCODE` is set whenever a
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import time
+from dataclasses import replace
 from typing import Literal
 
 import dns.asyncresolver
@@ -27,10 +29,14 @@ import dns.exception
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
+import dns.rdtypes.ANY.MX
+import dns.rdtypes.ANY.TXT
 import dns.resolver
 import dns.reversename
 from pydantic import Field, field_validator
 
+from checks.assertions import dns_record_types
 from checks.base import CheckType, ProbeContext
 from checks.result import ErrorKind, Observation
 from configuration.monitor import MonitorBase
@@ -121,7 +127,58 @@ async def probe(monitor: DnsMonitor, context: ProbeContext) -> Observation:
     except dns.exception.DNSException as error:
         return Observation.failed(ErrorKind.DNS, str(error) or type(error).__name__)
     records = sorted(rdata.to_text() for rdata in answer.rrset or ())
-    return _observe(monitor, answer.response.rcode(), records, _elapsed_ms(started))
+    observation = _observe(monitor, answer.response.rcode(), records, _elapsed_ms(started))
+    if observation.error_kind is not None or not dns_record_types(monitor.assertions):
+        return observation
+    return await _with_records(monitor, resolver, answer, observation, started + seconds)
+
+
+async def _with_records(
+    monitor: DnsMonitor,
+    resolver: dns.asyncresolver.Resolver,
+    answer: dns.resolver.Answer,
+    observation: Observation,
+    deadline: float,
+) -> Observation:
+    """Adds `RECORDS`, what the monitor's dnsRecord assertions read: its own type's answer
+    and one more query for each other type they name, as openstatus formats records."""
+    by_type: dict[str, list[str]] = {
+        monitor.record_type: sorted(map(openstatus_record, answer.rrset or ()))
+    }
+    others = sorted(dns_record_types(monitor.assertions) - set(by_type))
+    answers = await asyncio.gather(
+        *(_record_texts(monitor, resolver, kind, deadline) for kind in others)
+    )
+    by_type |= dict(zip(others, answers, strict=True))
+    return replace(observation, values={**observation.values, "RECORDS": by_type})
+
+
+async def _record_texts(
+    monitor: DnsMonitor, resolver: dns.asyncresolver.Resolver, kind: str, deadline: float
+) -> list[str]:
+    """The records of one more type that dnsRecord assertions read (openstatus asks for all
+    types at once); none when the name has none or they do not come in time."""
+    try:
+        answer = await resolver.resolve(
+            _qname(monitor),
+            kind,
+            tcp=monitor.protocol == "tcp",
+            raise_on_no_answer=False,
+            lifetime=max(deadline - time.perf_counter(), 0.001),
+        )
+    except dns.exception.DNSException:
+        return []
+    return sorted(openstatus_record(rdata) for rdata in answer.rrset or ())
+
+
+def openstatus_record(rdata: dns.rdata.Rdata) -> str:
+    """A record as openstatus's checker (Go's net.Lookup*) gives it: an MX as `host:preference`,
+    a TXT record's strings joined, anything else in presentation format (names end in a dot)."""
+    if isinstance(rdata, dns.rdtypes.ANY.MX.MX):
+        return f"{rdata.exchange.to_text()}:{rdata.preference}"
+    if isinstance(rdata, dns.rdtypes.ANY.TXT.TXT):
+        return b"".join(rdata.strings).decode(errors="replace")
+    return str(rdata.to_text())
 
 
 def _resolver(monitor: DnsMonitor) -> dns.asyncresolver.Resolver:

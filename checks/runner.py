@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from checks.assertions import compile_assertion
 from checks.base import CheckType, ProbeContext
 from checks.canary import reachable
 from checks.conditions import (
     Condition,
     ConditionOutcome,
-    compile_assertion,
     evaluate_all,
     parse_condition,
 )

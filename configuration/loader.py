@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checks.assertions import APPLIES_TO, assertion_kind
 from configuration.durations import format_duration, positive_duration
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
@@ -127,6 +128,7 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
         if isinstance(group, str) and group not in group_ids:
             hint = did_you_mean(group, group_ids) or "; declare it under groups:"
             problems.append(source.problem((*path, "group"), f'unknown group "{group}"{hint}'))
+        problems += _assertion_problems(monitor, path, source)
         problems += _timeout_problem({**defaults, **monitor}, path, source)
         problems += _quorum_problem({**defaults, **monitor}, path, region_ids, source)
     return problems
@@ -183,6 +185,28 @@ def _unknown_refs(
         for i, ref in enumerate(refs)
         if isinstance(ref, str) and ref not in known
     ]
+
+
+def _assertion_problems(monitor: dict[str, Any], path: Path, source: Source) -> list[Problem]:
+    """An assertion that reads what only another check type has (a dnsRecord assertion on an
+    http monitor) could never hold: say so where it is written."""
+    problems = []
+    for index, assertion in enumerate(_list(monitor, "assertions")):
+        needs = _needed_type(assertion)
+        if needs and isinstance(monitor.get("type"), str) and monitor["type"] != needs:
+            key = "kind" if "kind" in assertion else "type"
+            message = f"{assertion[key]} assertions apply to type: {needs} monitors only"
+            problems.append(source.problem((*path, "assertions", index, key), message))
+    return problems
+
+
+def _needed_type(assertion: Any) -> str | None:
+    if not isinstance(assertion, dict):
+        return None
+    try:
+        return APPLIES_TO.get(assertion_kind(assertion))
+    except ValueError:
+        return None  # reported by the field itself
 
 
 def _quorum_problem(

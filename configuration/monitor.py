@@ -21,7 +21,8 @@ from pydantic import (
     field_validator,
 )
 
-from checks.conditions import compile_assertion, parse_condition
+from checks.assertions import compile_assertion
+from checks.conditions import parse_condition
 from configuration.durations import format_duration, parse_duration, positive_duration
 from configuration.messages import CONTROL, escape_control
 
@@ -145,9 +146,13 @@ class MonitorBase(CheckSettings):
     )
     assertions: list[AssertionSpec] = Field(
         default_factory=list,
-        description="openstatus-style assertions that must all hold, like the conditions: "
-        "`{kind: statusCode|textBody|header, compare: eq|not_eq|gt|gte|lt|lte|contains|"
-        "not_contains|empty|not_empty, target: …, key: <header>}`.",
+        description="openstatus-style assertions that must all hold, like the conditions, "
+        "written as openstatus writes them: `{kind: statusCode|header|textBody|jsonBody|dnsRecord"
+        ", compare: eq|not_eq|gt|gte|lt|lte|contains|not_contains|empty|not_empty, target: …}` "
+        "plus `key: <header name>` (header), `path: <JSONPath like $.data[0].status>` (jsonBody) "
+        "or `record: A|AAAA|CNAME|MX|NS|TXT` (dnsRecord, `type: dns` monitors, compare "
+        "eq|not_eq|contains|not_contains); `type:` with `status` for `statusCode`, as "
+        "openstatus's API writes it, also works. See the README's Conditions section.",
     )
     degraded_conditions: list[ConditionText] = Field(
         default_factory=list,

@@ -16,20 +16,35 @@ import dns.rrset
 UP_ADDRESS = "192.0.2.10"
 
 
+# records.example.: one name with records of every type openstatus's dnsRecord assertions read.
+RECORDS = {
+    "A": ["192.0.2.20", "192.0.2.21"],
+    "AAAA": ["2001:db8::1"],
+    "MX": ["10 mx1.records.example."],
+    "NS": ["ns1.records.example."],
+    "TXT": ['"v=spf1 " "-all"'],
+}
+
+
 def _reply(wire: bytes) -> bytes | None:
-    """up.example. A has an address, empty.example. has no records, broken.example. fails,
-    slow.example. is never answered, every other name does not exist."""
+    """up.example. A has an address, records.example. has RECORDS, alias.example. is a CNAME
+    of up.example., empty.example. has no records, broken.example. fails, slow.example. is
+    never answered, every other name does not exist."""
     query = dns.message.from_wire(wire)
     question = query.question[0]
-    name = question.name.to_text()
+    name, kind = question.name.to_text(), dns.rdatatype.to_text(question.rdtype)
     if name == "slow.example.":
         return None
     response = dns.message.make_response(query)
-    if name == "up.example." and question.rdtype == dns.rdatatype.A:
+    if name == "up.example." and kind == "A":
         response.answer.append(dns.rrset.from_text(name, 60, "IN", "A", UP_ADDRESS))
+    elif name == "records.example." and kind in RECORDS:
+        response.answer.append(dns.rrset.from_text_list(name, 60, "IN", kind, RECORDS[kind]))
+    elif name == "alias.example." and kind == "CNAME":
+        response.answer.append(dns.rrset.from_text(name, 60, "IN", "CNAME", "up.example."))
     elif name == "broken.example.":
         response.set_rcode(dns.rcode.SERVFAIL)
-    elif name not in ("up.example.", "empty.example."):
+    elif name not in ("up.example.", "empty.example.", "records.example.", "alias.example."):
         response.set_rcode(dns.rcode.NXDOMAIN)
     return response.to_wire()
 
