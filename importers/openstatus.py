@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from checks.conditions import compile_assertion
+from checks.assertions import assertion_kind, compile_assertion
 from configuration.source import Path
 from importers.base import Document, Imported, Importer, duration, identifier, milliseconds
 from importers.reading import load_yaml
@@ -199,7 +199,7 @@ class Translation:
         out: dict[str, Any] = {}
         if kept:
             out["assertions"] = kept
-        status = any(assertion["kind"] == "statusCode" for assertion in kept)
+        status = any(assertion_kind(assertion) == "statusCode" for assertion in kept)
         out["expected_status"] = ["100-599"] if status else ["200-299"]
         return out
 
