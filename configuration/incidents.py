@@ -477,7 +477,8 @@ def written_status(incidents: Sequence[Incident], at: datetime) -> dict[str, Imp
     """What the incidents and maintenance say of each monitor they hold at `at`."""
     return {
         monitor_id: impact
-        for monitor_id, _, _, impact in written_stretches(incidents, at, at + INSTANT)
+        for monitor_id, low, high, impact in written_stretches(incidents, at, at + INSTANT)
+        if low <= at < high  # a maintenance window is not cut to the range asked
     }
 
 
