@@ -6,7 +6,11 @@ Formulas (the README's "How uptime is computed" repeats them):
   change); its up/degraded/down seconds are the judged buckets (`history.judge`) that start in
   it, times the interval; maintenance seconds are the overlap with maintenance windows; the
   rest of the elapsed day is no data;
-- uptime = (up + degraded) / (up + degraded + down): maintenance and no data are left out;
+- uptime = (observed - weighted downtime) / observed, observed = up + degraded + partial +
+  down, downtime = down + 0.3 x partial (`configuration.impacts.DOWNTIME_WEIGHT`): what an
+  open incident declares counts as the page shows it; maintenance and no data are left out;
+- a monitor nobody checks (`manual`) has every elapsed second observed: what is written,
+  else up;
 - `24h` is rolling (the buckets of the last 24 hours); `7d`, `30d`, `90d`, `365d` are the last
   N calendar days, today included — the same days the bar shows;
 - days older than `raw_days` come from the daily rollups `vigil compact` keeps.

@@ -19,6 +19,7 @@ from configuration.incidents import (
     written_status,
     written_stretches,
 )
+from history.compact import compact
 from history.specs import written_windows
 from history.store import ResultStore
 from history.timeline import MonitorSpec, monitor_timelines
@@ -236,3 +237,31 @@ def test_loaded_files_keep_monitors_lists_working(tmp_path: Path) -> None:
     (loaded,) = load_incidents(folder, MONITORS)
     assert loaded.affected == ("api",)
     assert written_status([loaded], at(13)) == {"api": Impact.MAJOR_OUTAGE}
+
+
+def test_a_rolled_up_day_keeps_its_written_partial_outage(tmp_path: Path) -> None:
+    """Three days ago api was checked hourly and up; an incident said partial outage
+    10:00-12:00. Once compaction drops the raw results, the rollup still says so."""
+    store = ResultStore(tmp_path)
+    day = DAY_START - timedelta(days=3)
+    store.append(
+        [
+            Result("api", "eu-west", "run-1", day + timedelta(hours=h), Status.UP, 100.0)
+            for h in range(24)
+        ]
+    )
+    written = incident(
+        "title: Slow checkout\nimpact: major\nmonitors: [api]\n"
+        "started_at: 2026-11-20T10:00:00Z\nresolved_at: 2026-11-20T12:00:00Z\n"
+    )
+    windows = written_windows([written], NOW, 10)
+    spec = [MonitorSpec("api", timedelta(hours=1))]
+    compact(store, spec, windows, NOW, raw_days=1)
+    assert not list((tmp_path / "results").rglob("date=2026-11-20"))  # raw results dropped
+    (rolled,) = [
+        d
+        for d in monitor_timelines(store, spec, windows, NOW, days=5, raw_days=1)["api"].days
+        if d.day == day.date()
+    ]
+    assert (rolled.up, rolled.partial, rolled.down) == (22 * 3600, 2 * 3600, 0)
+    assert rolled.uptime == pytest.approx(100 * (86400 - 0.3 * 7200) / 86400)
