@@ -16,6 +16,8 @@ from commands.common import config_option, incidents_option, now_option, parse_n
 from commands.writing import (
     IMPACTS,
     add_entry_commands,
+    affects_mapping,
+    affects_option,
     commit_option,
     current_status,
     existing,
@@ -42,6 +44,7 @@ def incident() -> None:
 )
 @click.option("--impact", type=click.Choice(IMPACTS), default="minor", show_default=True)
 @monitor_option
+@affects_option
 @click.option("--message", default=None, help="The first update visitors read.")
 @click.option("--started-at", default=None, help="When it began (ISO time with zone); now.")
 @commit_option
@@ -53,6 +56,7 @@ def new_incident(
     status: str,
     impact: str,
     monitors: tuple[str, ...],
+    affects: tuple[str, ...],
     message: str | None,
     started_at: str | None,
     commit_: bool,
@@ -69,6 +73,8 @@ def new_incident(
         "monitors": monitor_ids(monitors),
         "started_at": started,
     }
+    if affects:
+        data["affects"] = affects_mapping(affects)
     if status == "resolved":
         data["resolved_at"] = now
     if not message:  # the GitHub form passes an empty --message when none was typed
@@ -83,6 +89,7 @@ def new_incident(
 @click.argument("incident_id")
 @click.option("--status", type=click.Choice(INCIDENT_STATUSES), default=None, help="New status.")
 @click.option("--message", default=None, help="What visitors are told now.")
+@affects_option
 @commit_option
 @config_option
 @incidents_option
@@ -91,14 +98,16 @@ def update_incident(
     incident_id: str,
     status: str | None,
     message: str | None,
+    affects: tuple[str, ...],
     commit_: bool,
     config_path: Path,
     incidents_dir: Path,
     now_text: str | None,
 ) -> None:
-    """Append an update (status and message) to the timeline of INCIDENT_ID."""
-    if status is None and not message:
-        raise click.UsageError("give --status, --message or both")
+    """Append an update (status, message, changed monitor statuses) to INCIDENT_ID."""
+    if status is None and not message and not affects:
+        raise click.UsageError("give --status, --message, --affects or several")
+    changes = affects_mapping(affects)
     now = parse_now(now_text)
     file = existing(incidents_dir, incident_id, "incident")
     new_status = status or current_status(file, now)
@@ -106,8 +115,15 @@ def update_incident(
         file.data.setdefault("resolved_at", now)
     else:
         file.data.pop("resolved_at", None)  # reopened: a resolved_at would keep it resolved
-    file.append_update(now, new_status, message or f"The status is now {new_status}.")
+    file.append_update(now, new_status, message or _default_message(new_status, changes), changes)
     save(file, config_path, now, commit_)
+
+
+def _default_message(status: str, changes: dict[str, str]) -> str:
+    if not changes:
+        return f"The status is now {status}."
+    listed = ", ".join(f"{m} {impact.replace('_', ' ')}" for m, impact in changes.items())
+    return f"The status is now {status}; {listed}."
 
 
 @incident.command("resolve")

@@ -14,6 +14,7 @@ import click
 
 from commands.common import config_option, incidents_option, load, now_option, parse_now
 from configuration.errors import ConfigError, GitError, InvalidInput
+from configuration.impacts import Impact
 from configuration.incident_files import IncidentFile, commit, commit_message, find
 from configuration.incidents import Incident, load_incidents, parse_incident
 from configuration.times import utc_iso
@@ -31,8 +32,33 @@ monitor_option = click.option(
 )
 
 
+affects_option = click.option(
+    "--affects",
+    "affects",
+    multiple=True,
+    help="An affected monitor with the status it shows, ID=STATUS: "
+    + ", ".join(Impact)
+    + "; repeat it, or separate pairs with commas.",
+)
+
+
 def monitor_ids(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def affects_mapping(values: Sequence[str]) -> dict[str, str]:
+    """`("api=major_outage,web=degraded_performance",)` → `{api: major_outage, …}`; a pair
+    that is not ID=STATUS with a known status is a usage error (exit 2)."""
+    mapping: dict[str, str] = {}
+    for pair in monitor_ids(values):
+        monitor, _, status = (part.strip() for part in pair.partition("="))
+        if not monitor or status not in list(Impact):
+            raise click.BadParameter(
+                f'expected ID=STATUS with STATUS one of {", ".join(Impact)}, got "{pair}"',
+                param_hint="--affects",
+            )
+        mapping[monitor] = status
+    return mapping
 
 
 def parse_time(text: str, option: str) -> datetime:
@@ -92,7 +118,9 @@ def incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
         "title": incident.title,
         "status": incident.current_status(now),
         "impact": incident.impact,
-        "monitorIds": list(incident.monitors),
+        "monitorIds": list(incident.affected),
+        # What it says of each monitor as last written (while it is open, or in a window).
+        "affects": {m: str(impact) for m, impact in incident.impact_steps()[-1][1].items()},
         "startedAt": utc_iso(incident.start),
         "resolvedAt": utc_iso(incident.resolved_at) if incident.resolved_at else None,
         "maintenance": incident.kind == "maintenance",
@@ -120,7 +148,7 @@ def describe(incident: Incident, now: datetime) -> str:
     lines = [
         f"{incident.title} [{incident.id}]",
         f"{incident.kind}, {status}, impact {incident.impact}",
-        f"monitors: {', '.join(incident.monitors) or 'none'}",
+        f"monitors: {_affected(incident)}",
         f"started:  {utc_iso(incident.start)}",
     ]
     if incident.kind == "maintenance":
@@ -131,6 +159,13 @@ def describe(incident: Incident, now: datetime) -> str:
         lines.append(f"resolved: {utc_iso(incident.resolved_at)}")
     lines += [f"  {utc_iso(u.at)}  {u.status}: {u.message}" for u in incident.updates]
     return "\n".join([*lines, "", incident.body] if incident.body else lines)
+
+
+def _affected(incident: Incident) -> str:
+    """`api (major outage), web (degraded performance)`, as last written; or `none`."""
+    written = incident.impact_steps()[-1][1]
+    named = [f"{m} ({written[m].replace('_', ' ')})" for m in incident.affected if m in written]
+    return ", ".join(named) or "none"
 
 
 def listing(

@@ -27,10 +27,10 @@ from configuration.files import write_atomically
 from configuration.incidents import FRONT_MATTER, Incident, parse_incident_text
 
 KEY_ORDER = (
-    "id", "title", "kind", "status", "impact", "monitors", "started_at", "resolved_at",
+    "id", "title", "kind", "status", "impact", "monitors", "affects", "started_at", "resolved_at",
     "scheduled_start", "scheduled_end", "recurrence", "announce_before", "notify", "updates",
 )  # fmt: skip
-_SUBKEY_ORDER = ("at", "status", "message", "start", "duration", "timezone", "every")
+_SUBKEY_ORDER = ("at", "status", "message", "affects", "start", "duration", "timezone", "every")
 SLUG_LENGTH = 48
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -94,11 +94,14 @@ class IncidentFile:
         write_atomically(self.path, text)
         return incident
 
-    def append_update(self, at: datetime, status: str, message: str) -> None:
-        self.data["updates"] = [
-            *(self.data.get("updates") or []),
-            {"at": at, "status": status, "message": message},
-        ]
+    def append_update(
+        self, at: datetime, status: str, message: str, affects: Mapping[str, str] | None = None
+    ) -> None:
+        """Add an update; `affects` (monitor id → status) changes those monitors from `at`."""
+        update: dict[str, Any] = {"at": at, "status": status, "message": message}
+        if affects:
+            update["affects"] = dict(affects)
+        self.data["updates"] = [*(self.data.get("updates") or []), update]
         if "status" in self.data:  # a written status would hide the new one
             self.data["status"] = status
 

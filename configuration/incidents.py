@@ -5,8 +5,9 @@ at once with its line and column."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from pydantic import (
 )
 
 from configuration.errors import ConfigError, Problem
+from configuration.impacts import FOR_MAINTENANCE, FROM_INCIDENT_IMPACT, Impact, worst
 from configuration.messages import CONTROL, did_you_mean, problem_from_error
 from configuration.monitor import Duration, Identifier, Options
 from configuration.recurrence import Recurrence
@@ -38,6 +40,11 @@ RECURRENCE_HORIZON = timedelta(days=400)
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # a time outside is a typo (and 9999 overflows windows)
 INSTANT = timedelta(microseconds=1)  # the range [t, t + INSTANT) asks what holds at t
 Span = tuple[datetime, datetime]  # [start, end), UTC
+# What is written of one monitor over [start, end): (monitor id, start, end, impact).
+Stretch = tuple[str, datetime, datetime, Impact]
+Piece = tuple[datetime, datetime, Impact]
+BEGINNING = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+OPEN_END = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # an open incident asked without a range
 
 
 def _plausible(moment: datetime) -> datetime:
@@ -55,6 +62,11 @@ class Update(Options):
     at: Moment = Field(description="When the update was posted, with a time zone.")
     status: Status = Field(description="Status from this update on.")
     message: str = Field(description="What visitors are told.")
+    affects: dict[Identifier, Impact] | None = Field(
+        None,
+        description="Monitors whose status this update changes, from its time on, e.g. "
+        "`{api: operational}`; the others keep theirs.",
+    )
 
 
 class Incident(Options):
@@ -71,7 +83,17 @@ class Incident(Options):
     impact: Literal["none", "minor", "major", "critical"] = Field(
         "minor", description="How bad it is."
     )
-    monitors: list[Identifier] = Field(default_factory=list, description="Affected monitor ids.")
+    monitors: list[Identifier] = Field(
+        default_factory=list,
+        description="Affected monitor ids; each shows the status its `impact` implies "
+        "(maintenance: under maintenance) unless `affects` names it.",
+    )
+    affects: dict[Identifier, Impact] = Field(
+        default_factory=dict,
+        description="Affected monitors with the status each shows while it is open "
+        "(maintenance: during its windows), e.g. `{api: partial_outage}`: operational, "
+        "degraded_performance, partial_outage, major_outage or under_maintenance.",
+    )
     started_at: Moment | None = Field(None, description="When the incident began.")
     resolved_at: Moment | None = Field(None, description="When it was resolved.")
     scheduled_start: Moment | None = Field(
@@ -155,8 +177,10 @@ class Incident(Options):
         """The maintenance windows (UTC, oldest first) overlapping [start, end); all of them
         when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead).
 
-        This is the one rule of "in maintenance at t", which the page, the history and the
-        alerts all follow (`in_maintenance`, `maintenance_windows`): the scheduled windows
+        The windows are the "when" of the one rule of what a maintenance says of its
+        monitors (`written_stretches`, and from it `in_maintenance` and
+        `maintenance_windows`), which the page, the history and the alerts all follow: the
+        scheduled windows
         (every occurrence of a recurrence) as its timed updates change them. `completed` at
         t ends the window in progress at t (a one-off maintenance completed before its
         window never starts); `in_progress` at t up to `announce_before` ahead of a window
@@ -241,6 +265,93 @@ class Incident(Options):
             ahead = self.windows(now, max(now, self.scheduled_start) + timedelta(days=8))
         return ahead[0] if ahead else None
 
+    @property
+    def affected(self) -> tuple[str, ...]:
+        """Every monitor it concerns, in the order written: `monitors`, then the monitors
+        `affects` and the updates' `affects` name."""
+        named = [key for update in self.updates for key in update.affects or {}]
+        return tuple(dict.fromkeys([*self.monitors, *self.affects, *named]))
+
+    def impact_steps(self) -> list[tuple[datetime, dict[str, Impact]]]:
+        """(from when, what it says of each monitor from then on), oldest first: the written
+        impacts from the beginning, then each update's `affects` merged in at its time."""
+        default = (
+            FOR_MAINTENANCE if self.kind == "maintenance" else FROM_INCIDENT_IMPACT[self.impact]
+        )
+        current = {**dict.fromkeys(self.monitors, default), **self.affects}
+        steps = [(BEGINNING, current)]
+        for update in sorted(self.updates, key=lambda u: u.at):
+            if update.affects:
+                current = {**current, **update.affects}
+                steps.append((update.at, current))
+        return steps
+
+    def held_spans(self, start: datetime | None, end: datetime | None) -> list[Span]:
+        """When what it says of its monitors holds, overlapping [start, end): an incident
+        while it is open, maintenance during its windows (`windows`)."""
+        if self.kind == "maintenance":
+            return self.windows(start, end)
+        return [
+            (max(begin, start or begin), min(finish, end or finish))
+            for begin, finish in self._open_spans(end or OPEN_END)
+            if (start is None or finish > start) and (end is None or begin < end)
+        ]
+
+    def _open_spans(self, until: datetime) -> list[Span]:
+        """An incident is open from `started_at` until an update says resolved (again after
+        an update reopens it) and never after `resolved_at`. A written `status` that differs
+        from the latest update's counts at that update's time (without updates: at the
+        start, so `status: resolved` alone holds nothing)."""
+        timeline = [(u.at, str(u.status)) for u in sorted(self.updates, key=lambda u: u.at)]
+        if self.status is not None and (not timeline or self.status != timeline[-1][1]):
+            timeline.append((timeline[-1][0] if timeline else self.start, self.status))
+        spans: list[Span] = []
+        opened: datetime | None = self.start
+        for at, status in timeline:
+            at = max(at, self.start)
+            if status == "resolved" and opened is not None:
+                spans.append((opened, at))
+                opened = None
+            elif status != "resolved" and opened is None:
+                opened = at
+        if opened is not None:
+            spans.append((opened, until))
+        closed = self.resolved_at or OPEN_END
+        return [(begin, min(end, closed)) for begin, end in spans if min(end, closed) > begin]
+
+    def claims(self, start: datetime | None = None, end: datetime | None = None) -> list[Stretch]:
+        """What it says of each of its monitors, when, within [start, end)."""
+        steps = self.impact_steps()
+        found: list[Stretch] = []
+        for begin, finish in self.held_spans(start, end):
+            for index, (at, impacts) in enumerate(steps):
+                until = steps[index + 1][0] if index + 1 < len(steps) else finish
+                low, high = max(begin, at), min(finish, until)
+                if high > low:
+                    found += [(monitor, low, high, impact) for monitor, impact in impacts.items()]
+        return found
+
+    def says_at(self, at: datetime) -> dict[str, Impact]:
+        """What it says of each monitor it concerns at `at`: the impact while it holds
+        them, operational otherwise (not yet open, resolved, outside its windows)."""
+        held = {monitor_id: impact for monitor_id, _, _, impact in self.claims(at, at + INSTANT)}
+        return {
+            monitor_id: held.get(monitor_id, Impact.OPERATIONAL) for monitor_id in self.affected
+        }
+
+    def status_changes(self) -> list[list[tuple[str, Impact, Impact]]]:
+        """For each update, oldest first, the monitors whose status it changed as (id, old,
+        new): the first against operational (before it began), each later one against the
+        one before, so a resolving update returns its monitors to operational."""
+        before = dict.fromkeys(self.affected, Impact.OPERATIONAL)
+        changes = []
+        for update in sorted(self.updates, key=lambda u: u.at):
+            after = self.says_at(update.at)
+            changed = [m for m in self.affected if before[m] != after[m]]
+            changes.append([(m, before[m], after[m]) for m in changed])
+            before = after
+        return changes
+
 
 def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) -> list[Incident]:
     """Every `*.md` in `directory`, newest first. `monitor_ids` (when given) are the ids the
@@ -282,12 +393,16 @@ def parse_incident_text(
         raise ConfigError([source.problem((), "expected front matter of keys and values")])
     data = {"id": path.stem, **source.data, "body": text[match.end() :].strip()}
     problems = list(source.duplicates)
-    for index, monitor in enumerate(data.get("monitors") or []):
-        if monitor_ids is not None and isinstance(monitor, str) and monitor not in monitor_ids:
-            hint = did_you_mean(monitor, monitor_ids)
-            problems.append(
-                source.problem(("monitors", index), f'unknown monitor "{monitor}"{hint}')
+    if monitor_ids is not None:
+        problems += [
+            source.problem(
+                where,
+                f'unknown monitor "{monitor}"{did_you_mean(monitor, monitor_ids)}',
+                key=where[0] != "monitors",  # a key of an `affects` mapping
             )
+            for where, monitor in _named_monitors(data)
+            if monitor not in monitor_ids
+        ]
     try:
         incident = Incident.model_validate(data)
     except ValidationError as error:
@@ -300,21 +415,91 @@ def parse_incident_text(
     return incident
 
 
+def _named_monitors(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
+    """(key path, id) of every monitor id the front matter names: `monitors`, the keys of
+    `affects` and of each update's `affects`."""
+    named: list[tuple[tuple[str | int, ...], str]] = []
+    monitors = data.get("monitors")
+    if isinstance(monitors, list):
+        named += [(("monitors", i), m) for i, m in enumerate(monitors) if isinstance(m, str)]
+    affects = data.get("affects")
+    if isinstance(affects, dict):
+        named += [(("affects", key), key) for key in affects if isinstance(key, str)]
+    updates = data.get("updates")
+    for index, update in enumerate(updates if isinstance(updates, list) else []):
+        changes = update.get("affects") if isinstance(update, dict) else None
+        if isinstance(changes, dict):
+            named += [(("updates", index, "affects", k), k) for k in changes if isinstance(k, str)]
+    return named
+
+
+def written_stretches(
+    incidents: Sequence[Incident], start: datetime | None = None, end: datetime | None = None
+) -> list[Stretch]:
+    """The one rule of what the incidents and maintenance say of each monitor: (monitor,
+    start, end, impact) over [start, end), oldest first, a monitor's stretches never
+    overlapping. Where several hold the same monitor, the worst (`impacts.RANK`) wins."""
+    claimed: dict[str, list[tuple[datetime, datetime, Impact]]] = {}
+    for incident in incidents:
+        for monitor_id, low, high, impact in incident.claims(start, end):
+            claimed.setdefault(monitor_id, []).append((low, high, impact))
+    stretches = [
+        (monitor_id, low, high, impact)
+        for monitor_id, claims in claimed.items()
+        for low, high, impact in _worst_of(claims)
+    ]
+    return sorted(stretches, key=lambda stretch: (stretch[1], stretch[2], stretch[0]))
+
+
+def _worst_of(claims: Iterable[tuple[datetime, datetime, Impact]]) -> list[Piece]:
+    """Overlapping claims on one monitor cut into pieces, each with the worst claim on it."""
+    ordered = sorted(claims)
+    points = sorted({moment for low, high, _ in ordered for moment in (low, high)})
+    pieces: list[Piece] = []
+    active: list[tuple[datetime, datetime, Impact]] = []
+    next_claim = 0
+    for low, high in pairwise(points):
+        while next_claim < len(ordered) and ordered[next_claim][0] <= low:
+            active.append(ordered[next_claim])
+            next_claim += 1
+        active = [claim for claim in active if claim[1] > low]
+        impact = worst(claim[2] for claim in active)
+        if impact is None:
+            continue
+        if pieces and pieces[-1][1] == low and pieces[-1][2] == impact:
+            pieces[-1] = (pieces[-1][0], high, impact)
+        else:
+            pieces.append((low, high, impact))
+    return pieces
+
+
+def written_status(incidents: Sequence[Incident], at: datetime) -> dict[str, Impact]:
+    """What the incidents and maintenance say of each monitor they hold at `at`."""
+    return {
+        monitor_id: impact
+        for monitor_id, low, high, impact in written_stretches(incidents, at, at + INSTANT)
+        if low <= at < high  # a maintenance window is not cut to the range asked
+    }
+
+
 def in_maintenance(incidents: Sequence[Incident], at: datetime) -> set[str]:
-    """The monitors in maintenance at `at`, by the one rule (`Incident.windows`) that the
-    page, the history and the alerts follow."""
-    return {monitor_id for monitor_id, _, _ in maintenance_windows(incidents, at, at + INSTANT)}
+    """The monitors under maintenance at `at`, by the one rule (`written_stretches`, with
+    `Incident.windows`) that the page, the history and the alerts follow."""
+    return {
+        monitor_id
+        for monitor_id, impact in written_status(incidents, at).items()
+        if impact is Impact.UNDER_MAINTENANCE
+    }
 
 
 def maintenance_windows(
     incidents: Sequence[Incident], start: datetime | None = None, end: datetime | None = None
 ) -> list[tuple[str, datetime, datetime]]:
-    """(monitor id, start, end) of every maintenance window of every monitor overlapping
+    """(monitor id, start, end) of every stretch a monitor is under maintenance overlapping
     [start, end), recurrences expanded; without a range every window (an open-ended
     recurrence up to `RECURRENCE_HORIZON` after its scheduled_start)."""
     return [
-        (monitor_id, window_start, window_end)
-        for incident in incidents
-        for window_start, window_end in incident.windows(start, end)
-        for monitor_id in incident.monitors
+        (monitor_id, low, high)
+        for monitor_id, low, high, impact in written_stretches(incidents, start, end)
+        if impact is Impact.UNDER_MAINTENANCE
     ]

@@ -242,7 +242,10 @@ class Config(Options):
         self._renamed = renamed
 
     def regions_for(self, monitor: MonitorBase) -> list[str]:
-        """The region ids that check `monitor`, in config order."""
+        """The region ids that check `monitor`, in config order; none for a monitor that is
+        never checked (`manual`)."""
+        if not monitor.checked:
+            return []
         return list(monitor.regions) or [region.id for region in self.regions]
 
     def monitor(self, monitor_id: str) -> MonitorBase:

@@ -135,7 +135,10 @@ class CheckSettings(Options):
 class MonitorBase(CheckSettings):
     """Fields every monitor has; `defaults:` fills the check settings a monitor leaves out."""
 
-    type: str = Field(description="Check type: http, tcp, dns, tls, ping or heartbeat.")
+    type: str = Field(
+        description="Check type: http, tcp, dns, tls, ping, heartbeat or manual (never "
+        "checked: its status comes from incidents and maintenance)."
+    )
     id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
     name: OneLine = Field(description="Display name on the page.")
     description: OneLine = Field("", description="One line under the name.")
@@ -173,3 +176,8 @@ class MonitorBase(CheckSettings):
     def target(self) -> str:
         """What is checked, in one short line (URL, host:port, name)."""
         raise NotImplementedError
+
+    @property
+    def checked(self) -> bool:
+        """Whether checks run for it; a `manual` monitor's status is only written."""
+        return True

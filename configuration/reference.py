@@ -52,13 +52,19 @@ def config_reference() -> str:
         sections.append((f"`monitors[]` with `type: {name}`", check.model, common))
     parts = [REFERENCE_START]
     for title, model, skip in sections:
-        parts.append(f"\n#### {title}\n\n{TABLE_HEAD}")
-        parts += option_rows(model, skip | ({"type"} if model is not MonitorBase else set()))
+        rows = option_rows(model, skip | ({"type"} if model is not MonitorBase else set()))
+        # A type without keys of its own (`manual`) says so, with its docstring's first line.
+        own = f"{TABLE_HEAD}" if rows else f"No keys of its own. {_summary(model)}"
+        parts += [f"\n#### {title}\n\n{own}", *rows]
     parts.append(f"\n{REFERENCE_END}")
     return "\n".join(parts) + "\n"
 
 
 TABLE_HEAD = "| key | type | default | meaning |\n|---|---|---|---|"
+
+
+def _summary(model: type[BaseModel]) -> str:
+    return " ".join((model.__doc__ or "").split("\n\n")[0].split())
 
 
 def option_rows(

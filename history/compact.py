@@ -45,7 +45,8 @@ ROLLUP_COLUMNS = """
     p50 DOUBLE, p75 DOUBLE, p90 DOUBLE, p95 DOUBLE, p99 DOUBLE, min_ms DOUBLE, max_ms DOUBLE,
     first_error VARCHAR, degraded_regions VARCHAR[],
     outages STRUCT(start_s DOUBLE, end_s DOUBLE, regions VARCHAR[], first_error VARCHAR,
-                   failed_conditions VARCHAR[])[]
+                   failed_conditions VARCHAR[])[],
+    partial_s DOUBLE
 """
 
 
@@ -194,7 +195,7 @@ def _insert_consensus(
             rows.append(
                 (day, monitor_id, "all", None, summary.up, summary.degraded, summary.down,
                  summary.maintenance, summary.no_data, None, None, None, None, None, None,
-                 None, None, list(summary.degraded_regions), outages)
+                 None, None, list(summary.degraded_regions), outages, summary.partial)
             )  # fmt: skip
     insert_rows(connection, "rollup", rows)
 

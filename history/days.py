@@ -53,6 +53,9 @@ def day_grid(calendar: Calendar) -> int:
     return first
 
 
+_TALLIED = ("up", "degraded", "partial", "down", "maintenance", "no_data")
+
+
 def tallies(days: Sequence[Day]) -> dict[str, Tally]:
     """The calendar-day windows (7d, 30d, 90d, 365d) of the newest `days`: one pass from
     today backwards, a snapshot of the sums as each window is complete."""
@@ -61,15 +64,15 @@ def tallies(days: Sequence[Day]) -> dict[str, Tally]:
         for name, span in UPTIME_WINDOWS.items()
         if name != "24h"
     }
-    up = degraded = down = maintenance = no_data = 0.0
+    sums = dict.fromkeys(_TALLIED, 0.0)
     tallies = {}
     for count, day in enumerate(reversed(days), start=1):
-        up, degraded, down = up + day.up, degraded + day.degraded, down + day.down
-        maintenance, no_data = maintenance + day.maintenance, no_data + day.no_data
+        for name in _TALLIED:
+            sums[name] += getattr(day, name)
         if count in ends:
-            tallies[ends[count]] = Tally(up, degraded, down, maintenance, no_data)
+            tallies[ends[count]] = Tally(**sums)
     for name in ends.values():  # a calendar shorter than a window: all of it
-        tallies.setdefault(name, Tally(up, degraded, down, maintenance, no_data))
+        tallies.setdefault(name, Tally(**sums))
     return tallies
 
 

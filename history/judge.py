@@ -8,6 +8,9 @@ results, never a Python loop:
 - **down** when at least `quorum` of the regions that reported say down (default: more than
   half of them); a failure seen by fewer regions is **degraded**, with those regions named;
 - **maintenance** when the bucket starts inside a maintenance window of the monitor;
+- **written**: the status an open incident gives the monitor when the bucket starts (degraded,
+  partial, down), kept beside the checks' status; what the bucket shows is the worse of the
+  two (`SHOWN`, maintenance first), while outages and the current status stay the checks';
 - a run of fewer than `confirm` consecutive down buckets is a blip, judged **degraded**, so the
   page's downtime always equals the sum of its outages;
 - runner-offline results (`unknown`) are left out: that region has no data in the bucket.
@@ -20,24 +23,31 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from configuration.impacts import PARTIAL
 from history.days import Calendar
-from history.model import MonitorSpec, Window
+from history.model import MAINTENANCE, MonitorSpec, Window
 from history.store import first_partition
 
-JUDGED = "judged"  # the temp table: idx, bucket, down_mask, vote, status
+JUDGED = "judged"  # the temp table: idx, bucket, down_mask, vote, status, written
 VERDICT = "verdict"  # the enum type of `vote` and `status`: an enum groups and compares fast
+# Its values in rank order, so that `greatest` picks the worse; maintenance outranks all.
+VERDICTS = ("up", "degraded", PARTIAL, "down", MAINTENANCE)
+# What a judged bucket `j` shows: the worse of its checks' status and the written one.
+SHOWN = f"greatest(j.status, coalesce(j.written, 'up'::{VERDICT}))"
 
 
 def load_inputs(
     connection: duckdb.DuckDBPyConnection,
     monitors: Sequence[MonitorSpec],
-    maintenance: Sequence[Window],
+    windows: Sequence[Window],
     regions: Sequence[str],
 ) -> None:
     """Temp tables `spec` (with a small integer `idx` per monitor, so that the hot
-    aggregations group by integers, not names), `maintenance` and `region_bits` (one bit per
-    region, at most 63), and the enum type `verdict`."""
-    connection.execute(f"CREATE TYPE {VERDICT} AS ENUM ('up', 'degraded', 'down', 'maintenance')")
+    aggregations group by integers, not names), `maintenance` and `written` (the `windows`
+    under maintenance and the others) and `region_bits` (one bit per region, at most 63),
+    and the enum type `verdict`."""
+    listed = ", ".join(f"'{verdict}'" for verdict in VERDICTS)
+    connection.execute(f"CREATE TYPE {VERDICT} AS ENUM ({listed})")
     connection.execute(
         "CREATE TEMP TABLE spec (monitor_id VARCHAR, idx BIGINT, interval_s BIGINT, "
         "quorum INTEGER, confirm INTEGER)"
@@ -53,9 +63,13 @@ def load_inputs(
     connection.execute(
         "CREATE TEMP TABLE maintenance (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE)"
     )
-    rows = [(w.monitor_id, w.start.timestamp(), w.end.timestamp()) for w in maintenance]
-    if rows:
-        insert_rows(connection, "maintenance", rows)
+    connection.execute(
+        f"CREATE TEMP TABLE written (monitor_id VARCHAR, start_s DOUBLE, end_s DOUBLE, "
+        f"status {VERDICT})"
+    )
+    spans = [(w.monitor_id, w.start.timestamp(), w.end.timestamp(), w.status) for w in windows]
+    insert_rows(connection, "maintenance", [w[:3] for w in spans if w[3] == MAINTENANCE])
+    insert_rows(connection, "written", [w for w in spans if w[3] in VERDICTS[1:-1]])
     connection.execute("CREATE TEMP TABLE region_bits (region VARCHAR, bit BIGINT)")
     if len(regions) > 63:
         raise ValueError("at most 63 regions can be judged together")
@@ -147,7 +161,7 @@ WITH words AS (
     SELECT idx, word, bit_or(bits) AS bits FROM region_words GROUP BY ALL
 )
 SELECT w.idx::INTEGER AS idx, w.word * {_WORD} + p.p AS bucket, 0::BIGINT AS down_mask,
-       'up'::{VERDICT} AS vote, 'up'::{VERDICT} AS status
+       'up'::{VERDICT} AS vote, 'up'::{VERDICT} AS status, NULL::{VERDICT} AS written
 FROM words AS w CROSS JOIN range({_WORD}) AS p(p)
 WHERE (w.bits >> p.p::UBIGINT) & 1::UBIGINT = 1::UBIGINT;
 
@@ -196,6 +210,14 @@ def judge(
         UPDATE {JUDGED} AS j SET status = 'degraded'
         FROM down_buckets AS d JOIN runs AS r USING (idx, island)
         WHERE r.buckets < r.confirm AND j.idx = d.idx AND j.bucket = d.bucket
+        """
+    )
+    connection.execute(
+        f"""
+        UPDATE {JUDGED} AS j SET written = w.status
+        FROM spec AS s JOIN written AS w USING (monitor_id)
+        WHERE s.idx = j.idx AND j.bucket * s.interval_s >= w.start_s
+          AND j.bucket * s.interval_s < w.end_s
         """
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from checks.result import Status
+from configuration.impacts import Impact, downtime
 
 DAY = 86400.0
 # The uptime windows every output may show, and the ones with latency percentiles.
@@ -30,19 +31,43 @@ class MonitorSpec:
     interval: timedelta
     quorum: int | None = None  # regions that must say down; None: more than half
     confirm: int = 1  # consecutive down buckets that make an outage; shorter runs: degraded
+    checked: bool = True  # False: a `manual` monitor, whose every second is what is written
+
+
+MAINTENANCE = "maintenance"
 
 
 @dataclass(frozen=True)
 class Window:
-    """A maintenance window of one monitor: [start, end)."""
+    """What incidents and maintenance say of one monitor over [start, end): under
+    maintenance, or the `status` (degraded, partial, down) its checks cannot make better."""
 
     monitor_id: str
     start: datetime
     end: datetime
+    status: str = MAINTENANCE  # a `configuration.impacts.STATE` word other than up
+
+
+class _Seconds:
+    """What days and windows share: seconds by status, and what uptime makes of them."""
+
+    up: float
+    degraded: float
+    partial: float  # in a partial outage an incident declared
+    down: float
+
+    @property
+    def observed(self) -> float:
+        return self.up + self.degraded + self.partial + self.down
+
+    @property
+    def downtime(self) -> float:
+        """Seconds down, partial outage weighted (`configuration.impacts.DOWNTIME_WEIGHT`)."""
+        return downtime({Impact.PARTIAL_OUTAGE: self.partial, Impact.MAJOR_OUTAGE: self.down})
 
 
 @dataclass(frozen=True)
-class Day:
+class Day(_Seconds):
     """Seconds of one day (in the page's time zone) by status; `total` is the part of the day
     that has passed (23 or 25 hours on a daylight-saving change)."""
 
@@ -53,10 +78,7 @@ class Day:
     maintenance: float = 0.0
     total: float = DAY
     degraded_regions: tuple[str, ...] = ()  # regions whose failures were not confirmed
-
-    @property
-    def observed(self) -> float:
-        return self.up + self.degraded + self.down
+    partial: float = 0.0
 
     @property
     def no_data(self) -> float:
@@ -69,12 +91,13 @@ class Day:
 
     @property
     def down_fraction(self) -> float:
-        """Share of the (elapsed) day that was down: what colours the day's bar segment."""
-        return self.down / self.total if self.total else 0.0
+        """Share of the (elapsed) day that was down (partial outage weighted): what colours
+        the day's bar segment."""
+        return self.downtime / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
-class Tally:
+class Tally(_Seconds):
     """Seconds of a window by status; uptime leaves maintenance and no data out."""
 
     up: float = 0.0
@@ -82,11 +105,11 @@ class Tally:
     down: float = 0.0
     maintenance: float = 0.0
     no_data: float = 0.0
+    partial: float = 0.0
 
     @property
     def uptime(self) -> float | None:
-        observed = self.up + self.degraded + self.down
-        return 100.0 * (self.up + self.degraded) / observed if observed else None
+        return _percent_up(self.observed, self.downtime)
 
 
 @dataclass(frozen=True)
@@ -156,18 +179,15 @@ class MonitorTimeline:
 
 def combined_uptime(timelines: Iterable[MonitorTimeline], window: str) -> float | None:
     """Time-weighted uptime of several monitors (a group, the page) over a window."""
-    up = down = 0.0
-    for timeline in timelines:
-        tally = timeline.windows.get(window)
-        if tally:
-            up += tally.up + tally.degraded
-            down += tally.down
-    return 100.0 * up / (up + down) if up + down else None
+    tallies = [tally for timeline in timelines if (tally := timeline.windows.get(window))]
+    return _percent_up(sum(t.observed for t in tallies), sum(t.downtime for t in tallies))
 
 
 def uptime_percent(days: Iterable[Day]) -> float | None:
-    up = down = 0.0
-    for day in days:
-        up += day.up + day.degraded
-        down += day.down
-    return 100.0 * up / (up + down) if up + down else None
+    listed = list(days)
+    return _percent_up(sum(d.observed for d in listed), sum(d.downtime for d in listed))
+
+
+def _percent_up(observed: float, down: float) -> float | None:
+    """Uptime = (observed - weighted downtime) / observed; None without observed time."""
+    return 100.0 * (observed - down) / observed if observed else None

@@ -214,7 +214,9 @@ class ResultStore:
         """A DuckDB table expression over the daily rollups, or None when there are none."""
         if not any((self.data_dir / "rollups").glob("*.parquet")):
             return None
-        return f"read_parquet('{sql_path(self.data_dir / 'rollups' / '*.parquet')}')"
+        # By name: a rollup written before a column existed (`partial_s`) reads it as NULL.
+        files = sql_path(self.data_dir / "rollups" / "*.parquet")
+        return f"read_parquet('{files}', union_by_name = true)"
 
     def last_checked(self, region: str) -> dict[str, datetime]:
         """When each monitor was last checked from `region`."""

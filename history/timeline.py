@@ -6,7 +6,11 @@ Formulas (the README's "How uptime is computed" repeats them):
   change); its up/degraded/down seconds are the judged buckets (`history.judge`) that start in
   it, times the interval; maintenance seconds are the overlap with maintenance windows; the
   rest of the elapsed day is no data;
-- uptime = (up + degraded) / (up + degraded + down): maintenance and no data are left out;
+- uptime = (observed - weighted downtime) / observed, observed = up + degraded + partial +
+  down, downtime = down + 0.3 x partial (`configuration.impacts.DOWNTIME_WEIGHT`): what an
+  open incident declares counts as the page shows it; maintenance and no data are left out;
+- a monitor nobody checks (`manual`) has every elapsed second observed: what is written,
+  else up;
 - `24h` is rolling (the buckets of the last 24 hours); `7d`, `30d`, `90d`, `365d` are the last
   N calendar days, today included — the same days the bar shows;
 - days older than `raw_days` come from the daily rollups `vigil compact` keeps.
@@ -22,11 +26,13 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from checks.result import Status
+from configuration.impacts import PARTIAL
 from history import stats
 from history.days import Calendar, day_grid, elapsed_days, local_days, overlap, tallies
 from history.judge import (
     JUDGED,
     OUTAGES_SQL,
+    SHOWN,
     first_failures,
     judge,
     load_days,
@@ -36,6 +42,7 @@ from history.model import (
     ALL_REGIONS,
     DAY,
     LATENCY_WINDOWS,
+    MAINTENANCE,
     UPTIME_WINDOWS,
     Day,
     Latency,
@@ -74,7 +81,7 @@ DaySeconds = dict[tuple[str, date], dict[str, float]]
 def monitor_timelines(
     store: ResultStore,
     monitors: Sequence[MonitorSpec],
-    maintenance: Sequence[Window],
+    windows: Sequence[Window],
     now: datetime,
     days: int = 90,
     timezone: str = "UTC",
@@ -83,18 +90,20 @@ def monitor_timelines(
 ) -> dict[str, MonitorTimeline]:
     """The last `days` local days (today included) of every monitor, judged across regions,
     with uptime windows, latency, outages and the latest result per region. Days before the
-    last `raw_days` come from the daily rollups where there are any. Without `details`,
+    last `raw_days` come from the daily rollups where there are any. `windows` are what the
+    incidents and maintenance say (`history.specs.written_windows`). Without `details`,
     latency, chart series and the latest results are left out (compaction needs none)."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
+    checked = [monitor for monitor in monitors if monitor.checked]
 
     def read() -> _History:
         history = _History()
         source, rollups = store.source_sql(), store.rollups_sql()
-        if not monitors or not (source or rollups):
+        if not checked or not (source or rollups):
             return history
         connection = connect()
-        load_inputs(connection, monitors, maintenance, store.regions())
+        load_inputs(connection, checked, windows, store.regions())
         if source is not None:
             # Time before the oldest result file (less a day for a bucket across midnight)
             # needs no reading at all.
@@ -112,8 +121,7 @@ def monitor_timelines(
     history = store.readable(read)  # an unreadable result file is quarantined, then again
     elapsed = elapsed_days(calendar, now)
     return {
-        monitor.id: history.timeline(monitor, elapsed, days, now, maintenance)
-        for monitor in monitors
+        monitor.id: history.timeline(monitor, elapsed, days, now, windows) for monitor in monitors
     }
 
 
@@ -154,7 +162,7 @@ class _History:
         ]
         self._read_days(connection, calendar)
         rows = connection.execute(
-            f"SELECT s.monitor_id, j.status, sum(s.interval_s) "
+            f"SELECT s.monitor_id, {SHOWN}, sum(s.interval_s) "
             f"FROM {JUDGED} AS j JOIN spec AS s USING (idx) "
             "WHERE j.bucket * s.interval_s >= ? GROUP BY ALL",
             [now.timestamp() - DAY],
@@ -178,8 +186,9 @@ class _History:
         rows = connection.execute(
             f"""
             WITH starts AS (
-                SELECT j.idx, j.bucket * s.interval_s AS start_s, s.interval_s, j.status,
-                       j.down_mask, (j.bucket * s.interval_s - ?::BIGINT) // {int(DAY)} AS guess
+                SELECT j.idx, j.bucket * s.interval_s AS start_s, s.interval_s,
+                       {SHOWN} AS status, j.down_mask,
+                       (j.bucket * s.interval_s - ?::BIGINT) // {int(DAY)} AS guess
                 FROM {JUDGED} AS j JOIN spec AS s USING (idx)
             ),
             placed AS (
@@ -268,14 +277,19 @@ class _History:
         rows = connection.execute(
             f"""
             SELECT r.monitor_id, r.day, r.up_s, r.degraded_s, r.down_s, r.degraded_regions,
-                   r.outages
+                   r.outages, coalesce(r.partial_s, 0)
             FROM {rollups} AS r JOIN spec USING (monitor_id)
             WHERE r.region = 'all' AND r.day < ?
             """,
             [before],
         ).fetchall()
-        for monitor_id, day, up, degraded, down, degraded_regions, outages in rows:
-            self.seconds[(monitor_id, day)] = {"up": up, "degraded": degraded, "down": down}
+        for monitor_id, day, up, degraded, down, degraded_regions, outages, partial in rows:
+            self.seconds[(monitor_id, day)] = {
+                "up": up,
+                "degraded": degraded,
+                PARTIAL: partial,
+                "down": down,
+            }
             self.degraded_regions[(monitor_id, day)] = tuple(degraded_regions)
             self.rolled_outages[monitor_id] += [
                 Outage(
@@ -299,18 +313,24 @@ class _History:
         elapsed: Sequence[tuple[Day, datetime, datetime]],
         days: int,
         now: datetime,
-        maintenance: Sequence[Window],
+        windows: Sequence[Window],
     ) -> MonitorTimeline:
-        windows = [w for w in maintenance if w.monitor_id == monitor.id]
-        all_days = [self._day(monitor.id, *day, windows) for day in elapsed]
-        sums = {**tallies(all_days), "24h": self._rolling(monitor.id, now, windows)}
-        status, last = self.current.get(monitor.id, (None, None))
+        mine = [w for w in windows if w.monitor_id == monitor.id]
+        if monitor.checked:
+            maintenance = [w for w in mine if w.status == MAINTENANCE]
+            all_days = [self._day(monitor.id, *day, maintenance) for day in elapsed]
+            rolling = self._rolling(monitor.id, now, maintenance)
+            status, last = self.current.get(monitor.id, (None, None))
+        else:  # `manual`: what its checks would say is "nothing wrong" unless written
+            all_days = [_written_day(*day, mine) for day in elapsed]
+            rolling = _written_tally(_written_day(Day(now.date()), now - timedelta(1), now, mine))
+            status, last = Status.UP, None
         return MonitorTimeline(
             monitor_id=monitor.id,
             days=all_days[-days:],
             current=status,
             last_checked=last,
-            windows=sums,
+            windows={**tallies(all_days), "24h": rolling},
             latency=self.latency.get(monitor.id, {}),
             outages=self.monitor_outages(monitor.id),
             latest=self.latest.get(monitor.id, {}),
@@ -329,6 +349,7 @@ class _History:
             day=empty.day,
             up=min(by_status.get("up", 0.0), total),
             degraded=min(by_status.get("degraded", 0.0), total),
+            partial=min(by_status.get(PARTIAL, 0.0), total),
             down=min(by_status.get("down", 0.0), total),
             maintenance=overlap(windows, start, end),
             total=total,
@@ -337,8 +358,31 @@ class _History:
 
     def _rolling(self, monitor_id: str, now: datetime, windows: Sequence[Window]) -> Tally:
         seconds = self.last_24h.get(monitor_id, {})
-        up, degraded, down = (seconds.get(s, 0.0) for s in ("up", "degraded", "down"))
-        maintenance = overlap(windows, now - timedelta(days=1), now)
-        return Tally(
-            up, degraded, down, maintenance, max(DAY - up - degraded - down - maintenance, 0)
+        up, degraded, partial, down = (
+            seconds.get(s, 0.0) for s in ("up", "degraded", PARTIAL, "down")
         )
+        maintenance = overlap(windows, now - timedelta(days=1), now)
+        rest = max(DAY - up - degraded - partial - down - maintenance, 0)
+        return Tally(up, degraded, down, maintenance, rest, partial)
+
+
+def _written_tally(day: Day) -> Tally:
+    return Tally(day.up, day.degraded, day.down, day.maintenance, 0.0, day.partial)
+
+
+def _written_day(empty: Day, start: datetime, end: datetime, windows: Sequence[Window]) -> Day:
+    """A day of a monitor nobody checks (`manual`): every elapsed second is what the
+    incidents and maintenance say of it, operational where they say nothing."""
+    seconds = {
+        status: overlap([w for w in windows if w.status == status], start, end)
+        for status in ("degraded", PARTIAL, "down", MAINTENANCE)
+    }
+    return Day(
+        day=empty.day,
+        up=max(empty.total - sum(seconds.values()), 0.0),
+        degraded=seconds["degraded"],
+        partial=seconds[PARTIAL],
+        down=seconds["down"],
+        maintenance=seconds[MAINTENANCE],
+        total=empty.total,
+    )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from configuration.durations import format_duration
+from configuration.impacts import Impact, shown_state
 from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
@@ -33,6 +34,7 @@ class Observed:
 
     status: str | None  # consensus: up, degraded, down; None without a recent result
     in_maintenance: bool = False
+    written: Impact | None = None  # what open incidents say of it, maintenance aside
     error: str | None = None
     latency_ms: float | None = None
     status_code: int | None = None
@@ -69,7 +71,8 @@ def decide(
 def _monitor(
     config: Config, monitor: MonitorBase, seen: Observed, prev: MonitorState | None, now: datetime
 ) -> tuple[MonitorState | None, list[Event]]:
-    component = "maintenance" if seen.in_maintenance else seen.status
+    written = Impact.UNDER_MAINTENANCE if seen.in_maintenance else seen.written
+    component = shown_state(seen.status, written)  # the page's rule: what the page shows
     status = None if seen.in_maintenance else seen.status  # maintenance freezes the alerts
     if prev is None:
         if status is None:

@@ -9,14 +9,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from configuration.impacts import STATE
+
 Severity = Literal["critical", "warning", "info", "ok"]
-# How a monitor's status reads on the page and in the component events.
-COMPONENT_STATUS = {
-    "up": "operational",
-    "degraded": "degraded_performance",
-    "down": "major_outage",
-    "maintenance": "under_maintenance",
-}
+# How a monitor's status reads on the page and in the component events: up is operational...
+COMPONENT_STATUS = {state: str(impact) for impact, state in STATE.items()}
 
 
 class Frozen(BaseModel):
@@ -28,7 +25,7 @@ class MonitorInfo(Frozen):
     name: str
     target: str  # URL, host:port or name: what is checked
     group: str | None = None
-    status: str  # up degraded down maintenance
+    status: str  # up degraded partial down maintenance
     old_status: str | None = None
     error: str | None = None  # "kind: message" of the newest failing result
     latency_ms: float | None = None

@@ -151,7 +151,7 @@ def _incident_info(incident: Incident, status: str) -> IncidentInfo:
         kind=incident.kind,
         status=status,
         impact=incident.impact,
-        monitors=tuple(incident.monitors),
+        monitors=incident.affected,
         started_at=incident.started_at,
         resolved_at=incident.resolved_at,
         scheduled_start=incident.scheduled_start,

@@ -26,6 +26,14 @@ Decisions (the formats leave them open):
   so it says `unknown` there.
 - **Down** is `major_outage` for a monitor (the quorum of regions agreed). A group with some
   but not all of its monitors down is `partial_outage`.
+- **Written statuses** (an open incident's `affects`, docs/incidents.md) combine with the
+  checks by `configuration.impacts.shown_state`; a component's `status` is the result. An
+  incident's `components` are its affected public monitors as they are now; each written
+  update's `affected_components` lists the public monitors whose status it changed
+  (`code` is the monitor id), the first against operational, a resolving one back to
+  operational; null when it changed none, as Statuspage writes it.
+- **The page indicator** follows the components, raised to the worst impact of the open
+  incidents, as Statuspage raises it (minor, major, critical; see `rendering.view`).
 - **Response time** (`api/v1/` `response_time_ms`) is the median (p50) response time of the
   last 24 hours over all regions, rounded to whole milliseconds; null without results in that
   window. A median over a day says what users typically get, where the latest single result

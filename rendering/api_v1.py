@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from configuration.impacts import PARTIAL
 from configuration.times import utc_iso
 from history.timeline import ALL_REGIONS, MonitorTimeline
 from rendering.api import (
@@ -20,6 +21,7 @@ from rendering.entries import Entry
 STATUS = {
     "up": "operational",
     "degraded": "degraded",
+    PARTIAL: "partial_outage",
     "down": "major_outage",
     "maintenance": "maintenance",
     "nodata": "unknown",  # no recent checks: v1 has no fixed set, so it says so

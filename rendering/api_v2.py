@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from configuration.impacts import STATE
 from configuration.times import utc_iso
 from history.days import day_bounds
 from rendering.api import (
@@ -18,13 +19,10 @@ from rendering.api import (
     iso_or_none,
     page_id,
 )
-from rendering.entries import Entry
+from rendering.entries import Entry, EntryUpdate
 
 COMPONENT_STATUS = {
-    "up": "operational",
-    "degraded": "degraded_performance",
-    "down": "major_outage",
-    "maintenance": "under_maintenance",
+    **{state: str(impact) for impact, state in STATE.items()},  # up: operational, ...
     "nodata": "operational",  # Statuspage has no "unknown"; see rendering.api
 }
 INDICATOR = {
@@ -196,7 +194,7 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
-        "incident_updates": updates_json(entry),
+        "incident_updates": updates_json(entry, components),
     }
     if entry.kind == "maintenance":
         data["scheduled_for"] = utc_iso(entry.start)
@@ -204,7 +202,7 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
     return data
 
 
-def updates_json(entry: Entry) -> list[Json]:
+def updates_json(entry: Entry, components: dict[str, Json]) -> list[Json]:
     """The written updates newest first, then the detected facts newest first. Ids survive
     new updates: a written one is `<id>-<n>`, n counting the written updates oldest first;
     a detected one is `<id>-<status>-<its time>`."""
@@ -224,11 +222,21 @@ def updates_json(entry: Entry) -> list[Json]:
             "created_at": utc_iso(update.at),
             "updated_at": utc_iso(update.at),
             "display_at": utc_iso(update.at),
-            # Vigil does not record which component statuses an update changed.
-            "affected_components": None,
+            "affected_components": affected_components(update, components),
             "deliver_notifications": entry.notify,
             "custom_tweet": None,
             "tweet_id": None,
         }
         for update_id, update in [*numbered[::-1], *detected[::-1]]
     ]
+
+
+def affected_components(update: EntryUpdate, components: dict[str, Json]) -> list[Json] | None:
+    """The public components whose status a written update changed, as Statuspage lists
+    them (`code` is the component id); null when it changed none, as Statuspage writes it."""
+    changed = [
+        {"code": m, "name": components[m]["name"], "old_status": old, "new_status": new}
+        for m, old, new in update.changes
+        if m in components
+    ]
+    return changed or None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from configuration.impacts import PARTIAL
 from history.timeline import ALL_REGIONS, MonitorTimeline, combined_uptime
 from rendering.badge_svg import THEMES, badge_svg, fit
 from rendering.context import BuildContext
@@ -33,6 +34,7 @@ LATENCY_WINDOW = "24h"
 MONITOR_STATUS = {
     "up": ("operational", "brightgreen"),
     "degraded": ("degraded", "yellow"),
+    PARTIAL: ("partial outage", "orange"),
     "down": ("down", "red"),
     "maintenance": ("maintenance", "blue"),
     "nodata": ("no data", "lightgrey"),

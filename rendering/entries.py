@@ -4,11 +4,12 @@ one entry.
 
 - A detected outage becomes an entry titled "<monitor name> is down": investigating while it
   lasts, resolved (with how long it lasted) once the monitor is back up.
-- A written incident absorbs every outage of one of its monitors whose time overlaps its own
-  (from `started_at` to `resolved_at`, or now while open; `MERGE_SLACK` either side, for an
-  incident written a few minutes after the fact). The entry is the incident's: its title and
-  status, its timeline first, then the detected facts. An outage joins one incident at most
-  (the one it overlaps most), so an event is never shown twice.
+- A written incident absorbs every outage of one of its monitors (`monitors` or `affects`)
+  whose time overlaps its own (from `started_at` to `resolved_at`, or now while open;
+  `MERGE_SLACK` either side, for an incident written a few minutes after the fact). The
+  entry is the incident's: its title and status, its timeline first, then the detected
+  facts. An outage joins one incident at most (the one it overlaps most), so an event is
+  never shown twice.
 - Outages of monitors with `public: false` never appear, neither alone nor inside an
   incident; a written incident lists only its public monitors.
 - An outage wholly inside a maintenance window of its monitor is not shown (the history
@@ -48,6 +49,8 @@ class EntryUpdate:
     status: str  # incident statuses, or maintenance ones for maintenance
     message: str  # plain text, never HTML
     detected: bool  # True: a fact from the history; False: written by a person
+    # (monitor id, old, new) of each monitor whose status this written update changed
+    changes: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def _best_match(outage: Outage, incidents: Sequence[Incident], now: datetime) ->
     best, most = None, timedelta(-1)
     outage_end = outage.end or now
     for incident in incidents:
-        if outage.monitor_id not in incident.monitors:
+        if outage.monitor_id not in incident.affected:
             continue
         start = incident.start - MERGE_SLACK
         end = (incident.resolved_at or now) + MERGE_SLACK
@@ -225,8 +228,18 @@ def _outage_entry(outage: Outage, words: _Wording) -> Entry:
 def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -> Entry:
     outages = sorted(outages, key=lambda outage: outage.start)
     written = [
-        EntryUpdate(update.at, update.status, update.message, detected=False)
-        for update in sorted(incident.updates, key=lambda update: update.at)
+        EntryUpdate(
+            update.at,
+            update.status,
+            update.message,
+            detected=False,
+            changes=tuple((m, str(old), str(new)) for m, old, new in changes if m in words.names),
+        )
+        for update, changes in zip(
+            sorted(incident.updates, key=lambda update: update.at),
+            incident.status_changes(),
+            strict=True,
+        )
     ]
     facts = [line for outage in outages for line in _detected_updates(outage, words)]
     now = words.now
@@ -237,7 +250,7 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
         title=incident.title,
         status=incident.current_status(now),
         impact=incident.impact,
-        monitors=tuple(monitor for monitor in incident.monitors if monitor in words.names),
+        monitors=tuple(monitor for monitor in incident.affected if monitor in words.names),
         start=min([start, *(outage.start for outage in outages)]),
         end=end,
         updates=(*written, *facts),

@@ -51,7 +51,7 @@ def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -
         if entry.start < end and (entry.end or now) > start
     )
     date = locale.date(day.day)
-    if day.down == 0 and day.maintenance > 0:
+    if day.downtime == 0 and day.maintenance > 0:
         label = locale.gettext("%(date)s: maintenance for %(duration)s") % {
             "date": date,
             "duration": locale.duration(day.maintenance),
@@ -68,6 +68,11 @@ def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -
         parts.append(
             locale.gettext("down for %(duration)s") % {"duration": locale.duration(day.down)}
         )
+    if day.partial:
+        parts.append(
+            locale.gettext("partial outage for %(duration)s")
+            % {"duration": locale.duration(day.partial)}
+        )
     if day.degraded:
         parts.append(
             locale.gettext("degraded for %(duration)s")
@@ -80,6 +85,12 @@ def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -
         )
     level = down_level(day.down_fraction)
     state = (
-        "down" if level == 8 else "partial" if day.down else "degraded" if day.degraded else "up"
+        "down"
+        if level == 8
+        else "partial"
+        if day.downtime
+        else "degraded"
+        if day.degraded
+        else "up"
     )
     return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)

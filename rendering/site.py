@@ -19,7 +19,7 @@ from pathlib import Path
 
 from configuration.incidents import Incident
 from configuration.models import Config
-from history.specs import maintenance_of, monitor_specs
+from history.specs import monitor_specs, written_windows
 from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
 from rendering.api import write_api
@@ -41,7 +41,7 @@ def collect(
     timelines = monitor_timelines(
         store,
         monitor_specs(config),
-        maintenance_of(incidents, now, HISTORY_DAYS),
+        written_windows(incidents, now, HISTORY_DAYS),
         now,
         days=BAR_DAYS,
         timezone=config.site.timezone,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from checks.result import Status
-from configuration.incidents import Incident, in_maintenance
+from configuration.impacts import PARTIAL, Impact, shown_state
+from configuration.incidents import Incident, written_status
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
@@ -21,6 +22,7 @@ MAINTENANCE, NO_DATA = "maintenance", "nodata"
 STATE_TEXT = {
     Status.UP.value: N_("Operational"),
     Status.DEGRADED.value: N_("Degraded performance"),
+    PARTIAL: N_("Partial outage"),
     Status.DOWN.value: N_("Down"),
     MAINTENANCE: N_("Under maintenance"),
     NO_DATA: N_("No data"),
@@ -54,7 +56,7 @@ class MonitorView:
     id: str
     name: str
     description: str
-    state: str  # up | degraded | down | maintenance | nodata
+    state: str  # up | degraded | partial | down | maintenance | nodata
     state_text: str
     uptime_label: str  # 90-day uptime, e.g. "99.95%", or "no data"
     uptime: dict[str, str]  # by SHOWN_WINDOWS key, localised
@@ -126,20 +128,20 @@ def page_view(
     """`entries` are `incident_entries(incidents, timelines, config, now, locale)`: the build's
     in its own language, else those of `BuildContext.in_language(locale)`."""
     locale = locale or Locale(config.site.language, config.site.timezone)
-    maintained = in_maintenance(incidents, now)
+    written = written_status(incidents, now)
     monitors = {
         monitor.id: _monitor_view(
-            monitor, timelines[monitor.id], monitor.id in maintained, entries, now, locale
+            monitor, timelines[monitor.id], written.get(monitor.id), entries, now, locale
         )
         for monitor in config.monitors
         if monitor.public
     }
-    state, headline = _overall(list(monitors.values()))
+    state, headline = _overall(list(monitors.values()), entries)
     bodies = {incident.id: incident.body for incident in incidents}
     views = [incident_view(entry, locale, bodies.get(entry.id, "")) for entry in entries]
     newest = max((t.last_checked for t in timelines.values() if t.last_checked), default=None)
     stale_after = STALE_AFTER_INTERVALS * min(
-        (m.interval for m in config.monitors), default=timedelta(minutes=5)
+        (m.interval for m in config.monitors if m.checked), default=timedelta(minutes=5)
     )
     return PageView(
         site=config.site,
@@ -184,12 +186,13 @@ def _region_view(
 def _monitor_view(
     monitor: MonitorBase,
     timeline: MonitorTimeline,
-    maintenance: bool,
+    written: Impact | None,
     entries: Sequence[Entry],
     now: datetime,
     locale: Locale,
 ) -> MonitorView:
-    state = MAINTENANCE if maintenance else (timeline.current or NO_DATA)
+    checks = timeline.current.value if timeline.current is not None else None
+    state = shown_state(checks, written) or NO_DATA
     uptime = {
         window: locale.percent(
             timeline.window_uptime(window)
@@ -231,19 +234,27 @@ def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale)
     return groups
 
 
-_SEVERITY = [Status.UP.value, NO_DATA, MAINTENANCE, Status.DEGRADED.value, Status.DOWN.value]
+_SEVERITY = [
+    Status.UP.value, NO_DATA, MAINTENANCE, Status.DEGRADED.value, PARTIAL, Status.DOWN.value
+]  # fmt: skip
+# The page's states from least to most severe, and the least an open incident's impact
+# raises the page to, as Statuspage raises its indicator to the worst open impact.
+_PAGE_RANK = ["nodata", "up", "maintenance", "degraded", "partial", "major"]
+_RAISED_BY_IMPACT = {"minor": "degraded", "major": "partial", "critical": "major"}
 
 
 def worst(states: Sequence[str]) -> str:
     return max(states, key=_SEVERITY.index, default=NO_DATA)
 
 
-def _overall(monitors: Sequence[MonitorView]) -> tuple[str, str]:
+def _overall(monitors: Sequence[MonitorView], entries: Sequence[Entry]) -> tuple[str, str]:
+    """The page's state from its monitors', raised to what the worst open incident's
+    impact says (an incident without monitors still tells of trouble)."""
     states = [m.state for m in monitors]
     down = states.count(Status.DOWN.value)
     if down and down * 2 >= len(states):
         state = "major"
-    elif down:
+    elif down or PARTIAL in states:
         state = "partial"
     elif Status.DEGRADED.value in states:
         state = "degraded"
@@ -253,6 +264,12 @@ def _overall(monitors: Sequence[MonitorView]) -> tuple[str, str]:
         state = "nodata"
     else:
         state = "up"
+    raised = [
+        _RAISED_BY_IMPACT[entry.impact]
+        for entry in entries
+        if entry.active and entry.kind != "maintenance" and entry.impact in _RAISED_BY_IMPACT
+    ]
+    state = max([state, *raised], key=_PAGE_RANK.index)
     return state, HEADLINES[state]
 
 

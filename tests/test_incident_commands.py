@@ -89,6 +89,7 @@ def test_the_workflow_commands_round_trip_and_commit(project: Path) -> None:
         "status": "resolved",
         "impact": "major",
         "monitorIds": ["api"],
+        "affects": {"api": "partial_outage"},  # a listed monitor: what impact major implies
         "startedAt": "2026-11-23T10:00:00Z",
         "resolvedAt": "2026-11-23T10:40:00Z",
         "maintenance": False,
