@@ -54,7 +54,8 @@ def import_command(
 ) -> None:
     """Write a Vigil config.yaml (and incident files) from SOURCE's configuration at FILE|URL:
     upptime (.upptimerc.yml), gatus (config.yaml, or a folder of them), openstatus
-    (openstatus.yaml), uptime-kuma (a backup JSON).
+    (openstatus.yaml), uptime-kuma (a backup JSON), statuspage (a page's URL, or a folder
+    holding its api/v2 summary.json, incidents.json and scheduled-maintenances.json).
 
     Every field that could not be translated is listed on standard error with where it was
     written (FILE:LINE, or the JSON path) and why; see docs/migrating.md. Secrets stay

@@ -4,7 +4,7 @@ missing (a fixture, a section of docs/migrating.md)."""
 
 from __future__ import annotations
 
-from importers import gatus, openstatus, upptime, uptime_kuma
+from importers import gatus, openstatus, statuspage, upptime, uptime_kuma
 from importers.base import Importer
 
 IMPORTERS: dict[str, Importer] = {
@@ -14,5 +14,6 @@ IMPORTERS: dict[str, Importer] = {
         gatus.IMPORTER,
         openstatus.IMPORTER,
         uptime_kuma.IMPORTER,
+        statuspage.IMPORTER,
     )
 }

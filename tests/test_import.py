@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import main
+from importers import statuspage
 from importers.base import Untranslated
 from importers.registry import IMPORTERS
 
@@ -27,6 +29,7 @@ SOURCES = {
     "upptime": ".upptimerc.yml",
     "openstatus": "openstatus.yaml",
     "uptime-kuma": "backup.json",
+    "statuspage": "summary.json",
 }
 NOW = "2026-11-23T10:00:00+00:00"
 
@@ -454,3 +457,80 @@ def test_the_report_orders_lines_and_indexes_as_numbers() -> None:
         ("gatus.yaml:9", "endpoints[1]"),
         ("gatus.yaml:12", "endpoints[0]"),
     ]
+
+
+def front_matter(into: Path, stem: str) -> dict[str, Any]:
+    text = (into / "incidents" / f"{stem}.md").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text.split("---\n")[1])
+    return data
+
+
+def test_statuspage_components_incidents_and_maintenance(tmp_path: Path) -> None:
+    report = imported("statuspage", tmp_path)
+    data = config(tmp_path)
+    assert data["site"] == {
+        "title": "Acme",
+        "url": "https://status.acme.example",
+        "timezone": "America/New_York",
+    }
+    assert data["groups"] == [
+        {"id": "platform", "name": "Platform", "description": "Everything behind api.acme.example"}
+    ]
+    assert [(m["id"], m["type"], m.get("group")) for m in data["monitors"]] == [
+        ("api", "manual", "platform"),
+        ("webhooks", "manual", "platform"),
+        ("dashboard", "manual", None),
+    ]
+    open_incident = front_matter(tmp_path, "2026-11-23-elevated-api-errors")
+    assert open_incident["affects"] == {"api": "degraded_performance"}  # its first update's
+    assert open_incident["started_at"] == datetime(2026, 11, 23, 14, 2, tzinfo=UTC)
+    assert "resolved_at" not in open_incident
+    assert [(u["status"], u.get("affects")) for u in open_incident["updates"]] == [
+        ("investigating", {"api": "degraded_performance"}),
+        ("identified", {"api": "partial_outage"}),  # oldest first, each with its change
+    ]
+    stem = "2026-11-20-delayed-webhook-deliveries"
+    resolved = front_matter(tmp_path, stem)
+    assert resolved["resolved_at"] == datetime(2026, 11, 20, 16, 2, 44, tzinfo=UTC)
+    assert [u["status"] for u in resolved["updates"]] == ["investigating", "monitoring", "resolved"]
+    write_up = (tmp_path / "incidents" / f"{stem}.md").read_text(encoding="utf-8")
+    assert write_up.endswith(
+        "## Postmortem\n\nA full queue on one worker held deliveries back;"
+        " we now alert on queue depth.\n"
+    )
+    upgrade = front_matter(tmp_path, "2026-11-15-dashboard-database-upgrade")
+    assert (upgrade["kind"], upgrade["monitors"]) == ("maintenance", ["dashboard"])
+    assert upgrade["scheduled_start"] == datetime(2026, 11, 15, 7, 0, tzinfo=UTC)
+    assert upgrade["announce_before"] == "4d14h"  # shown from when it was posted
+    assert [u["status"] for u in upgrade["updates"]] == ["scheduled", "in_progress", "completed"]
+    gateway = front_matter(tmp_path, "2026-11-29-api-gateway-replacement")
+    assert gateway["monitors"] == ["api", "webhooks"]
+    summary = f"{FIXTURES}/statuspage/summary.json"
+    assert f"{summary}: $.components[1].only_show_if_degraded:" in report
+    assert f"{summary}: $.components[3].status: degraded_performance at import" in report
+    maintenances = f"{FIXTURES}/statuspage/scheduled-maintenances.json"
+    assert f"{maintenances}: $.scheduled_maintenances[1].scheduled_remind_prior:" in report
+    assert "scheduled_auto_in_progress" not in report  # Vigil does that by the clock too
+
+
+def test_statuspage_from_a_url_and_with_only_its_summary(tmp_path: Path, served: str) -> None:
+    imported("statuspage", tmp_path / "web", location=f"{served}/statuspage/summary.json")
+    assert len(list((tmp_path / "web" / "incidents").glob("*.md"))) == 4
+    alone = tmp_path / "saved"
+    alone.mkdir()
+    (alone / "summary.json").write_bytes((FIXTURES / "statuspage" / "summary.json").read_bytes())
+    report = imported("statuspage", tmp_path / "out", location=str(alone))
+    # The open incident and the upcoming maintenance are in summary.json itself.
+    assert len(list((tmp_path / "out" / "incidents").glob("*.md"))) == 2
+    assert f"{alone}/summary.json: $.incidents: {alone}/incidents.json:" in report
+
+
+def test_statuspage_page_url_reads_its_api() -> None:
+    assert statuspage.locations("https://status.acme.example/") == {
+        "summary.json": "https://status.acme.example/api/v2/summary.json",
+        "incidents.json": "https://status.acme.example/api/v2/incidents.json",
+        "scheduled-maintenances.json": (
+            "https://status.acme.example/api/v2/scheduled-maintenances.json"
+        ),
+    }
+    assert statuspage.locations("saved/summary.json")["incidents.json"] == "saved/incidents.json"
