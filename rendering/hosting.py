@@ -26,6 +26,7 @@ FEED_TYPES = {
     "feed.rss": "application/rss+xml; charset=utf-8",
     "feed.atom": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
+    "maintenance.ics": "text/calendar; charset=utf-8",
 }
 
 

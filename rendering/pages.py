@@ -25,6 +25,7 @@ from jinja2.loaders import split_template_path
 from configuration.errors import ConfigError, Problem
 from configuration.models import Config
 from configuration.source import read_source
+from rendering.calendar import webcal_link
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
@@ -333,4 +334,5 @@ def _write_incidents(
         upcoming=[v for v, s in listed if s == "scheduled"][::-1],
         in_progress=[v for v, s in listed if s == "in_progress"],
         past=[v for v, s in listed if s == "completed"],
+        calendar=webcal_link(config.site.url),
     )

@@ -24,6 +24,7 @@ from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
 from rendering.api import write_api
 from rendering.badges import write_badges
+from rendering.calendar import write_calendars
 from rendering.context import BuildContext, Writer
 from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
@@ -84,6 +85,7 @@ WRITERS: list[Writer] = [
     write_api,
     write_feeds,
     write_badges,
+    write_calendars,
     write_hosting,  # last: it lists the files the others wrote
 ]
 
