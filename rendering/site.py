@@ -31,6 +31,7 @@ from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
 from rendering.pages import forget_templates, write_pages
 from rendering.view import PageView, page_view
+from rendering.widget import write_widget
 
 BAR_DAYS = 90
 
@@ -86,6 +87,7 @@ WRITERS: list[Writer] = [
     write_feeds,
     write_badges,
     write_calendars,
+    write_widget,
     write_hosting,  # last: it lists the files the others wrote
 ]
 
