@@ -10,6 +10,7 @@ from history.timeline import MonitorTimeline
 from rendering.view import PageView
 
 LIVE_WINDOWS = ("24h", "7d", "30d", "90d")
+WIDGET_FILE = "widget.js"  # the script other sites add; it shows `active` (rendering.widget)
 
 
 def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dict[str, Any]:

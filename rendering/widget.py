@@ -12,9 +12,10 @@ import gzip
 from pathlib import Path
 
 from rendering.context import BuildContext
+from rendering.live import WIDGET_FILE
 from rendering.pages import environment
 
-WIDGET_FILE = "widget.js"
+__all__ = ["WIDGET_FILE", "gzip_size", "widget_script", "write_widget"]
 WIDGET_GZIP_LIMIT = 5 * 1024  # bytes
 
 
