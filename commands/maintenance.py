@@ -38,6 +38,8 @@ STATUS_MESSAGES = {
     "completed": "This maintenance is complete.",
     AUTO: "This maintenance follows its schedule again.",
 }
+# Moving a window is an update too: visitors read it, and calendars see a new SEQUENCE.
+RESCHEDULED = "This maintenance has been rescheduled."
 
 
 def _duration(text: str, option: str) -> timedelta:
@@ -213,6 +215,8 @@ def update_maintenance(
         data["status"] = status
     if status in (*MAINTENANCE_STATUSES, AUTO) and message is None:
         message = STATUS_MESSAGES[status]  # a status set by hand is an update at its time
+    elif (start or end or duration) and message is None:
+        message = RESCHEDULED
     if message is not None:
         posted = "scheduled" if status == AUTO else status  # auto: the schedule again
         file.append_update(now, current_status(file, now) if posted is None else posted, message)

@@ -247,14 +247,38 @@ class Incident(Options):
         back on the clock), oldest first. A written `status` that differs from the latest
         update's counts at that update's time; in a file without updates only `completed`
         counts, at the scheduled start (it names no time: a one-off window never starts)."""
+        timeline = self._timeline()
+        resets = [i for i, (_, status) in enumerate(timeline) if status == "scheduled"]
+        return timeline[resets[-1] + 1 :] if resets else timeline
+
+    def _timeline(self) -> list[tuple[datetime, str]]:
+        """(time, status) of every update, oldest first, and of a written status that counts
+        on its own (as `_status_changes` says)."""
         timeline = [(u.at, str(u.status)) for u in sorted(self.updates, key=lambda u: u.at)]
         written = self.status
         if timeline and written is not None and written != timeline[-1][1]:
             timeline.append((timeline[-1][0], written))
         elif not timeline and written == "completed" and self.scheduled_start is not None:
             timeline.append((self.scheduled_start, written))
-        resets = [i for i, (_, status) in enumerate(timeline) if status == "scheduled"]
-        return timeline[resets[-1] + 1 :] if resets else timeline
+        return timeline
+
+    @property
+    def revision(self) -> int:
+        """How many changes the file records: one per update, and one for a written status
+        that counts on its own. Updates are only ever added (the commands append them), so
+        it never goes down: a calendar's SEQUENCE, derived from the file alone."""
+        return len(self._timeline())
+
+    def schedule(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[tuple[Span, Span | None]]:
+        """Each scheduled window (every occurrence of a recurrence) overlapping [start, end),
+        oldest first, with what the updates made of it: itself, started early or ended
+        (`windows` holds these), or None when it never happens."""
+        if self.kind != "maintenance" or self.scheduled_start is None:
+            return []
+        changed = self._changed_windows()
+        return [(span, changed.get(span, span)) for span in self._scheduled(start, end)]
 
     def next_window(self, now: datetime) -> Span | None:
         """The window in progress at `now`, else the next one; None when all are over."""

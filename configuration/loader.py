@@ -18,6 +18,7 @@ from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, problem_from_error
 from configuration.models import Config, Defaults
+from configuration.notifications import PUBLISHED
 from configuration.redaction import redact
 from configuration.renames import apply_renames
 from configuration.secrets import Interpolation, SecretValues
@@ -71,6 +72,7 @@ def load_config_text(
     interpolate = Interpolation(SecretValues(os.environ if environ is None else environ))
     data = interpolate(source.data)
     problems += _semantic_problems(data, source)
+    problems += _published_secrets(source)
     _apply_defaults(data)
     config = None
     try:
@@ -86,6 +88,18 @@ def load_config_text(
     config.set_secrets(frozenset(interpolate.read), interpolate.uses(data, source))
     config.set_renamed(renamed)
     return config
+
+
+def _published_secrets(source: Source) -> list[Problem]:
+    """A `${SECRET}` in a value the site publishes (a public channel's join link)."""
+    data = source.data if isinstance(source.data, dict) else {}
+    return [
+        source.problem(("notifications", i, key), "published on the page: cannot hold a ${SECRET}")
+        for i, channel in enumerate(_list(data, "notifications"))
+        if isinstance(channel, dict)
+        for key in PUBLISHED
+        if "${" in str(channel.get(key, ""))
+    ]
 
 
 def _apply_defaults(data: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, PlainSerializer, SecretStr, WithJsonSchema
+from pydantic import Field, PlainSerializer, SecretStr, WithJsonSchema, model_validator
 
 from configuration.monitor import Duration, Identifier, Options
 
@@ -35,6 +35,7 @@ DEFAULT_EVENTS: list[EventName] = [
     n for n in get_args(EventName) if n != "component.status_changed"
 ]
 
+PUBLISHED = ("join_url", "join_text")  # shown on the site as written: never a ${SECRET}
 # A token or a webhook URL with a token in it: `${ENV}` in the file, `**********` in reprs.
 Secret = Annotated[
     SecretStr,
@@ -79,6 +80,25 @@ class ChannelOptions(Options):
     retries: int = Field(
         2, ge=0, le=5, description="Extra attempts after a timeout, a 429 or a 5xx answer."
     )
+    public: bool = Field(
+        False,
+        description="List it on the page's `/subscribe/` page, so visitors can follow it "
+        "(an announcement channel, a public ntfy topic, a Mastodon account); needs `join_url`.",
+    )
+    join_url: HttpUrl | None = Field(
+        None,
+        description="Where visitors join or follow it, e.g. `https://t.me/acme_status`; "
+        "published as written, so never a secret.",
+    )
+    join_text: str | None = Field(
+        None, description="The link's words on the subscribe page, e.g. `Telegram: @acme_status`."
+    )
+
+    @model_validator(mode="after")
+    def _public_needs_a_link(self) -> ChannelOptions:
+        if self.public and not self.join_url:
+            raise ValueError("a public channel needs join_url: where visitors join it")
+        return self
 
 
 def secret(value: SecretStr | None) -> str:

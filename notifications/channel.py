@@ -81,7 +81,20 @@ class MailMessage:
         return f"SMTP {self.host}:{self.port} ({self.security}){login}\n{self.message}\n"
 
 
-Outgoing = HttpRequest | MailMessage
+@dataclass(frozen=True)
+class LibraryCall:
+    """A message a channel's own client library sends (Apprise, to the services it knows):
+    `send(timeout)` blocks until it is delivered or not and says `(ok, why not)`; `shown`
+    is what `--dry-run` prints. Only the channel's module imports the library."""
+
+    shown: str
+    send: Callable[[float], tuple[bool, str]] = field(repr=False, compare=False)
+
+    def describe(self) -> str:
+        return self.shown
+
+
+Outgoing = HttpRequest | MailMessage | LibraryCall
 
 
 @dataclass(frozen=True)
@@ -97,8 +110,13 @@ class ChannelType(Generic[C]):
 
 def secrets_of(channel: ChannelOptions) -> list[str]:
     """The values of the channel's secret fields, to redact from anything shown."""
-    values = (getattr(channel, name) for name in type(channel).model_fields)
-    return [value.get_secret_value() for value in values if isinstance(value, SecretStr)]
+    found: list[str] = []
+    for name in type(channel).model_fields:
+        value = getattr(channel, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, SecretStr):
+                found.append(item.get_secret_value())
+    return found
 
 
 def slack_text(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Send a channel's requests: HTTP through httpx, email through smtplib (in a thread).
+"""Send a channel's requests: HTTP through httpx, email through smtplib (in a thread), and
+a `LibraryCall` through the channel's own library (in a thread).
 
 Every attempt is bounded by the channel's `timeout`; a timeout, a lost connection, a 429
 or a 5xx answer is tried again `retries` times after a doubling backoff; anything else
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from notifications.channel import HttpRequest, MailMessage, Outgoing
+from notifications.channel import HttpRequest, LibraryCall, MailMessage, Outgoing
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ async def _attempt(
 ) -> Outcome:
     if isinstance(item, MailMessage):
         return await asyncio.to_thread(_send_mail, item, timeout, options.ssl_context)
+    if isinstance(item, LibraryCall):
+        ok, detail = await asyncio.to_thread(item.send, timeout)
+        return Outcome(ok, 1, detail, transient=not ok)  # the library cannot say: try again
     return await _send_http(item, client, timeout)
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from configuration.notifications import ChannelOptions
 from notifications.channel import ChannelType
 from notifications.channels import (
+    apprise,
     discord,
     email,
     google_chat,
@@ -54,6 +55,7 @@ CHANNELS: dict[str, ChannelType[Any]] = {
         webex.CHANNEL,
         twilio.CHANNEL,
         grafana_oncall.CHANNEL,
+        apprise.CHANNEL,
     )
 }
 

@@ -1,9 +1,10 @@
 """Hosting files that Netlify and Cloudflare Pages read from the site root (GitHub Pages
 ignores them; see docs/api.md):
 
-- `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds and badges, so other sites'
-  scripts can read them; a short cache (60 s) on them, so a status change shows within a
-  minute; the feed content types, which hosts do not all know.
+- `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds, badges, calendars,
+  `status-live.json` and `widget.js`, so other sites' scripts (the widget) can read them;
+  a short cache (60 s) on them, so a status change shows within a minute; the content
+  types of feeds, calendars and the widget, which hosts do not all know.
 - `_redirects`: `/api/v1/status` (without `.json`) serves `/api/v1/status.json`, for every
   file under `api/`, as 200 rewrites (the address stays, no redirect round trip).
 
@@ -26,12 +27,14 @@ FEED_TYPES = {
     "feed.rss": "application/rss+xml; charset=utf-8",
     "feed.atom": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json; charset=utf-8",
+    "maintenance.ics": "text/calendar; charset=utf-8",
 }
 
 
 def header_rules() -> list[tuple[str, dict[str, str]]]:
     """(path pattern, headers) in file order; `*` matches anything, `:name` one segment."""
-    rules = [("/api/*", SHARED), ("/badges/*", SHARED)]
+    rules = [("/api/*", SHARED), ("/badges/*", SHARED), ("/status-live.json", SHARED)]
+    rules.append(("/widget.js", {**SHARED, "Content-Type": "text/javascript; charset=utf-8"}))
     for folder in ("/", "/monitors/:monitor/"):
         rules += [
             (folder + name, {**SHARED, "Content-Type": kind}) for name, kind in FEED_TYPES.items()

@@ -10,10 +10,13 @@ from history.timeline import MonitorTimeline
 from rendering.view import PageView
 
 LIVE_WINDOWS = ("24h", "7d", "30d", "90d")
+WIDGET_FILE = "widget.js"  # the script other sites add; it shows `active` (rendering.widget)
 
 
 def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dict[str, Any]:
-    """The states the open page refreshes in place; shape in schemas/status-live.schema.json."""
+    """The states the open page refreshes in place, and what widget.js shows; shape in
+    schemas/status-live.schema.json."""
+    t = page.locale
     return {
         "built_at": page.built_at_iso,
         "newest": page.newest_iso or None,
@@ -28,6 +31,23 @@ def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dic
             for monitor in group.monitors
         },
         "regions": {region.id: region.last_checked_iso or None for region in page.regions},
+        # What widget.js shows: the incidents and maintenance under way, in the page's words.
+        "active": [
+            {
+                "id": item.id,
+                "title": item.title,
+                "kind": item.kind,
+                "impact": item.impact,
+                "status_text": item.status,
+                "href": item.href,
+            }
+            for item in page.active
+        ],
+        "words": {
+            "label": t.gettext("Service status"),
+            "details": t.gettext("Details"),
+            "dismiss": t.gettext("Dismiss"),
+        },
     }
 
 

@@ -25,11 +25,13 @@ from jinja2.loaders import split_template_path
 from configuration.errors import ConfigError, Problem
 from configuration.models import Config
 from configuration.source import read_source
+from rendering.calendar import webcal_link
 from rendering.context import BuildContext
 from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
 from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
+from rendering.subscribe import subscribe_page
 from rendering.text import level_colours
 from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
 
@@ -291,6 +293,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
             )
             out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
     _write_incidents(out, context, entries, locale)
+    out.write("subscribe/", "subscribe.html", detail=subscribe_page(config))
     if code == codes[0]:
         out.write("404.html", "404.html")
 
@@ -333,4 +336,5 @@ def _write_incidents(
         upcoming=[v for v, s in listed if s == "scheduled"][::-1],
         in_progress=[v for v, s in listed if s == "in_progress"],
         past=[v for v, s in listed if s == "completed"],
+        calendar=webcal_link(config.site.url),
     )

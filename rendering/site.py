@@ -24,12 +24,14 @@ from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
 from rendering.api import write_api
 from rendering.badges import write_badges
+from rendering.calendar import write_calendars
 from rendering.context import BuildContext, Writer
 from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
 from rendering.pages import forget_templates, write_pages
 from rendering.view import PageView, page_view
+from rendering.widget import write_widget
 
 BAR_DAYS = 90
 
@@ -84,6 +86,8 @@ WRITERS: list[Writer] = [
     write_api,
     write_feeds,
     write_badges,
+    write_calendars,
+    write_widget,
     write_hosting,  # last: it lists the files the others wrote
 ]
 

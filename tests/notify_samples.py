@@ -79,6 +79,8 @@ SAMPLES: dict[str, Callable[[str], dict[str, Any]]] = {
                            "api_url": url},
     "grafana_oncall": lambda url: {
         "webhook_url": f"{url}/integrations/v1/formatted_webhook/${{TOKEN}}/"},
+    "apprise": lambda url: {"urls": [url.replace("http://", "json://vigil:${TOKEN}@")
+                                     + "/apprise"]},
 }  # fmt: skip
 
 

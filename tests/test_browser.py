@@ -26,6 +26,7 @@ PAGES = {
     "incident": "incidents/2026-11-21-api/",
     "incidents": "incidents/",
     "maintenance": "maintenance/",
+    "subscribe": "subscribe/",
     "embed": "embed/",
     "not-found": "404.html",
     "german": "de/",

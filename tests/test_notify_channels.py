@@ -182,6 +182,15 @@ def _oncall(request: Received) -> None:
     assert body["link_to_upstream_details"] == "https://status.example.com"
 
 
+def _apprise(request: Received) -> None:
+    """Apprise's JSON service (`json://`): its own shape, the secret as Basic credentials."""
+    body = _json(request)
+    assert (body["title"], body["type"]) == ("API is down", "failure")
+    assert "Error: http_status: 503 Service Unavailable" in body["message"]
+    credentials = base64.b64encode(f"vigil:{TOKEN}".encode()).decode()
+    assert request.headers["authorization"] == f"Basic {credentials}"
+
+
 CASES: dict[str, Case] = {
     "webhook": Case("POST", "/hook", _webhook),
     "slack": Case("POST", f"/services/T/B/{TOKEN}", _slack),
@@ -203,6 +212,7 @@ CASES: dict[str, Case] = {
     "webex": Case("POST", "/v1/messages", _webex),
     "twilio": Case("POST", "/2010-04-01/Accounts/AC123/Messages.json", _twilio),
     "grafana_oncall": Case("POST", f"/integrations/v1/formatted_webhook/{TOKEN}/", _oncall),
+    "apprise": Case("POST", "/apprise", _apprise),
 }
 EXPECTED_REQUESTS = {"twilio": 2}  # one SMS per recipient
 # The channel types this module sends to a real receiver (email: test_notify_email.py).
@@ -313,7 +323,7 @@ def test_the_dry_run_of_every_channel_shows_its_request_but_never_its_secret(
     url = "smtp://127.0.0.1:2525" if name == "email" else "http://127.0.0.1:9"
     config = config_with([{"id": "c", "type": name, **SAMPLES[name](url)}], {"TOKEN": token})
     shown = describe(config, config.notifications[0], DOWN)
-    assert shown.startswith(("POST ", "PUT ", "SMTP 127.0.0.1:2525"))
+    assert shown.startswith(("POST ", "PUT ", "SMTP 127.0.0.1:2525", "APPRISE "))
     assert "API is down" in unquote_plus(shown) or '"latency":812' in shown
     escaped = (json.dumps(token, ensure_ascii=ascii)[1:-1] for ascii in (False, True))
     for form in (token, *escaped, quote_plus(token), quote(token, safe="")):

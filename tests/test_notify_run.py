@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,25 +109,31 @@ def test_down_then_recovered_are_each_sent_once(tmp_path: Path) -> None:
     assert state.monitors["api"].seq == 2
 
 
+def at_once(count: int, action: Callable[[], object]) -> list[BaseException]:
+    """Run `action` in `count` threads started together; what they raised."""
+    start = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        start.wait(5)
+        try:
+            action()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return errors
+
+
 def test_two_concurrent_runs_on_the_same_data_send_once(tmp_path: Path) -> None:
     record(tmp_path, NOW, Status.DOWN)
     with http_receiver(200) as receiver:
         config = config_with([webhook(receiver), webhook(receiver, "second")])
-        start = threading.Barrier(4)
-        errors: list[BaseException] = []
-
-        def one_run() -> None:
-            start.wait(5)
-            try:
-                run(config, tmp_path, NOW)
-            except BaseException as error:
-                errors.append(error)
-
-        threads = [threading.Thread(target=one_run) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        errors = at_once(4, lambda: run(config, tmp_path, NOW))
         run(config, tmp_path, NOW + MINUTE)  # and once more afterwards
     assert errors == []
     assert [request.path for request in receiver.requests] == ["/hook", "/hook"]

@@ -7,7 +7,7 @@ import contextlib
 import functools
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -30,21 +30,30 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+Headers = Callable[[str], list[tuple[str, str]]]  # a path's extra response headers
+
+
 class _Quiet(SimpleHTTPRequestHandler):
+    headers_for: Headers = staticmethod(lambda path: [])
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        for name, value in self.headers_for(self.path.split("?")[0]):
+            self.send_header(name, value)
         super().end_headers()
 
 
 class SiteServer:
-    """Serves `folder` on 127.0.0.1 at a free port for the length of a `with` block."""
+    """Serves `folder` on 127.0.0.1 at a free port for the length of a `with` block;
+    `headers` adds response headers by path (as a host's `_headers` file does)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, headers: Headers | None = None) -> None:
         self.folder = folder
-        handler = functools.partial(_Quiet, directory=str(folder))
+        kind = type("_WithHeaders", (_Quiet,), {"headers_for": staticmethod(headers)})
+        handler = functools.partial(kind if headers else _Quiet, directory=str(folder))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
