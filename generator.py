@@ -24,6 +24,7 @@ from checks.heartbeat import HeartbeatMonitor, record_heartbeat
 from checks.result import Result
 from checks.runner import RunSettings, run_checks, utc_now
 from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
+from commands.alerts import alerts
 from commands.common import (
     EXIT_INVALID,
     HEARTBEATS_FOLDER,
@@ -408,6 +409,7 @@ main.add_command(regions)
 main.add_command(notify_group)
 main.add_command(init)
 main.add_command(upgrade)
+main.add_command(alerts)
 
 if __name__ == "__main__":
     main()

@@ -39,9 +39,25 @@ def header_rules() -> list[tuple[str, dict[str, str]]]:
     return rules
 
 
+HEADERS_TITLE = "# Response headers for Netlify and Cloudflare Pages, written by vigil build."
+
+
+def built_site(path: Path) -> Path | None:
+    """The folder of a site `vigil build` wrote that holds `path` (the nearest one with a
+    `_headers` starting with our title), else None: what keeps private files off the page."""
+    for folder in path.resolve().parents:
+        try:
+            with (folder / "_headers").open(encoding="utf-8") as file:
+                if file.readline().rstrip("\n") == HEADERS_TITLE:
+                    return folder
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
+
+
 def write_hosting(folder: Path, context: BuildContext) -> list[Path]:
     """Write `_headers` and `_redirects`; runs after the API files are written."""
-    headers = ["# Response headers for Netlify and Cloudflare Pages, written by vigil build."]
+    headers = [HEADERS_TITLE]
     for pattern, values in header_rules():
         headers += [pattern, *(f"  {name}: {value}" for name, value in values.items())]
     redirects = ["# Extension-less API paths for Netlify and Cloudflare Pages (200: rewrite)."]
