@@ -3,7 +3,8 @@ ignores them; see docs/api.md):
 
 - `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds and badges, so other sites'
   scripts can read them; a short cache (60 s) on them, so a status change shows within a
-  minute; the feed content types, which hosts do not all know.
+  minute; the feed content types, which hosts do not all know; the Prometheus text format's
+  content type on `/metrics` (`rendering.metrics`), which Prometheus 3 insists on.
 - `_redirects`: `/api/v1/status` (without `.json`) serves `/api/v1/status.json`, for every
   file under `api/`, as 200 rewrites (the address stays, no redirect round trip).
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rendering.context import BuildContext
+from rendering.metrics import CONTENT_TYPE, METRICS_FILE
 
 CACHE_SECONDS = 60
 SHARED = {
@@ -32,6 +34,7 @@ FEED_TYPES = {
 def header_rules() -> list[tuple[str, dict[str, str]]]:
     """(path pattern, headers) in file order; `*` matches anything, `:name` one segment."""
     rules = [("/api/*", SHARED), ("/badges/*", SHARED)]
+    rules.append((f"/{METRICS_FILE}", {**SHARED, "Content-Type": CONTENT_TYPE}))
     for folder in ("/", "/monitors/:monitor/"):
         rules += [
             (folder + name, {**SHARED, "Content-Type": kind}) for name, kind in FEED_TYPES.items()

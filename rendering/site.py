@@ -28,6 +28,7 @@ from rendering.context import BuildContext, Writer
 from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
+from rendering.metrics import write_metrics
 from rendering.pages import forget_templates, write_pages
 from rendering.view import PageView, page_view
 
@@ -84,6 +85,7 @@ WRITERS: list[Writer] = [
     write_api,
     write_feeds,
     write_badges,
+    write_metrics,
     write_hosting,  # last: it lists the files the others wrote
 ]
 
