@@ -42,6 +42,7 @@ from commands.common import (
     warn,
 )
 from commands.deploy import EXIT_FAILED, publish, regions
+from commands.export import ResultExport
 from commands.fix import fix_renamed_keys
 from commands.incident import incident
 from commands.init import init
@@ -153,6 +154,7 @@ def check(
     channels = [] if no_notify else [c.id for c in config.notifications]
     unset_channels = report_unset_secrets(config, "notifications", channels, "check")
     monitors = [m for m in monitors if m.id not in unset]
+    export = ResultExport(config)
     store = ResultStore(data_dir)
 
     def round_(now: datetime) -> None:
@@ -160,6 +162,7 @@ def check(
         settings = _run_settings(config, region, new_run_id(region, now), data_dir)
         results = run_checks(due, settings, clock=_clock_from(now_text))
         path = store.append(results)
+        export(results, settings)
         for result in results:
             click.echo(_describe(result))
         click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
@@ -174,7 +177,8 @@ def check(
             round_, every_td, _parsed(positive_duration, loop_for, "--for"), utc_now, time.sleep
         )
         click.echo(f"{region}: {rounds} rounds")
-    exit_if_unset({"monitor(s) not checked": unset, "channel(s) not sent to": unset_channels})
+    not_run = {"monitor(s) not checked": unset, "channel(s) not sent to": unset_channels}
+    exit_if_unset({**not_run, "export(s) not sent": export.unset})
 
 
 def _region_monitors(config: Config, region: str, shard: str | None) -> list[MonitorBase]:
