@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from history.timeline import LATENCY_WINDOWS, UPTIME_WINDOWS
+from history.timeline import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS
 from rendering.api import MonitorState, Snapshot, snapshot_of
 from rendering.context import BuildContext
 from rendering.entries import Entry
@@ -125,14 +125,22 @@ def _history_families(monitors: Iterable[MonitorState]) -> list[Family]:
             if value is not None:
                 uptime.add(value / 100, **labels, window=window)
         for window in LATENCY_WINDOWS:
-            for region, figures in timeline.latency.get(window, {}).items():
+            by_region = timeline.latency.get(window, {})
+            for region in _ordered(by_region):
+                figures = by_region[region]
                 where = {**labels, "region": region, "window": window}
                 samples.add(figures.count, **where)
                 for quantile, name in QUANTILES:
                     latency.add(getattr(figures, name) / 1000, **where, quantile=quantile)
-        for region, latest in timeline.latest.items():
-            last.add(latest.checked_at.timestamp(), **labels, region=region)
+        for region in _ordered(timeline.latest):
+            last.add(timeline.latest[region].checked_at.timestamp(), **labels, region=region)
     return [uptime, latency, samples, last]
+
+
+def _ordered(regions: Iterable[str]) -> list[str]:
+    """Region keys in one order whatever order the history returned them in (the file is
+    the same for the same history): `all` first, then by id."""
+    return sorted(regions, key=lambda region: (region != ALL_REGIONS, region))
 
 
 def _states(family: Family, current: str, states: Sequence[str], **labels: str) -> None:
