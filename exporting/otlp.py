@@ -92,22 +92,25 @@ def runner_name(environ: Mapping[str, str]) -> str:
 def export_run(run: Run, options: OtlpExport, secrets: frozenset[str]) -> Sent:
     """Send the run's metrics (and spans); never raises, waits `timeout` at most, logs a
     loss with the secrets redacted."""
-    resource = run_resource(run)
-    metrics = metrics_data(run, resource)
-    spans = run_spans(run, resource) if options.spans else []
-    points = sum(len(m.data.data_points) for m in _metrics_of(metrics))
+    points = spans = 0
+    what = f"the results of {len(run.results)} checks"
     try:
-        lost = _send_bounded(options, metrics, spans)
+        resource = run_resource(run)
+        metrics = metrics_data(run, resource)
+        traced = run_spans(run, resource) if options.spans else []
+        points = sum(len(m.data.data_points) for m in _metrics_of(metrics))
+        spans = len(traced)
+        what = f"{points} metric points" + (f" and {spans} spans" if spans else "")
+        lost = _send_bounded(options, metrics, traced)
     except Exception as error:  # a bug or a broken install: the check has still succeeded
         lost = f"{type(error).__name__}: {error}"
     if lost:
         hidden = [*secrets, *options.headers.values()]
-        what = f"{points} metric points" + (f" and {len(spans)} spans" if spans else "")
         log.warning(
             "OTLP export to %s failed; %s of run %s lost: %s",
             redact(options.endpoint, hidden), what, run.run_id, redact(lost, hidden),
         )  # fmt: skip
-    return Sent(points, len(spans), lost)
+    return Sent(points, spans, lost)
 
 
 def run_resource(run: Run) -> Resource:
