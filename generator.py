@@ -16,6 +16,7 @@ import sys
 
 import click
 
+from commands.alerts import alerts
 from commands.build import build_command
 from commands.check import check_command
 from commands.common import show_error
@@ -72,6 +73,7 @@ main.add_command(notify_group)
 main.add_command(init)
 main.add_command(upgrade)
 main.add_command(import_command)
+main.add_command(alerts)
 
 if __name__ == "__main__":
     main()

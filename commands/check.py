@@ -27,6 +27,7 @@ from commands.common import (
     report,
     unset_secrets,
 )
+from commands.export import ResultExport
 from configuration.durations import positive_duration
 from configuration.errors import Problem
 from configuration.messages import escape_control
@@ -58,6 +59,7 @@ class CheckRound:
     to (None: nothing was due)."""
 
     region: str
+    run_id: str
     results: Sequence[Result]
     path: Path | None
 
@@ -123,7 +125,7 @@ def check(
         )
         settings = _run_settings(config, region, new_run_id(region, now), data_dir)
         results = run_checks(due, settings, clock=clock)
-        done.append(CheckRound(region, results, store.append(results)))
+        done.append(CheckRound(region, settings.run_id, results, store.append(results)))
         on_round(done[-1])
         if plan.notify:
             after_check(config, incidents_dir, data_dir, clock())  # never raises
@@ -223,6 +225,12 @@ def check_command(
     config, _ = load(config_path)
     plan = plan_check(config, region, shard, notify=not no_notify)
     report(plan.unset)
+    export = ResultExport(config)  # reports an unset secret of export.otlp's headers
+
+    def on_round(done: CheckRound) -> None:
+        _print_round(done)
+        export(done)
+
     rounds = None
     if loop:
         every_td = _parsed(positive_duration, every, "--every")
@@ -234,10 +242,14 @@ def check_command(
         _clock_from(now_text),
         check_all=check_all,
         rounds=rounds,
-        on_round=_print_round,
+        on_round=on_round,
     )
     if loop:
         click.echo(f"{region}: {len(report_.rounds)} rounds")
     raise_if_unset(
-        {"monitor(s) not checked": plan.not_checked, "channel(s) not sent to": plan.not_sent_to}
+        {
+            "monitor(s) not checked": plan.not_checked,
+            "channel(s) not sent to": plan.not_sent_to,
+            "export(s) not sent": export.unset,
+        }
     )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
+from configuration.export import Export
 from configuration.monitor import (
     CheckSettings,
     Domain,
@@ -205,6 +206,10 @@ class Config(Options):
     notifications: list[AnyChannel] = Field(
         default_factory=list,
         description="Where alerts and page events are sent; see docs/notifications.md.",
+    )
+    export: Export = Field(
+        default_factory=Export,
+        description="Where `vigil check` also sends each run's results: OpenTelemetry.",
     )
     _secrets: frozenset[str] = PrivateAttr(default_factory=frozenset)
     _secret_uses: tuple[SecretUse, ...] = PrivateAttr(default=())

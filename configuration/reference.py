@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from checks.registry import CHECKS
 from configuration.durations import format_duration
+from configuration.export import Export, OtlpExport
 from configuration.models import Config, Defaults, Group, Region, Runner, Site
 from configuration.monitor import MonitorBase
 
@@ -45,6 +46,8 @@ def config_reference() -> str:
         ("`groups[]`", Group, set()),
         ("`defaults`", Defaults, set()),
         ("`runner`", Runner, set()),
+        ("`export`", Export, set()),
+        ("`export.otlp`", OtlpExport, set()),
         ("`monitors[]`: every type", MonitorBase, set()),
     ]
     common = set(MonitorBase.model_fields)

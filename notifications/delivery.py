@@ -35,6 +35,7 @@ class Outcome:
     attempts: int
     detail: str = ""  # why it failed; may contain secrets until the caller redacts it
     transient: bool = False  # the last failure was a timeout, lost connection or 5xx
+    retries: int = 0  # of the attempts, those that repeated a request that had failed
 
 
 async def send(
@@ -45,13 +46,14 @@ async def send(
     options: DeliveryOptions,
 ) -> Outcome:
     """Send every request of one notification; stops at the first that fails for good."""
-    attempts = 0
+    attempts = repeated = 0
     for item in outgoing:
         outcome = await _with_retries(item, client, timeout, retries, options)
         attempts += outcome.attempts
+        repeated += outcome.attempts - 1
         if not outcome.ok:
-            return Outcome(False, attempts, outcome.detail, outcome.transient)
-    return Outcome(True, attempts)
+            return Outcome(False, attempts, outcome.detail, outcome.transient, repeated)
+    return Outcome(True, attempts, retries=repeated)
 
 
 async def _with_retries(

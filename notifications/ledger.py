@@ -2,7 +2,8 @@
 what became of it. It is what makes delivery exactly-once:
 
     events/<key>.json              the event, published once (temp file + hard link)
-    deliveries/<key>@<channel>.json sent | skipped | failed | expired, rewritten atomically
+    deliveries/<key>@<channel>.json sent | skipped | failed | expired, rewritten atomically;
+                                   a record that follows a failure keeps the earlier failures
     locks/<name>.lock              fcntl locks: `decide`, and one per channel
 
 A run delivers to a channel only while holding that channel's lock, and reads the records
@@ -30,10 +31,22 @@ LEDGER_FOLDER = "notifications"
 KEEP = timedelta(days=14)  # events older than this are pruned with their records
 RETRY_FOR = timedelta(days=1)  # a pending entry older than this (after min_duration) expires
 FINAL = ("sent", "skipped", "expired")
+FAILURES_KEPT = 10  # earlier failed runs remembered per record
+
+
+class Failure(BaseModel):
+    """A run that tried to deliver and failed (the next run tried again)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: AwareDatetime = Field(description="When that run recorded the failure.")
+    attempts: int = Field(0, ge=0, description="Requests made in that run.")
+    detail: str = Field("", description="Why it failed; secrets redacted.")
 
 
 class Delivery(BaseModel):
-    """What became of one event on one channel."""
+    """What became of one event on one channel. Records written before `retries` and
+    `earlier` existed read with their defaults."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -43,6 +56,12 @@ class Delivery(BaseModel):
     at: AwareDatetime = Field(description="When this was recorded.")
     attempts: int = Field(0, ge=0, description="Requests made in the last run that tried.")
     detail: str = Field("", description="Why it failed or was skipped; secrets redacted.")
+    retries: int = Field(
+        0, ge=0, description="Of `attempts`, those repeating a request after a timeout, 429 or 5xx."
+    )
+    earlier: tuple[Failure, ...] = Field(
+        (), description="Earlier runs that tried and failed, oldest first (the last ten)."
+    )
 
 
 class Ledger:
@@ -78,10 +97,18 @@ class Ledger:
         except (OSError, ValidationError):
             return None
 
-    def record_delivery(self, key: str, channel_id: str, delivery: Delivery) -> None:
+    def record_delivery(self, key: str, channel_id: str, delivery: Delivery) -> Delivery:
+        """Store the record (under the channel's lock) and return it as stored: a failure
+        it replaces is kept in its `earlier`, so the history says it was retried and why."""
+        previous = self.delivery(key, channel_id)
+        if previous is not None and previous.status == "failed":
+            failed = Failure(at=previous.at, attempts=previous.attempts, detail=previous.detail)
+            earlier = (*previous.earlier, failed)[-FAILURES_KEPT:]
+            delivery = delivery.model_copy(update={"earlier": earlier})
         write_json_atomically(
             self._delivery_path(key, channel_id), delivery.model_dump(mode="json")
         )
+        return delivery
 
     def pending(self, channel_id: str) -> list[Event]:
         """Events decided for the channel without a final record; read under its lock."""

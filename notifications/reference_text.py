@@ -223,7 +223,9 @@ Each notification run (`vigil check`, unless `--no-notify`, or `vigil notify sen
    without a final record, oldest first, and writes the outcome to
    `data/notifications/deliveries/<key>@<channel>.json`: `sent`, `skipped` (by
    `min_duration` or `send_on_resolved`), `failed` (tried again by the next run) or
-   `expired`. Events and their records are pruned after {keep}.
+   `expired`, with the requests made (`attempts`, of which `retries` repeated one after a
+   timeout, 429 or 5xx) and the reason of a failure; a record that follows a failure
+   keeps the earlier failures (`earlier`). Events and their records are pruned after {keep}.
 
 A run that crashed after deciding and before sending leaves its events pending: the next
 run sends them. Two runs on the same `data/` folder at once (a slow cron run and the next
@@ -259,10 +261,40 @@ A region that runs outside Actions (`runs_on: []`, docs/regions.md) runs
 workflow, let exactly one machine notify: `vigil check` there (it notifies after writing
 its results) or `vigil notify send` after `vigil publish`.
 
+## Alert history
+
+`vigil alerts` answers "what did we alert on last week, and to whom?" from the ledger: one
+line per event and channel, oldest first, with when it was decided, its title and key, the
+channel, and what became of it: `delivered`, `retried` (sent after a repeated request or
+after earlier runs failed), `failed` (the next run tries again), `skipped` (and why),
+`expired` or `pending`, with the reason of a failure (secrets redacted). A recovery names
+the `episode` it ends: the key of the episode's first alert, which every alert of that
+problem shares.
+
+```
+$ vigil alerts --since 7d --monitor api
+2026-11-23T11:55:00Z  API is down [monitor.api.1.down] → ops-slack: delivered (1 attempt(s))
+2026-11-23T11:55:00Z  API is down [monitor.api.1.down] → pager: retried at 2026-11-23T12:00:00Z (2 attempt(s) in 2 run(s)); earlier: HTTP 503: upstream unavailable
+2026-11-23T12:00:00Z  API has recovered [monitor.api.2.recovered] → ops-slack: delivered (1 attempt(s)) (episode monitor.api.1.down)
+3 alert deliveries since 2026-11-16T12:00:00Z: 2 delivered, 1 retried
+```
+
+`--monitor ID` keeps the monitor's alerts and the incidents and maintenance that name it,
+`--channel ID` what went to one channel (an id that has left the config still has its
+history); `--json` prints the same as JSON (`schemas/cli-alerts.schema.json`). The
+history goes back as far as the ledger keeps events ({keep}).
+
+**`alerts.json` for an internal page.** `vigil alerts --out alerts.json` writes that JSON
+to a file. It names private monitors, channels and failure reasons, so it is never part of
+the public site: `vigil build` does not write it, and `--out` refuses a path inside a site
+that `vigil build` wrote (exit status 2). Serve it from your internal host, behind its
+access control, next to (not inside) the deployed `site/`.
+
 ## Commands
 
 | command | what it does |
 |---|---|
+| `vigil alerts [--since 7d] [--monitor ID] [--channel ID] [--json] [--out FILE]` | the alert history above; exit status 2 for an unknown id, a malformed `--since` or an `--out` inside a built site |
 | `vigil notify test CHANNEL` | sends a test message to the channel with id `CHANNEL` now (outside the ledger); exit status 1 when it was not delivered, 2 for an unknown id, 3 when a secret it uses is not set (nothing sent) |
 | `vigil notify test CHANNEL --dry-run` | prints the request(s) it would send, secrets as `***`; needs no secret set |
 | `vigil notify send` | decides, records and delivers what changed since `data/state.json`, and what earlier runs left pending; commit or publish `data/` after it; exit status 3 when a channel's secret is not set (the other channels are sent to) |

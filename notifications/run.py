@@ -121,7 +121,7 @@ async def _deliver_channel(
             record = await _deliver_one(config, channel, event, ledger, state, now, client, options)
             if record is None:
                 continue  # waiting for min_duration
-            ledger.record_delivery(event.key, channel.id, record)
+            record = ledger.record_delivery(event.key, channel.id, record)
             records.append((event.key, channel.id, record))
             if record.status == "failed":
                 log.warning(
@@ -166,7 +166,9 @@ async def _send_now(
         outcome = await _build_and_send(channel, event, client, options)
     status = "sent" if outcome.ok else "failed"
     detail = redact(outcome.detail, hidden(config, channel))
-    return Delivery(status=status, at=now, attempts=outcome.attempts, detail=detail)
+    return Delivery(
+        status=status, at=now, attempts=outcome.attempts, detail=detail, retries=outcome.retries
+    )
 
 
 async def _build_and_send(

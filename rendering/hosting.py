@@ -4,7 +4,9 @@ ignores them; see docs/api.md):
 - `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds, badges, calendars,
   `status-live.json` and `widget.js`, so other sites' scripts (the widget) can read them;
   a short cache (60 s) on them, so a status change shows within a minute; the content
-  types of feeds, calendars and the widget, which hosts do not all know.
+  types of feeds, calendars and the widget, which hosts do not all know; the Prometheus
+  text format's content type on `/metrics` (`rendering.metrics`), which Prometheus 3
+  insists on.
 - `_redirects`: `/api/v1/status` (without `.json`) serves `/api/v1/status.json`, for every
   file under `api/`, as 200 rewrites (the address stays, no redirect round trip).
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rendering.context import BuildContext
+from rendering.metrics import CONTENT_TYPE, METRICS_FILE
 
 CACHE_SECONDS = 60
 SHARED = {
@@ -35,6 +38,7 @@ def header_rules() -> list[tuple[str, dict[str, str]]]:
     """(path pattern, headers) in file order; `*` matches anything, `:name` one segment."""
     rules = [("/api/*", SHARED), ("/badges/*", SHARED), ("/status-live.json", SHARED)]
     rules.append(("/widget.js", {**SHARED, "Content-Type": "text/javascript; charset=utf-8"}))
+    rules.append((f"/{METRICS_FILE}", {**SHARED, "Content-Type": CONTENT_TYPE}))
     for folder in ("/", "/monitors/:monitor/"):
         rules += [
             (folder + name, {**SHARED, "Content-Type": kind}) for name, kind in FEED_TYPES.items()
@@ -42,9 +46,25 @@ def header_rules() -> list[tuple[str, dict[str, str]]]:
     return rules
 
 
+HEADERS_TITLE = "# Response headers for Netlify and Cloudflare Pages, written by vigil build."
+
+
+def built_site(path: Path) -> Path | None:
+    """The folder of a site `vigil build` wrote that holds `path` (the nearest one with a
+    `_headers` starting with our title), else None: what keeps private files off the page."""
+    for folder in path.resolve().parents:
+        try:
+            with (folder / "_headers").open(encoding="utf-8") as file:
+                if file.readline().rstrip("\n") == HEADERS_TITLE:
+                    return folder
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
+
+
 def write_hosting(folder: Path, context: BuildContext) -> list[Path]:
     """Write `_headers` and `_redirects`; runs after the API files are written."""
-    headers = ["# Response headers for Netlify and Cloudflare Pages, written by vigil build."]
+    headers = [HEADERS_TITLE]
     for pattern, values in header_rules():
         headers += [pattern, *(f"  {name}: {value}" for name, value in values.items())]
     redirects = ["# Extension-less API paths for Netlify and Cloudflare Pages (200: rewrite)."]

@@ -29,6 +29,7 @@ from rendering.context import BuildContext, Writer
 from rendering.entries import Entry, incident_entries
 from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
+from rendering.metrics import write_metrics
 from rendering.pages import forget_templates, write_pages
 from rendering.view import PageView, page_view
 from rendering.widget import write_widget
@@ -88,6 +89,7 @@ WRITERS: list[Writer] = [
     write_badges,
     write_calendars,
     write_widget,
+    write_metrics,
     write_hosting,  # last: it lists the files the others wrote
 ]
 

@@ -33,6 +33,8 @@ regions:
 monitors:
   - {id: api, name: API, type: http, url: "https://api.example.com", interval: 1h}
   - {id: db, name: Database, type: tcp, host: db.example.com, port: 5432, interval: 1h}
+"""
+PRIVATE_MONITOR = """\
   - id: vault-x9
     name: Hidden Vault Box
     public: false
@@ -41,6 +43,7 @@ monitors:
     port: 8200
     interval: 1h
 """
+CONFIG += PRIVATE_MONITOR
 PRIVATE = ("vault-x9", "Hidden Vault Box")
 INCIDENT = """\
 title: Elevated API errors

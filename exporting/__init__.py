@@ -1,0 +1,1 @@
+"""Where `vigil check` sends results besides the history: `otlp` (OpenTelemetry)."""
