@@ -62,7 +62,7 @@ from configuration.secrets import needed_secrets
 from history.compact import compact as compact_history
 from history.demo import write_demo_history, write_demo_incidents
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore, StoreError, new_run_id
+from history.store import StoreError, new_run_id, open_store
 from notifications.reference import write_notifications_doc
 from notifications.run import after_check
 from rendering.pages import check_templates, custom_dir, custom_templates
@@ -152,18 +152,23 @@ def check(
     channels = [] if no_notify else [c.id for c in config.notifications]
     unset_channels = report_unset_secrets(config, "notifications", channels, "check")
     monitors = [m for m in monitors if m.id not in unset]
-    store = ResultStore(data_dir)
+    store = open_store(config.history.store, data_dir)
 
     def round_(now: datetime) -> None:
-        due = monitors if check_all else due_monitors(monitors, store.last_checked(region), now)
-        settings = _run_settings(config, region, new_run_id(region, now), data_dir)
-        results = run_checks(due, settings, clock=_clock_from(now_text))
-        path = store.append(results)
-        for result in results:
-            click.echo(_describe(result))
-        click.echo(f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}")
-        if not no_notify:
-            after_check(config, incidents_dir, data_dir, _clock_from(now_text)())  # never raises
+        with store.side_files(required=False):  # the heartbeats, the state and the ledger
+            due = monitors if check_all else due_monitors(monitors, store.last_checked(region), now)
+            settings = _run_settings(config, region, new_run_id(region, now), data_dir)
+            results = run_checks(due, settings, clock=_clock_from(now_text))
+            for result in results:
+                click.echo(_describe(result))
+            path = store.append(results)
+            click.echo(
+                f"{region}: {len(results)} checked → {path or 'nothing due, nothing written'}"
+            )
+            if not no_notify:
+                after_check(
+                    config, incidents_dir, data_dir, _clock_from(now_text)()
+                )  # never raises
 
     if not loop:
         round_(parse_now(now_text))
@@ -258,9 +263,10 @@ def heartbeat(
         )
         click.echo(f"{problem}; heartbeat monitors: {known or 'none'}", err=True)
         sys.exit(EXIT_INVALID)
-    path = record_heartbeat(
-        data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, parse_now(now_text)
-    )
+    with open_store(config.history.store, data_dir).side_files():
+        path = record_heartbeat(
+            data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, parse_now(now_text)
+        )
     click.echo(f"{monitor_id}: heartbeat {status} recorded in {path}")
 
 
@@ -278,7 +284,12 @@ def build(
     templates = custom_templates(config_path, config)
     try:
         index = build_site(
-            config, incidents, ResultStore(data_dir), out_dir, parse_now(now_text), templates
+            config,
+            incidents,
+            open_store(config.history.store, data_dir),
+            out_dir,
+            parse_now(now_text),
+            templates,
         )
     except ConfigError as error:  # a mistake in one of the person's templates
         fail(error)
@@ -295,7 +306,7 @@ def compact(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: st
     config, incidents = load(config_path, incidents_dir)
     now = parse_now(now_text)
     done = compact_history(
-        ResultStore(data_dir),
+        open_store(config.history.store, data_dir),
         monitor_specs(config),
         maintenance_of(incidents, now, config.history.raw_days),
         now,
@@ -319,7 +330,7 @@ def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now_text: str |
     """Write 90 days of synthetic history and sample incidents, for a populated page offline."""
     config, _ = load(config_path)
     now = parse_now(now_text)
-    count = write_demo_history(config, ResultStore(data_dir), now)
+    count = write_demo_history(config, open_store(config.history.store, data_dir), now)
     written = write_demo_incidents(incidents_dir, config, now)
     click.echo(
         f"Wrote {count} demo results to {data_dir}/ and {len(written)} files to {incidents_dir}/"
@@ -348,7 +359,14 @@ def site_preview(
         warn(config.renamed.warnings)
         templates = custom_templates(config_path, config)
         try:
-            build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)
+            build_site(
+                config,
+                incidents,
+                open_store(config.history.store, data_dir),
+                out_dir,
+                now(),
+                templates,
+            )
         except ConfigError as error:  # a mistake in a template: watch it until it is mended
             click.echo(f"Not rebuilt:\n{error}", err=True)
         else:

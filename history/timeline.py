@@ -48,7 +48,7 @@ from history.model import (
     combined_uptime,
     uptime_percent,
 )
-from history.store import ResultStore, connect, first_partition, from_epoch
+from history.store import ResultStore, first_partition, from_epoch
 
 __all__ = [
     "ALL_REGIONS",
@@ -93,7 +93,7 @@ def monitor_timelines(
         source, rollups = store.source_sql(), store.rollups_sql()
         if not monitors or not (source or rollups):
             return history
-        connection = connect()
+        connection = store.connect()
         load_inputs(connection, monitors, maintenance, store.regions())
         if source is not None:
             # Time before the oldest result file (less a day for a bucket across midnight)

@@ -18,7 +18,7 @@ from configuration.incidents import Incident, in_maintenance
 from configuration.models import Config
 from history.model import MonitorTimeline
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore
+from history.store import open_store
 from history.timeline import monitor_timelines
 from notifications.decide import Observed
 
@@ -29,7 +29,7 @@ def observe(
     config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
 ) -> dict[str, Observed]:
     """The consensus status of every monitor now, from today's and yesterday's results."""
-    store = ResultStore(data_dir)
+    store = open_store(config.history.store, data_dir)
     windows = maintenance_of(incidents, now, DAYS)
     timelines = monitor_timelines(store, monitor_specs(config), windows, now, days=DAYS)
     active = in_maintenance(incidents, now)
