@@ -42,6 +42,7 @@ from commands.common import (
 )
 from commands.deploy import EXIT_FAILED, publish, regions
 from commands.fix import fix_renamed_keys
+from commands.history import history_group
 from commands.incident import incident
 from commands.init import init
 from commands.maintenance import maintenance
@@ -426,6 +427,7 @@ main.add_command(regions)
 main.add_command(notify_group)
 main.add_command(init)
 main.add_command(upgrade)
+main.add_command(history_group)
 
 if __name__ == "__main__":
     main()

@@ -30,13 +30,10 @@ import s3fs
 from botocore.exceptions import BotoCoreError, ClientError
 
 from checks.result import Result
-from history.store import ResultStore, StoreError, connect
+from history.store import SIDE_FILES, ResultStore, StoreError, connect
 
 log = logging.getLogger("vigil.history")
 PENDING = "pending"  # under the local data folder: run files not yet uploaded
-# What lives beside the results and is read, changed and written back by one command:
-# the notification state, the ledger (events are written once), the heartbeats.
-SIDE_FILES = ("state.json", "notifications/events/*", "notifications/deliveries/*", "heartbeats/*")
 _CREATE_ONLY = "notifications/events/"
 _CREDENTIAL_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")
 
@@ -148,7 +145,7 @@ class ObjectStore(ResultStore):
         """Download the state, the ledger and the heartbeats into the local data folder
         (replacing what is there); returns their names, for `push_side_files`."""
         names = set()
-        for path in self._side_objects():
+        for path in self.side_paths():
             name = str(path.relative_to(self.root))
             local = self.data_dir / name
             local.parent.mkdir(parents=True, exist_ok=True)
@@ -192,9 +189,11 @@ class ObjectStore(ResultStore):
         return self._url(path).replace("'", "''")
 
     def find(self, folder: PurePath, pattern: str) -> list[PurePath]:
+        parts = pattern.split("/")
+        while len(parts) > 1 and not any(c in parts[0] for c in "*?["):
+            folder, parts = folder / parts[0], parts[1:]  # list only below the literal part
         with self._errors(folder):
             found = self.fs.find(str(folder))
-        parts = pattern.split("/")
         matched: list[PurePath] = []
         for key in found:
             relative = PurePosixPath(key).relative_to(folder).parts
@@ -238,14 +237,6 @@ class ObjectStore(ResultStore):
             if not create:
                 raise
         self.fs.invalidate_cache()
-
-    def _side_objects(self) -> list[PurePath]:
-        return [
-            path
-            for pattern in SIDE_FILES
-            for path in self.find(self.root, pattern)
-            if not path.name.startswith(".")
-        ]
 
     def _url(self, path: PurePath) -> str:
         return f"s3://{path}"

@@ -42,6 +42,9 @@ _KEY_TYPES = {
 MEMORY_LIMIT = "1GB"  # per query connection
 COMPACTED = "compacted.parquet"  # a closed day's runs of one region, merged by `vigil compact`
 MAGIC = b"PAR1"
+# What lives beside the results and is read, changed and written back by one command:
+# the notification state, the ledger (events are written once), the heartbeats.
+SIDE_FILES = ("state.json", "notifications/events/*", "notifications/deliveries/*", "heartbeats/*")
 RESULT_COLUMNS = """
     schema_version UTINYINT NOT NULL,
     monitor_id VARCHAR NOT NULL,
@@ -115,6 +118,7 @@ class ResultStore:
         self.data_dir = Path(data_dir)
         self.results_dir: PurePath = self.data_dir / "results"
         self.rollups_dir: PurePath = self.data_dir / "rollups"
+        self.root: PurePath = self.data_dir
         self._screened = False
 
     def partition(self, region: str, day: str) -> PurePath:
@@ -275,6 +279,19 @@ class ResultStore:
         what changed after). Without `required`, a store that cannot be read is warned
         about and its side files are neither read nor written back."""
         yield
+
+    def side_paths(self) -> list[PurePath]:
+        """The state, ledger and heartbeat files (not the ledger's locks, no hidden file)."""
+        found = [path for pattern in SIDE_FILES for path in self.find(self.root, pattern)]
+        return sorted(path for path in found if not path.name.startswith("."))
+
+    def count_rows(self, paths: Sequence[PurePath]) -> int:
+        """How many rows the Parquet files hold together."""
+        if not paths:
+            return 0
+        listed = ", ".join(f"'{self.location(path)}'" for path in paths)
+        rows = self.connect().execute(f"SELECT count(*) FROM read_parquet([{listed}])")
+        return int((rows.fetchone() or (0,))[0])
 
     # The primitives: how files are found, read, written and removed where the store keeps
     # them. Paths are `PurePath`s under `results_dir` and `rollups_dir`.

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from checks.result import Result, Status
 from generator import main
 from history.compact import compact
+from history.migrate import copy_history
 from history.objects import ObjectStore
 from history.store import COMPACTED, ResultStore, StoreError, open_store
 from history.timeline import MonitorSpec, MonitorTimeline, monitor_timelines
@@ -321,3 +322,50 @@ def test_a_wrong_credential_is_one_error_exit_1_and_nothing_is_lost_or_leaked(
     assert SECRET not in everything
     code, _, err = vigil("notify", "send", "--now", "2026-11-23T12:06:00Z")
     assert code == 1 and err.count("vigil:") == 1 and "access denied" in err
+
+
+def test_history_copy_moves_a_folder_to_a_bucket_and_back_resumably(
+    bucket_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    local = ResultStore(tmp_path / "data")
+    history_with_an_outage(local)
+    compact(local, SPEC, [], NOW, raw_days=2)  # compacted days, rollups and run files
+    (tmp_path / "data" / "state.json").write_text('{"version": 1}\n')
+    runs = len(local.files())
+
+    class Interrupted(ObjectStore):
+        """Stops after five files, as a copy cut short by a timeout."""
+
+        commits = 0
+
+        def commit(self, staged: Path, target: PurePosixPath) -> None:  # type: ignore[override]
+            if Interrupted.commits == 5:
+                raise StoreError("connection lost")
+            Interrupted.commits += 1
+            super().commit(staged, target)
+
+    with pytest.raises(StoreError, match="connection lost"):
+        copy_history(local, Interrupted(bucket_url, tmp_path / "data"))
+    code, out, err = vigil("history", "copy", "--from", "data", "--to", bucket_url)
+    assert code == 0, err
+    rollups = len(local.rollup_files())
+    total = runs + rollups + 1
+    assert out == (
+        f"data → {bucket_url}: {total - 5} files copied, 5 already there; {count(local)[0]} "
+        "results in both\n"
+    )
+    code, out, _ = vigil("history", "copy", "--from", "data", "--to", bucket_url)
+    assert code == 0 and f": 0 files copied, {total} already there;" in out
+    remote = open_store(bucket_url, tmp_path / "elsewhere")
+    assert monitor_timelines(remote, SPEC, [], NOW, raw_days=2) == monitor_timelines(
+        local, SPEC, [], NOW, raw_days=2
+    )
+    code, out, err = vigil("history", "copy", "--from", bucket_url, "--to", "back")
+    assert code == 0, err
+    back = ResultStore(tmp_path / "back")
+    assert count(back) == count(local)
+    assert (tmp_path / "back" / "state.json").read_text() == '{"version": 1}\n'
+    assert sorted(p.name for p in back.rollup_files()) == sorted(
+        p.name for p in local.rollup_files()
+    )
