@@ -23,6 +23,7 @@ from commands.common import show_error
 from commands.compact import compact_command
 from commands.demo import demo_command
 from commands.heartbeat import heartbeat_command
+from commands.history import history_group
 from commands.importing import import_command
 from commands.incident import incident
 from commands.init import init
@@ -74,6 +75,7 @@ main.add_command(init)
 main.add_command(upgrade)
 main.add_command(import_command)
 main.add_command(alerts)
+main.add_command(history_group)
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,7 @@ from commands.common import (
     out_option,
     parse_now,
 )
-from history.store import ResultStore
+from history.store import open_store
 from rendering.pages import custom_templates
 from rendering.site import build_site
 
@@ -28,7 +28,9 @@ def build(
     the person's templates is a ConfigError, and nothing is written."""
     config, incidents = load(config_path, incidents_dir)
     templates = custom_templates(config_path, config)
-    return build_site(config, incidents, ResultStore(data_dir), out_dir, now, templates)
+    return build_site(
+        config, incidents, open_store(config.history.store, data_dir), out_dir, now, templates
+    )
 
 
 @click.command("build")

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 import click
@@ -33,7 +33,7 @@ from configuration.errors import Problem
 from configuration.messages import escape_control
 from configuration.models import Config
 from configuration.monitor import MonitorBase
-from history.store import ResultStore, new_run_id
+from history.store import new_run_id, open_store
 from notifications.run import after_check
 
 T = TypeVar("T")  # what an option's parser returns
@@ -61,7 +61,7 @@ class CheckRound:
     region: str
     run_id: str
     results: Sequence[Result]
-    path: Path | None
+    path: PurePath | None
 
 
 @dataclass(frozen=True)
@@ -114,21 +114,20 @@ def check(
     checks the monitors due then (all with `check_all`), appends their results (timed by
     `clock`) and, when the plan notifies, sends what changed; `on_round` gets each round as
     it ends, and the report lists them all."""
-    config, region, store = plan.config, plan.region, ResultStore(data_dir)
+    config, region = plan.config, plan.region
+    store = open_store(config.history.store, data_dir)
     done: list[CheckRound] = []
 
     def round_(now: datetime) -> None:
-        due = (
-            plan.monitors
-            if check_all
-            else due_monitors(plan.monitors, store.last_checked(region), now)
-        )
-        settings = _run_settings(config, region, new_run_id(region, now), data_dir)
-        results = run_checks(due, settings, clock=clock)
-        done.append(CheckRound(region, settings.run_id, results, store.append(results)))
-        on_round(done[-1])
-        if plan.notify:
-            after_check(config, incidents_dir, data_dir, clock())  # never raises
+        with store.side_files(required=False):  # the heartbeats, the state and the ledger
+            last = store.last_checked(region)
+            due = plan.monitors if check_all else due_monitors(plan.monitors, last, now)
+            settings = _run_settings(config, region, new_run_id(region, now), data_dir)
+            results = run_checks(due, settings, clock=clock)
+            done.append(CheckRound(region, settings.run_id, results, store.append(results)))
+            on_round(done[-1])
+            if plan.notify:
+                after_check(config, incidents_dir, data_dir, clock())  # never raises
 
     if rounds is None:
         round_(clock())

@@ -11,14 +11,14 @@ from commands.common import load, parse_now, project_options
 from history.compact import Compaction
 from history.compact import compact as compact_history
 from history.specs import maintenance_of, monitor_specs
-from history.store import ResultStore
+from history.store import open_store
 
 
 def compact(config_path: Path, data_dir: Path, incidents_dir: Path, now: datetime) -> Compaction:
     """Compact the history in `data_dir` as of `now`, with the retention of the config."""
     config, incidents = load(config_path, incidents_dir)
     return compact_history(
-        ResultStore(data_dir),
+        open_store(config.history.store, data_dir),
         monitor_specs(config),
         maintenance_of(incidents, now, config.history.raw_days),
         now,

@@ -13,7 +13,7 @@ from commands.common import load, parse_now, project_options
 from configuration.models import Config
 from configuration.times import utc_iso
 from history.demo import DEMO_PREFIX, Event, demo_events, write_demo_history
-from history.store import ResultStore
+from history.store import open_store
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def demo(config_path: Path, data_dir: Path, incidents_dir: Path, now: datetime) 
     """Write the demo history up to `now` into `data_dir` and its incidents into
     `incidents_dir` (replacing those an earlier run wrote)."""
     config, _ = load(config_path)
-    count = write_demo_history(config, ResultStore(data_dir), now)
+    count = write_demo_history(config, open_store(config.history.store, data_dir), now)
     return DemoWritten(count, write_demo_incidents(incidents_dir, config, now))
 
 

@@ -18,6 +18,7 @@ from commands.common import (
     parse_now,
 )
 from configuration.errors import NotFound
+from history.store import open_store
 
 
 def heartbeat(
@@ -40,7 +41,8 @@ def heartbeat(
             else f'monitor "{monitor_id}" is type {monitor.type}, not heartbeat'
         )
         raise NotFound(f"{problem}; heartbeat monitors: {known or 'none'}")
-    return record_heartbeat(data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, now)
+    with open_store(config.history.store, data_dir).side_files():
+        return record_heartbeat(data_dir / HEARTBEATS_FOLDER, monitor_id, status, message, now)
 
 
 @click.command("heartbeat")

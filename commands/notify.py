@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -16,6 +18,9 @@ from commands.common import (
     report_unset_secrets,
 )
 from configuration.errors import DeliveryFailed, NotFound
+from configuration.incidents import Incident
+from configuration.models import Config
+from history.store import open_store
 from notifications.events import trial_event
 from notifications.run import describe, notify, preview_pending, send_test
 
@@ -60,7 +65,13 @@ def send_command(
     """Compare the current status with data/state.json and deliver what changed (and
     whatever an earlier run left pending). Run it after `vigil check`, then commit data/."""
     config, incidents = load(config_path, incidents_dir)
-    now = parse_now(now_text)
+    with open_store(config.history.store, data_dir).side_files():
+        _send(config, incidents, data_dir, parse_now(now_text), dry_run)
+
+
+def _send(
+    config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime, dry_run: bool
+) -> None:
     if dry_run:
         pending = preview_pending(config, incidents, data_dir, now)
         for event, channel in pending:

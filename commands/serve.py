@@ -16,7 +16,7 @@ from checks.runner import utc_now
 from commands.common import config_option, data_option, incidents_option, out_option, warn
 from configuration.errors import CannotServe, ConfigError
 from configuration.loader import load_project
-from history.store import ResultStore
+from history.store import open_store
 from rendering.pages import TEMPLATES, custom_dir, custom_templates
 from rendering.site import build_site
 
@@ -107,7 +107,14 @@ def site_preview(
         warn(config.renamed.warnings)
         templates = custom_templates(config_path, config)
         try:
-            build_site(config, incidents, ResultStore(data_dir), out_dir, now(), templates)
+            build_site(
+                config,
+                incidents,
+                open_store(config.history.store, data_dir),
+                out_dir,
+                now(),
+                templates,
+            )
         except ConfigError as error:  # a mistake in a template: watch it until it is mended
             click.echo(f"Not rebuilt:\n{error}", err=True)
         else:

@@ -10,6 +10,8 @@
     │                         not run, everything else did
     └── Failure               exit 1: it ran and failed, though the input was fine
         ├── StoreError          a result file cannot be opened, or a run cannot be written
+        │   └── ObjectStoreError  the object store (`history.store: s3://…`) refused or
+        │                         could not be reached
         ├── GitError            a git command failed; the message is git's own
         ├── PublishError        the data branch could not be checked out, pushed or squashed
         ├── DeliveryFailed      a test message was not delivered
@@ -115,6 +117,10 @@ class StoreError(Failure):
     run's results cannot be written (they are kept elsewhere, and the message says where)."""
 
     prefix = "vigil: "
+
+
+class ObjectStoreError(StoreError):
+    """The object store refused or could not be reached; the message names the store."""
 
 
 class GitError(Failure):

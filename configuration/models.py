@@ -162,7 +162,18 @@ class Runner(Options):
 
 
 class History(Options):
-    """How long the history keeps results (`vigil compact` applies it)."""
+    """Where the history lives and how long it keeps results (`vigil compact` applies it)."""
+
+    store: str | None = Field(
+        None,
+        pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?$",
+        description="Where results, rollups, notification state and the ledger live: unset "
+        "for the `--data` folder (the data branch in the workflows), or `s3://bucket/prefix` "
+        "for S3-compatible object storage (AWS S3, Cloudflare R2, MinIO, GCS), with the "
+        "endpoint, region and credentials read from the environment as the AWS tools read "
+        "them (`AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, "
+        "`AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`); see docs/scaling.md.",
+    )
 
     raw_days: int = Field(
         30, ge=2, le=3660, description="Days of raw results kept; older days live on as rollups."

@@ -16,16 +16,15 @@ Running it twice in a row changes nothing the second time.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 import duckdb
 
+from configuration.errors import StoreError
 from history.days import Calendar, local_days
 from history.judge import insert_rows, load_days, load_inputs
 from history.model import MonitorTimeline
@@ -33,7 +32,6 @@ from history.store import (
     COMPACTED,
     RESULT_COLUMN_NAMES,
     ResultStore,
-    connect,
     first_partition,
     sql_path,
 )
@@ -82,7 +80,7 @@ def compact(
 
 def _merge_closed_days(store: ResultStore, now: datetime) -> tuple[int, int]:
     today = f"{now.astimezone(UTC):%Y-%m-%d}"
-    by_folder: dict[Path, list[Path]] = {}
+    by_folder: dict[PurePath, list[PurePath]] = {}
     for file in store.files():
         if file.parent.name.removeprefix("date=") < today:
             by_folder.setdefault(file.parent, []).append(file)
@@ -91,19 +89,21 @@ def _merge_closed_days(store: ResultStore, now: datetime) -> tuple[int, int]:
         loose = [f for f in members if f.name != COMPACTED]
         if not loose:
             continue
-        _merge(folder, members)
-        for file in loose:
-            file.unlink(missing_ok=True)
+        _merge(store, folder, members)
+        store.remove(loose)
         days, files = days + 1, files + len(loose)
     return days, files
 
 
-def _merge(folder: Path, files: Sequence[Path]) -> None:
-    listed = ", ".join(f"'{sql_path(f)}'" for f in files)
+def _merge(store: ResultStore, folder: PurePath, files: Sequence[PurePath]) -> None:
+    """Write the day's compacted file, then read it back: the run files are removed only
+    when every row of theirs is in it."""
+    listed = ", ".join(f"'{store.location(f)}'" for f in files)
     columns = ", ".join(RESULT_COLUMN_NAMES)
-    temporary = folder / f".{COMPACTED}.tmp-{os.getpid()}"
-    connection = connect()
-    connection.execute(
+    target = folder / COMPACTED
+    temporary = store.staging(target)
+    connection = store.connect()
+    (rows,) = connection.execute(
         f"""
         COPY (
             SELECT {columns} FROM (
@@ -112,9 +112,16 @@ def _merge(folder: Path, files: Sequence[Path]) -> None:
             ) ORDER BY monitor_id, checked_at, run_id
         ) TO '{sql_path(temporary)}' (FORMAT PARQUET, COMPRESSION ZSTD)
         """
-    )
+    ).fetchone() or (0,)
+    store.commit(temporary, target)
+    (written,) = connection.execute(
+        f"SELECT count(*) FROM read_parquet('{store.location(target)}')"
+    ).fetchone() or (0,)
     connection.close()
-    os.replace(temporary, folder / COMPACTED)
+    if written != rows:
+        if COMPACTED not in {f.name for f in files}:
+            store.remove([target])  # the run files hold every row: read them, not this
+        raise StoreError(f"{target}: read back {written} of {rows} rows; run files kept")
 
 
 def _write_rollups(
@@ -139,7 +146,7 @@ def _write_rollups(
     timelines = monitor_timelines(store, monitors, maintenance, now, count, timezone, details=False)
     calendar = local_days(today, count, timezone)[:-1]  # closed days only
     keep_from = today - timedelta(days=raw_days - 1)
-    connection = connect()
+    connection = store.connect()
     connection.execute(f"CREATE TEMP TABLE rollup ({ROLLUP_COLUMNS})")
     _insert_consensus(connection, timelines, calendar)
     _insert_regions(connection, source, monitors, calendar)
@@ -155,11 +162,12 @@ def _write_rollups(
         """
     )
     written = 0
+    existing = set(store.rollup_files())
     for day, _, _ in calendar:
-        target = store.data_dir / "rollups" / f"{day}.parquet"
-        if day < keep_from and target.exists():
+        target = store.rollups_dir / f"{day}.parquet"
+        if day < keep_from and target in existing:
             continue
-        written += _write_if_changed(connection, day, target)
+        written += _write_if_changed(store, connection, day, target)
     connection.close()
     return written
 
@@ -258,36 +266,32 @@ def _insert_regions(
     )
 
 
-def _write_if_changed(connection: duckdb.DuckDBPyConnection, day: date, target: Path) -> int:
+def _write_if_changed(
+    store: ResultStore, connection: duckdb.DuckDBPyConnection, day: date, target: PurePath
+) -> int:
     (count,) = connection.execute("SELECT count(*) FROM rollup WHERE day = ?", [day]).fetchall()[0]
     if not count:
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temporary = store.staging(target)
     connection.execute(
         f"COPY (SELECT * FROM rollup WHERE day = '{day}' ORDER BY monitor_id, region) "
         f"TO '{sql_path(temporary)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
     )
-    if target.exists() and target.read_bytes() == temporary.read_bytes():
+    if store.read_bytes(target) == temporary.read_bytes():
         temporary.unlink()
         return 0
-    os.replace(temporary, target)
+    store.commit(temporary, target)
     return 1
 
 
 def _drop_raw(store: ResultStore, before: date) -> int:
-    dropped = 0
-    for folder in sorted(store.results_dir.glob("region=*/date=*")):
-        if folder.name.removeprefix("date=") < f"{before}":
-            shutil.rmtree(folder)
-            dropped += 1
-    return dropped
+    folders = {f.parent for f in store.files()}
+    old = sorted(f for f in folders if f.name.removeprefix("date=") < f"{before}")
+    store.remove(old)
+    return len(old)
 
 
 def _drop_rollups(store: ResultStore, before: date) -> int:
-    dropped = 0
-    for file in sorted((store.data_dir / "rollups").glob("*.parquet")):
-        if file.stem < f"{before}":
-            file.unlink()
-            dropped += 1
-    return dropped
+    old = [file for file in store.rollup_files() if file.stem < f"{before}"]
+    store.remove(old)
+    return len(old)

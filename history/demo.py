@@ -112,7 +112,8 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
 
 def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int:
     """Replace earlier demo results with a fresh 90-day history; returns the result count."""
-    for old in store.results_dir.glob(f"region=*/date=*/{DEMO_PREFIX}*.parquet"):
+    results = store.data_dir / "results"  # always the local folder (`vigil history copy`)
+    for old in results.glob(f"region=*/date=*/{DEMO_PREFIX}*.parquet"):
         old.unlink()
     store.data_dir.mkdir(parents=True, exist_ok=True)
     staging = store.data_dir / f".demo-{os.getpid()}"
@@ -135,7 +136,7 @@ def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int
     )
     connection.close()
     for file in staging.glob("region=*/date=*/*.parquet"):
-        target = store.results_dir / file.relative_to(staging)
+        target = results / file.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(file, target)
     shutil.rmtree(staging, ignore_errors=True)

@@ -2,6 +2,10 @@
 and date, written atomically (temp file + rename) so a half-written file is never read.
 
     data/results/region=eu-west/date=2026-11-23/20261123T101500Z-eu-west-3f9a.parquet
+
+`ResultStore` is the local folder; `history.objects.ObjectStore` keeps the same layout in
+S3-compatible object storage (`history.store: s3://bucket/prefix`) behind the same methods:
+the rest of Vigil asks `open_store` for one and never knows which.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 import duckdb
@@ -37,6 +43,9 @@ _KEY_TYPES = {
 MEMORY_LIMIT = "1GB"  # per query connection
 COMPACTED = "compacted.parquet"  # a closed day's runs of one region, merged by `vigil compact`
 MAGIC = b"PAR1"
+# What lives beside the results and is read, changed and written back by one command:
+# the notification state, the ledger (events are written once), the heartbeats.
+SIDE_FILES = ("state.json", "notifications/events/*", "notifications/deliveries/*", "heartbeats/*")
 RESULT_COLUMNS = """
     schema_version UTINYINT NOT NULL,
     monitor_id VARCHAR NOT NULL,
@@ -92,18 +101,31 @@ def new_run_id(region: str, now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{region}-{secrets.token_hex(3)}"
 
 
+def open_store(location: str | None, data_dir: str | os.PathLike[str]) -> ResultStore:
+    """The history at `location` (config `history.store`): the local `data_dir` when unset,
+    or an object store (`s3://bucket/prefix`) that keeps its pending uploads in `data_dir`."""
+    if location is None:
+        return ResultStore(data_dir)
+    from history.objects import ObjectStore  # the S3 client loads only when it is used
+
+    return ObjectStore(location, data_dir)
+
+
 class ResultStore:
-    """The `data/` folder: where results are appended and read from."""
+    """The `data/` folder: where results are appended and read from. A subclass keeps the
+    same files elsewhere by overriding the primitives at the end (`location` … `remove`)."""
 
     def __init__(self, data_dir: str | os.PathLike[str]) -> None:
         self.data_dir = Path(data_dir)
-        self.results_dir = self.data_dir / "results"
+        self.results_dir: PurePath = self.data_dir / "results"
+        self.rollups_dir: PurePath = self.data_dir / "rollups"
+        self.root: PurePath = self.data_dir
         self._screened = False
 
-    def partition(self, region: str, day: str) -> Path:
+    def partition(self, region: str, day: str) -> PurePath:
         return self.results_dir / f"region={region}" / f"date={day}"
 
-    def append(self, results: Sequence[Result]) -> Path | None:
+    def append(self, results: Sequence[Result]) -> PurePath | None:
         """Write one run's results as one new file named after the run; returns its path
         (None when there are no results)."""
         if not results:
@@ -115,10 +137,10 @@ class ResultStore:
         folder = self.partition(region, f"{started:%Y-%m-%d}")
         final = folder / f"{run_id}.parquet"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            _write_run(results, folder / f".{run_id}.parquet.tmp", final)
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            _write_run(results, Path(folder) / f".{run_id}.parquet.tmp", Path(final))
         except (OSError, duckdb.IOException) as error:
-            kept = _keep_elsewhere(results, final)
+            kept = _keep_elsewhere(results, Path(final))
             reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
             raise StoreError(
                 f"cannot write {final}: {reason}; this run's {len(results)} results are kept "
@@ -126,12 +148,10 @@ class ResultStore:
             ) from None
         return final
 
-    def files(self) -> list[Path]:
+    def files(self) -> list[PurePath]:
         """Every result file in a `date=YYYY-MM-DD` folder (temporary files end in `.tmp`
         and are never listed; a folder of another name is not the history's)."""
-        if not self.results_dir.is_dir():
-            return []
-        found = self.results_dir.glob("region=*/date=*/*.parquet")
+        found = self.find(self.results_dir, "region=*/date=*/*.parquet")
         return sorted(f for f in found if _is_day(f.parent.name))
 
     def oldest_date(self) -> date | None:
@@ -141,13 +161,10 @@ class ResultStore:
 
     def regions(self) -> list[str]:
         """The regions that have written results, sorted."""
-        if not self.results_dir.is_dir():
-            return []
-        return sorted(
-            folder.name.removeprefix("region=") for folder in self.results_dir.glob("region=*")
-        )
+        found = {f.parent.parent.name for f in self.files()}
+        return sorted(name.removeprefix("region=") for name in found)
 
-    def quarantine_corrupt(self, *, read_all: bool = False) -> list[Path]:
+    def quarantine_corrupt(self, *, read_all: bool = False) -> list[PurePath]:
         """Move every result file that is not one to `data/quarantine/`, with a warning
         naming it, so one bad file never stops a build: truncated or not Parquet; with
         `read_all` (what `readable` does when a query failed), also one with columns of the
@@ -155,12 +172,12 @@ class ResultStore:
         A file that cannot be opened at all (permissions) is an error, not quarantined.
         Returns the moved files."""
         moved = []
-        for file in sorted(self.results_dir.glob("region=*/date=*/*.parquet")):
+        for file in sorted(Path(self.results_dir).glob("region=*/date=*/*.parquet")):
             _check_openable(file)
             if (
                 _is_day(file.parent.name)
                 and _is_complete_parquet(file)
-                and (not read_all or _is_result_file(file))
+                and (not read_all or self._is_result_file(file))
             ):
                 continue
             target = self.data_dir / "quarantine" / file.relative_to(self.results_dir)
@@ -168,7 +185,7 @@ class ResultStore:
             os.replace(file, target)
             log.warning("corrupt result file %s moved to %s", file, target)
             moved.append(target)
-        return moved
+        return list(moved)
 
     def readable(self, compute: Callable[[], T]) -> T:
         """`compute()`, which queries the results; when DuckDB cannot read one, every file
@@ -192,31 +209,35 @@ class ResultStore:
         files = self.files()
         if not files:
             return None
-        repeated = self._already_compacted(files)
+        repeated = self.already_compacted(files)
         if repeated:
-            listed = ", ".join(f"'{sql_path(f)}'" for f in files if f not in repeated)
+            listed = ", ".join(f"'{self.location(f)}'" for f in files if f not in repeated)
             where = f"[{listed}]"
         else:
-            where = f"'{sql_path(self.results_dir / 'region=*' / 'date=*' / '*.parquet')}'"
+            where = f"'{self.location(self.results_dir / 'region=*' / 'date=*' / '*.parquet')}'"
         return f"read_parquet({where}, hive_partitioning = true, union_by_name = true)"
 
-    def _already_compacted(self, files: Sequence[Path]) -> set[Path]:
+    def already_compacted(self, files: Sequence[PurePath]) -> set[PurePath]:
+        """The run files of `files` whose run is already in their day's compacted file."""
         compacted = {f.parent for f in files if f.name == COMPACTED}
         loose = [f for f in files if f.parent in compacted and f.name != COMPACTED]
         if not loose:
             return set()
-        days = ", ".join(f"'{sql_path(folder / COMPACTED)}'" for folder in compacted)
+        days = ", ".join(f"'{self.location(folder / COMPACTED)}'" for folder in compacted)
         sql = f"SELECT DISTINCT run_id FROM read_parquet([{days}], union_by_name = true)"
-        runs = {run for (run,) in connect().execute(sql).fetchall()}
+        runs = {run for (run,) in self.connect().execute(sql).fetchall()}
         return {f for f in loose if f.stem in runs}
 
     def rollups_sql(self) -> str | None:
         """A DuckDB table expression over the daily rollups, or None when there are none."""
-        if not any((self.data_dir / "rollups").glob("*.parquet")):
+        if not self.rollup_files():
             return None
         # By name: a rollup written before a column existed (`partial_s`) reads it as NULL.
-        files = sql_path(self.data_dir / "rollups" / "*.parquet")
+        files = self.location(self.rollups_dir / "*.parquet")
         return f"read_parquet('{files}', union_by_name = true)"
+
+    def rollup_files(self) -> list[PurePath]:
+        return sorted(self.find(self.rollups_dir, "*.parquet"))
 
     def last_checked(self, region: str) -> dict[str, datetime]:
         """When each monitor was last checked from `region`."""
@@ -232,10 +253,87 @@ class ResultStore:
             if source is None:
                 return {}
             sql = f"SELECT {key}, max(epoch(checked_at)) FROM {source} {where} GROUP BY {key}"
-            rows = connect().execute(sql, parameters).fetchall()
+            rows = self.connect().execute(sql, parameters).fetchall()
             return {name: from_epoch(seconds) for name, seconds in rows}
 
         return self.readable(query)
+
+    def _is_result_file(self, file: PurePath) -> bool:
+        """Its columns have the result's types (as `append` writes them) and every page of
+        every column decodes."""
+        connection = self.connect()
+        try:
+            where = self.location(file)
+            described = connection.execute(f"DESCRIBE SELECT * FROM '{where}'").fetchall()
+            found = {row[0]: row[1] for row in described}
+            if any(found.get(name) != kind for name, kind in _KEY_TYPES.items()):
+                return False
+            connection.execute(f"SELECT count(CAST(COLUMNS(*) AS VARCHAR)) FROM '{where}'")
+        except duckdb.Error:
+            return False
+        finally:
+            connection.close()
+        return True
+
+    @contextmanager
+    def side_files(self, *, required: bool = True) -> Iterator[None]:
+        """While held, the notification state, the ledger and the heartbeats are files in
+        `data_dir` (here they always are; an object store downloads them first and uploads
+        what changed after). Without `required`, a store that cannot be read is warned
+        about and its side files are neither read nor written back."""
+        yield
+
+    def side_paths(self) -> list[PurePath]:
+        """The state, ledger and heartbeat files (not the ledger's locks, no hidden file)."""
+        found = [path for pattern in SIDE_FILES for path in self.find(self.root, pattern)]
+        return sorted(path for path in found if not path.name.startswith("."))
+
+    def count_rows(self, paths: Sequence[PurePath]) -> int:
+        """How many rows the Parquet files hold together."""
+        if not paths:
+            return 0
+        listed = ", ".join(f"'{self.location(path)}'" for path in paths)
+        rows = self.connect().execute(f"SELECT count(*) FROM read_parquet([{listed}])")
+        return int((rows.fetchone() or (0,))[0])
+
+    # The primitives: how files are found, read, written and removed where the store keeps
+    # them. Paths are `PurePath`s under `results_dir` and `rollups_dir`.
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A query connection that can read `location(...)` paths."""
+        return connect()
+
+    def location(self, path: PurePath) -> str:
+        """`path` as DuckDB reads it, quoted for a SQL string."""
+        return sql_path(Path(path))
+
+    def find(self, folder: PurePath, pattern: str) -> list[PurePath]:
+        """The files under `folder` matching the glob `pattern`."""
+        return list(Path(folder).glob(pattern)) if Path(folder).is_dir() else []
+
+    def staging(self, target: PurePath) -> Path:
+        """A local path where a new version of `target` is written before `commit`."""
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        return Path(target).with_name(f".{target.name}.tmp-{os.getpid()}")
+
+    def commit(self, staged: Path, target: PurePath) -> None:
+        """Make the staged file `target`, replacing it at once (readers see old or new)."""
+        os.replace(staged, target)
+
+    def read_bytes(self, path: PurePath) -> bytes | None:
+        """The content of `path`, or None when there is no such file."""
+        try:
+            return Path(path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def remove(self, paths: Sequence[PurePath]) -> None:
+        """Remove files, or whole folders; one already gone is no error."""
+        for path in map(Path, paths):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _write_run(results: Sequence[Result], temporary: Path, final: Path) -> None:
@@ -275,25 +373,6 @@ def _check_openable(file: Path) -> None:
             pass
     except OSError as error:
         raise StoreError(f"cannot read {file}: {error.strerror}") from None
-
-
-def _is_result_file(file: Path) -> bool:
-    """Its columns have the result's types (as `append` writes them) and every page of
-    every column decodes."""
-    connection = connect()
-    try:
-        described = connection.execute(f"DESCRIBE SELECT * FROM '{sql_path(file)}'").fetchall()
-        found = {row[0]: row[1] for row in described}
-        if any(found.get(name) != kind for name, kind in _KEY_TYPES.items()):
-            return False
-        connection.execute(
-            f"SELECT count(CAST(COLUMNS(*) AS VARCHAR)) FROM '{sql_path(file)}'"
-        ).fetchall()
-    except duckdb.Error:
-        return False
-    finally:
-        connection.close()
-    return True
 
 
 def _is_complete_parquet(file: Path) -> bool:

@@ -55,7 +55,7 @@ from history.model import (
     combined_uptime,
     uptime_percent,
 )
-from history.store import ResultStore, connect, first_partition, from_epoch
+from history.store import ResultStore, first_partition, from_epoch
 
 __all__ = [
     "ALL_REGIONS",
@@ -102,7 +102,7 @@ def monitor_timelines(
         source, rollups = store.source_sql(), store.rollups_sql()
         if not checked or not (source or rollups):
             return history
-        connection = connect()
+        connection = store.connect()
         load_inputs(connection, checked, windows, store.regions())
         if source is not None:
             # Time before the oldest result file (less a day for a bucket across midnight)

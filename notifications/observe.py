@@ -20,7 +20,7 @@ from configuration.incidents import Incident, written_status
 from configuration.models import Config
 from history.model import MonitorTimeline
 from history.specs import monitor_specs, written_windows
-from history.store import ResultStore
+from history.store import open_store
 from history.timeline import monitor_timelines
 from notifications.decide import Observed
 
@@ -31,7 +31,7 @@ def observe(
     config: Config, incidents: Sequence[Incident], data_dir: Path, now: datetime
 ) -> dict[str, Observed]:
     """The consensus status of every monitor now, from today's and yesterday's results."""
-    store = ResultStore(data_dir)
+    store = open_store(config.history.store, data_dir)
     windows = written_windows(incidents, now, DAYS)
     timelines = monitor_timelines(store, monitor_specs(config), windows, now, days=DAYS)
     written = written_status(incidents, now)

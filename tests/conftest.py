@@ -15,6 +15,7 @@ import pytest
 from publishing.git import run as git
 from tests.installed import Installed, build_and_install
 
+pytest_plugins = ["tests.s3_server"]  # a real S3 server on loopback, for the object store
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 SMALL_CONFIG = """\
