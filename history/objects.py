@@ -39,6 +39,30 @@ _CREATE_ONLY = "notifications/events/"
 _CREDENTIAL_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")
 
 
+class _ListedFileSystem(s3fs.S3FileSystem):  # type: ignore[misc]
+    """s3fs answering `info` from the last listing of the object, not a HEAD request per
+    open: DuckDB opens each file of a query, several times, and on a store far away each
+    request costs a round trip. The listing is current where it matters: the store lists
+    the files before every query, a run object never changes, and what this store replaces
+    or removes (a compacted day, a rollup) drops what was listed."""
+
+    def __init__(self, **options: Any) -> None:
+        self.listed: dict[str, dict[str, Any]] = {}
+        super().__init__(**options)
+
+    async def _info(self, path: str, *args: Any, **options: Any) -> dict[str, Any]:
+        if not args and not options:
+            found = self.listed.get(self._strip_protocol(path))
+            if found is not None:
+                return found
+        info: dict[str, Any] = await super()._info(path, *args, **options)
+        return info
+
+    def invalidate_cache(self, path: str | None = None) -> None:
+        self.listed.clear()
+        super().invalidate_cache(path)
+
+
 class ObjectStore(ResultStore):
     """`ResultStore` over a bucket: the same files, as objects under `bucket/prefix/`."""
 
@@ -50,7 +74,7 @@ class ObjectStore(ResultStore):
         self.rollups_dir = self.root / "rollups"
         self.pending_dir = self.data_dir / PENDING
         self._warned = False  # that the store cannot be read (once per command)
-        self.fs = s3fs.S3FileSystem(
+        self.fs = _ListedFileSystem(
             use_listings_cache=False,
             skip_instance_cache=True,
             config_kwargs={"connect_timeout": 10, "read_timeout": 60},
@@ -190,7 +214,8 @@ class ObjectStore(ResultStore):
         while len(parts) > 1 and not any(c in parts[0] for c in "*?["):
             folder, parts = folder / parts[0], parts[1:]  # list only below the literal part
         with self._errors(folder):
-            found = self.fs.find(str(folder))
+            found: dict[str, dict[str, Any]] = self.fs.find(str(folder), detail=True)
+        self.fs.listed.update(found)
         matched: list[PurePath] = []
         for key in found:
             relative = PurePosixPath(key).relative_to(folder).parts

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-from checks.result import Status
+from checks.result import Result, Status
 from generator import main
 from history.compact import compact
 from history.store import COMPACTED, ResultStore
@@ -31,9 +31,15 @@ def snapshot(store: ResultStore, now: datetime = NOW, raw_days: int = 30) -> Mon
     return monitor_timelines(store, SPEC, [], now, days=30, raw_days=raw_days)["api"]
 
 
-def history_with_an_outage(store: ResultStore) -> None:
+def results_with_an_outage() -> list[Result]:
+    """Five days of hourly results in three regions: a two-hour outage everywhere, an
+    hour down in one region."""
     down = {region: Status.DOWN for region in REGIONS}
-    write(store, hourly(24 * 5, statuses={30: down, 31: down, 100: {"eu-west": Status.DOWN}}))
+    return hourly(24 * 5, statuses={30: down, 31: down, 100: {"eu-west": Status.DOWN}})
+
+
+def history_with_an_outage(store: ResultStore) -> None:
+    write(store, results_with_an_outage())  # a run file per region and hour
 
 
 def test_closed_days_become_one_file_each_and_nothing_changes(tmp_path: Path) -> None:
