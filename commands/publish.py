@@ -1,5 +1,7 @@
 """`vigil publish`: the data branch, which the workflows in .github/ call to check it out,
-publish results to it and squash it."""
+publish results to it and squash it. With `history.store: s3://…` the history lives in the
+bucket and there is no data branch: every form of the command says so and does nothing, so
+the same workflows serve both stores."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from commands.common import data_option, now_option, parse_now
+from commands.common import config_option, data_option, load, now_option, parse_now
 from publishing.branch import checkout_data_branch
 from publishing.publish import Retry
 from publishing.publish import publish as publish_paths
@@ -15,6 +17,7 @@ from publishing.publish import squash as squash_branch
 
 
 @click.command()
+@config_option
 @data_option
 @click.option("--branch", default="status-data", show_default=True, help="The data branch.")
 @click.option("--remote", default="origin", show_default=True, help="The remote to push to.")
@@ -38,6 +41,7 @@ from publishing.publish import squash as squash_branch
 )
 @now_option
 def publish(
+    config_path: Path,
     data_dir: Path,
     branch: str,
     remote: str,
@@ -51,6 +55,10 @@ def publish(
     retrying with jitter when another job pushed first."""
     if checkout and squash:
         raise click.UsageError("--checkout and --squash do different jobs: give one")
+    store = load(config_path)[0].history.store if config_path.is_file() else None
+    if store is not None:
+        click.echo(f"history.store is {store}: the history lives there, nothing to publish")
+        return
     retry = Retry(attempts=attempts)
     if checkout:
         created = checkout_data_branch(Path.cwd(), data_dir, branch, remote)

@@ -259,12 +259,16 @@ def test_squash_while_regions_publish_loses_nothing(origin: Path) -> None:
     assert history(origin)[1:] == (1, 0)
 
 
+VALID_CONFIG = "version: 1\nregions:\n  - {id: eu-west, name: Europe}\n"
+
+
 def test_cli_checks_out_publishes_and_squashes(
     origin: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job = origin.parent / "job"
     run(origin.parent, "clone", "--quiet", str(origin), str(job))
     monkeypatch.chdir(job)
+    (job / "config.yaml").write_text(VALID_CONFIG)
     runner = CliRunner()
     result = runner.invoke(main, ["publish", "--checkout"])
     assert result.exit_code == 0, result.output
@@ -284,6 +288,25 @@ def test_cli_checks_out_publishes_and_squashes(
     result = runner.invoke(main, ["publish", "--attempts", "1"])
     assert result.exit_code == 1
     assert "publish failed" in result.stderr and "rejected the push" in result.stderr
+
+
+def test_with_an_object_store_every_form_of_publish_does_nothing(
+    origin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = origin.parent / "job"
+    run(origin.parent, "clone", "--quiet", str(origin), str(job))
+    monkeypatch.chdir(job)
+    (job / "config.yaml").write_text(VALID_CONFIG + "history:\n  store: s3://acme-status/history\n")
+    before = run(origin, "for-each-ref", "--format=%(refname)")
+    for args in (["--checkout"], ["--message", "check eu-west 1/1"], ["--squash"]):
+        result = CliRunner().invoke(main, ["publish", *args])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == (
+            "history.store is s3://acme-status/history: the history lives there, "
+            "nothing to publish\n"
+        )
+    assert run(origin, "for-each-ref", "--format=%(refname)") == before  # no data branch
+    assert not (job / "data").exists()
 
 
 def test_regions_prints_the_check_matrix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
