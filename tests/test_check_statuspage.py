@@ -101,10 +101,10 @@ def vigil(server: _Server, vigil_files: dict[str, bytes]) -> _Server:
     return server
 
 
-def check(url: str, component: str | None = None, timeout: str = "2s") -> Result:
+def check(url: str, component: str | None = None, timeout: str = "2s", **fields: Any) -> Result:
     monitor = StatuspageMonitor.model_validate(
         {"id": "vendor", "name": "Vendor", "type": "statuspage", "url": url}
-        | {"component": component, "timeout": timeout}
+        | {"component": component, "timeout": timeout, **fields}
     )
     [result] = run_checks([monitor], RunSettings("local", "run-1"))
     return result
@@ -210,6 +210,13 @@ def test_a_server_error_is_down_with_its_status(server: _Server) -> None:
     result = check(server.url("/broken"))
     assert (result.status, result.error_kind) == (Status.DOWN, ErrorKind.HTTP_STATUS)
     assert result.error_message == "HTTP 500 Internal Server Error"
+
+
+def test_conditions_on_the_vendors_json_make_it_stricter(server: _Server) -> None:
+    server.routes["/major"] = (200, b'{"status": {"indicator": "major"}}')
+    assert check(server.url("/major")).status is Status.DEGRADED
+    strict = check(server.url("/major"), conditions=["[BODY].status.indicator != major"])
+    assert (strict.status, strict.error_kind) == (Status.DOWN, ErrorKind.ASSERTION)
 
 
 @pytest.mark.parametrize(
