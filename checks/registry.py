@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks import dns, heartbeat, http, manual, ping, tcp, tls
+from checks import dns, heartbeat, http, manual, ping, statuspage, tcp, tls
 from checks.base import CheckType
 
 CHECKS: dict[str, CheckType[Any]] = {
@@ -17,5 +17,6 @@ CHECKS: dict[str, CheckType[Any]] = {
         ping.CHECK,
         heartbeat.CHECK,
         manual.CHECK,
+        statuspage.CHECK,
     )
 }

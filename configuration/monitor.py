@@ -136,8 +136,9 @@ class MonitorBase(CheckSettings):
     """Fields every monitor has; `defaults:` fills the check settings a monitor leaves out."""
 
     type: str = Field(
-        description="Check type: http, tcp, dns, tls, ping, heartbeat or manual (never "
-        "checked: its status comes from incidents and maintenance)."
+        description="Check type: http, tcp, dns, tls, ping, heartbeat, statuspage (a vendor's "
+        "status page) or manual (never checked: its status comes from incidents and "
+        "maintenance)."
     )
     id: Identifier = Field(description="Stable key; history is keyed by it, never by the name.")
     name: OneLine = Field(description="Display name on the page.")
