@@ -52,7 +52,7 @@ class Problem:
         no line, from the environment, unattached to a file)."""
         if not self.line:
             return f"::{level}::{_escaped(str(self))}"
-        place = f"file={self.file},line={self.line},col={self.column}"
+        place = f"file={_escaped(self.file, _PROPERTY)},line={self.line},col={self.column}"
         return f"::{level} {place}::{_escaped(self._text)}"
 
     @property
@@ -60,8 +60,14 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def _escaped(text: str) -> str:
-    return text.replace("%", "%25").replace("\n", "%0A")
+# How the runner reads a workflow command: `%`, CR and LF escaped in the message, and also
+# `:` and `,` in a property such as `file=` (they would end it).
+_DATA = {"%": "%25", "\r": "%0D", "\n": "%0A"}
+_PROPERTY = {**_DATA, ":": "%3A", ",": "%2C"}
+
+
+def _escaped(text: str, table: dict[str, str] = _DATA) -> str:
+    return "".join(table.get(character, character) for character in text)
 
 
 class VigilError(Exception):

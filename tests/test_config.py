@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from configuration.errors import ConfigError
+from configuration.errors import ConfigError, Problem
 from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from configuration.secrets import needed_secrets
@@ -208,6 +208,13 @@ def test_problems_have_github_annotations() -> None:
     [problem] = caught.value.problems
     assert problem.github_annotation() == (
         "::error file=config.yaml,line=22,col=11::monitors[1].port: expected a number >= 1, got 0"
+    )
+
+
+def test_annotations_escape_what_would_end_a_property_or_the_message() -> None:
+    problem = Problem("conf,ig:prod.yaml", 3, 1, "site.title", "100% wrong\r\nsecond line")
+    assert problem.github_annotation() == (
+        "::error file=conf%2Cig%3Aprod.yaml,line=3,col=1::site.title: 100%25 wrong%0D%0Asecond line"
     )
 
 
