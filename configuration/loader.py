@@ -125,6 +125,7 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
     region_ids = _ids(data, "regions", source, problems)
     group_ids = _ids(data, "groups", source, problems)
     monitor_ids = _ids(data, "monitors", source, problems)
+    _ids(data, "announcements", source, problems)
     problems += _notification_problems(data, source, monitor_ids, group_ids)
     defaults = data.get("defaults")
     defaults = defaults if isinstance(defaults, dict) else {}

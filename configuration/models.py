@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PrivateAttr, field_validator
 
 from checks.registry import CHECKS
+from configuration.announcements import Announcement
 from configuration.export import Export
 from configuration.monitor import (
     CheckSettings,
@@ -209,6 +210,10 @@ class Config(Options):
         default_factory=Defaults, description="Values a monitor inherits unless it sets its own."
     )
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
+    announcements: list[Announcement] = Field(
+        default_factory=list,
+        description="News that is not an incident, pinned above the services while current.",
+    )
     runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
     history: History = Field(default_factory=History, description="How long results are kept.")
     outage: OutageRule = Field(

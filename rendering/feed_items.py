@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from configuration.announcements import Announcement
 from rendering.api import entry_times, page_id
 from rendering.context import BuildContext
 from rendering.entries import Entry, EntryUpdate
@@ -42,7 +43,7 @@ class FeedItem:
     content_html: str  # sanitised HTML: the whole timeline
     published: datetime
     updated: datetime
-    kind: str  # incident | maintenance | outage
+    kind: str  # incident | maintenance | outage | announcement
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ def feed_items(context: BuildContext) -> FeedItems:
         page.append(item)
         for monitor_id in entry.monitors:
             by_monitor.setdefault(monitor_id, []).append(item)
+    page += [
+        _announcement_item(announcement, context)
+        for announcement in context.config.announcements
+        if announcement.starts <= context.now  # posted: in the page's feed from its `from`
+    ]
     return FeedItems(_newest(page), {m: _newest(items) for m, items in by_monitor.items()})
 
 
@@ -116,6 +122,23 @@ def _item(entry: Entry, context: BuildContext, public: Mapping[str, str], body: 
         published=times.created,
         updated=times.updated,
         kind=entry.kind,
+    )
+
+
+def _announcement_item(announcement: Announcement, context: BuildContext) -> FeedItem:
+    """An announcement, dated when it was posted (its `from`); it names no monitor."""
+    anchor = f"announcement-{announcement.id}"
+    version = f"{announcement.starts.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    message = render_markdown(announcement.message) if announcement.message else ""
+    return FeedItem(
+        id=_item_id(context, f"{anchor}/", version),
+        url=site_link(context.config.site.url, f"#{anchor}"),
+        title=xml_safe(announcement.title),
+        summary=xml_safe(announcement.message.split("\n\n")[0]),
+        content_html=xml_safe(message),
+        published=announcement.starts,
+        updated=announcement.starts,
+        kind="announcement",
     )
 
 

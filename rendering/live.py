@@ -43,6 +43,16 @@ def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dic
             }
             for item in page.active
         ],
+        "announcements": [
+            {
+                "id": note.id,
+                "title": note.title,
+                "level": note.level,
+                "since": note.since_iso,
+                "href": f"#announcement-{note.id}",
+            }
+            for note in page.announcements
+        ],
         "words": {
             "label": t.gettext("Service status"),
             "details": t.gettext("Details"),
@@ -55,6 +65,8 @@ def status_text(page: PageView) -> str:
     """`curl https://status.example.com/status.txt`: the headline, then one line a monitor."""
     t = page.locale
     lines = [f"{page.site.title}: {page.headline}", ""]
+    for note in page.announcements:
+        lines.append(f"* {note.title} ({note.since})")
     for incident in page.active:
         lines.append(f"! {incident.title} ({incident.status}, {incident.when})")
     if page.active:

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from checks.result import Status
+from configuration.announcements import Announcement
 from configuration.impacts import PARTIAL, Impact, shown_state
 from configuration.incidents import Incident, written_status
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
+from configuration.times import utc_iso
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
 from rendering.entries import Entry
 from rendering.i18n import N_, Locale
+from rendering.markdown import render_markdown
 from rendering.segments import Link, Segment, segments
 
 # Display state of a monitor: a check status, or what the page knows beyond the checks.
@@ -87,6 +90,18 @@ class IncidentView:
 
 
 @dataclass(frozen=True)
+class AnnouncementView:
+    """An announcement pinned above the services (`Announcement.shown_at` now)."""
+
+    id: str
+    title: str
+    level: str  # info | warning
+    message_html: str  # sanitised HTML of its Markdown; "" without a message
+    since: str  # its `from`, in the page's time zone and language
+    since_iso: str
+
+
+@dataclass(frozen=True)
 class RegionView:
     id: str
     name: str
@@ -114,6 +129,7 @@ class PageView:
     stale_after_s: int = 0  # newest older than this: the data may be stale
     stale: bool = False  # already stale at build time
     entries: Sequence[Entry] = field(default_factory=list)  # the build's, newest first
+    announcements: list[AnnouncementView] = field(default_factory=list)  # shown now, oldest first
 
 
 def page_view(
@@ -163,6 +179,22 @@ def page_view(
         stale_after_s=int(stale_after.total_seconds()),
         stale=newest is not None and now - newest > stale_after,
         entries=entries,
+        announcements=[
+            _announcement_view(announcement, locale)
+            for announcement in sorted(config.announcements, key=lambda a: a.starts)
+            if announcement.shown_at(now)
+        ],
+    )
+
+
+def _announcement_view(announcement: Announcement, locale: Locale) -> AnnouncementView:
+    return AnnouncementView(
+        id=announcement.id,
+        title=announcement.title,
+        level=announcement.level.value,
+        message_html=render_markdown(announcement.message) if announcement.message else "",
+        since=locale.datetime(announcement.starts),
+        since_iso=utc_iso(announcement.starts),
     )
 
 
