@@ -29,7 +29,7 @@ INDICATOR = {
     "up": ("none", "All Systems Operational"),
     "degraded": ("minor", "Minor Service Outage"),
     "partial": ("major", "Partial System Outage"),
-    "major": ("critical", "Major System Outage"),
+    "major": ("critical", "Major Service Outage"),
     "maintenance": ("maintenance", "Service Under Maintenance"),
     "nodata": ("none", "Status Unknown: No Recent Checks"),
 }

@@ -147,7 +147,7 @@ def ids(items: list[dict[str, Any]]) -> list[str]:
         ({}, "none", "All Systems Operational", "operational"),
         ({"web": "G"}, "minor", "Minor Service Outage", "degraded"),
         ({"api": "D"}, "major", "Partial System Outage", "partial_outage"),
-        ({"api": "D", "db": "D"}, "critical", "Major System Outage", "major_outage"),
+        ({"api": "D", "db": "D"}, "critical", "Major Service Outage", "major_outage"),
     ],
 )
 def test_status_follows_the_monitors(
