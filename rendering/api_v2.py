@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from configuration.impacts import STATE
+from configuration.models import Site
 from configuration.times import utc_iso
 from history.days import day_bounds
 from rendering.api import (
@@ -75,12 +76,20 @@ def files(snapshot: Snapshot) -> dict[str, Json]:
     }
 
 
+def public_url(site: Site) -> str | None:
+    """`site.url`, else `https://<site.cname>/`: Statuspage always says where its page is.
+    None only when the config names neither."""
+    if site.url:
+        return site.url
+    return f"https://{site.cname}/" if site.cname else None
+
+
 def page_json(snapshot: Snapshot) -> Json:
     site = snapshot.site
     return {
         "id": page_id(site),
         "name": site.title,
-        "url": site.url,
+        "url": public_url(site),
         "time_zone": site.timezone,
         "updated_at": utc_iso(snapshot.now),
     }
@@ -179,7 +188,7 @@ def _component(
 
 def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
     times = entry_times(entry)
-    url = snapshot.site.url
+    url = public_url(snapshot.site)
     data: Json = {
         "id": entry.id,
         "name": entry.title,

@@ -109,6 +109,7 @@ def build(
     incidents: tuple[str, ...] = (),
     now: datetime = NOW,
     name: str = "site",
+    config_text: str = CONFIG,
 ) -> Path:
     """Build a site from `history`: per monitor, per day offset before NOW, one letter per
     hour from midnight (U up, D down, G degraded)."""
@@ -127,7 +128,7 @@ def build(
     folder.mkdir(parents=True)
     for incident in incidents:
         (folder / f"{incident}.md").write_text(f"---\n{INCIDENTS[incident]}---\n")
-    config = load_config_text(CONFIG, environ={})
+    config = load_config_text(config_text, environ={})
     loaded = load_incidents(folder, [monitor.id for monitor in config.monitors])
     build_site(config, loaded, store, root / "site", now)
     return root / "site"
@@ -307,6 +308,18 @@ def test_upcoming_active_and_completed_maintenance(tmp_path: Path) -> None:
     assert ids(read(site, path + "active.json")["scheduled_maintenances"]) == ["web-migration"]
     summary = read(site, "v2/summary.json")["scheduled_maintenances"]
     assert ids(summary) == ["db-upgrade", "web-migration"]
+
+
+def test_the_page_url_comes_from_the_custom_domain_without_site_url(tmp_path: Path) -> None:
+    config = CONFIG.replace("  url: https://status.example.com/\n", "  cname: status.example.org\n")
+    site = build(tmp_path, ALL_UP, tuple(INCIDENTS), config_text=config)
+    summary = read(site, "v2/summary.json")
+    assert summary["page"]["url"] == "https://status.example.org/"
+    (incident,) = summary["incidents"]
+    assert incident["shortlink"] == "https://status.example.org/incidents/api-errors/"
+    nothing = CONFIG.replace("  url: https://status.example.com/\n", "")
+    bare = build(tmp_path, ALL_UP, tuple(INCIDENTS), name="bare", config_text=nothing)
+    assert read(bare, "v2/status.json")["page"]["url"] is None  # nothing says where it is
 
 
 def collect_ids(value: object) -> set[str]:
