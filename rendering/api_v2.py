@@ -3,7 +3,7 @@ read. The decisions behind the values are in `rendering.api`'s docstring."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from configuration.impacts import STATE
 from configuration.models import Site
@@ -203,7 +203,7 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
-        "incident_updates": updates_json(entry, components),
+        "incident_updates": updates_json(entry, components, times.resolved),
     }
     if entry.kind == "maintenance":
         data["scheduled_for"] = utc_iso(entry.start)
@@ -211,17 +211,12 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
     return data
 
 
-def updates_json(entry: Entry, components: dict[str, Json]) -> list[Json]:
-    """The written updates newest first, then the detected facts newest first. Ids survive
-    new updates: a written one is `<id>-<n>`, n counting the written updates oldest first;
-    a detected one is `<id>-<status>-<its time>`."""
-    written = [u for u in entry.updates if not u.detected]
-    numbered = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
-    detected = [
-        (f"{entry.id}-{u.status}-{u.at.astimezone(UTC):%Y%m%dT%H%M%SZ}", u)
-        for u in entry.updates
-        if u.detected
-    ]
+RESOLVED_BODY = "This incident has been resolved."  # what Statuspage's form says
+
+
+def updates_json(
+    entry: Entry, components: dict[str, Json], resolved: datetime | None
+) -> list[Json]:
     return [
         {
             "id": update_id,
@@ -236,8 +231,29 @@ def updates_json(entry: Entry, components: dict[str, Json]) -> list[Json]:
             "custom_tweet": None,
             "tweet_id": None,
         }
-        for update_id, update in [*numbered[::-1], *detected[::-1]]
+        for update_id, update in numbered_updates(entry, resolved)
     ]
+
+
+def numbered_updates(entry: Entry, resolved: datetime | None) -> list[tuple[str, EntryUpdate]]:
+    """Every update with its id, newest first by time (written before detected at the same
+    time), and a "resolved" one at `resolved` when a resolved incident has none. Ids survive
+    new updates: a written one is `<id>-<n>`, n counting the written updates oldest first; a
+    detected one is `<id>-<status>-<its time>`, the added one `<id>-resolved`."""
+    written = [u for u in entry.updates if not u.detected]
+    listed = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
+    listed += [
+        (f"{entry.id}-{u.status}-{u.at.astimezone(UTC):%Y%m%dT%H%M%SZ}", u)
+        for u in entry.updates
+        if u.detected
+    ]
+    if resolved and entry.kind != "maintenance" and all(u.status != "resolved" for _, u in listed):
+        closing = EntryUpdate(resolved, "resolved", RESOLVED_BODY, detected=False)
+        listed.append((f"{entry.id}-resolved", closing))
+    order = {update_id: n for n, (update_id, _) in enumerate(listed)}
+    return sorted(
+        listed, key=lambda pair: (pair[1].at, not pair[1].detected, order[pair[0]]), reverse=True
+    )
 
 
 def affected_components(update: EntryUpdate, components: dict[str, Json]) -> list[Json] | None:

@@ -99,6 +99,16 @@ scheduled_start: 2026-11-20T01:00:00Z
 scheduled_end: 2026-11-20T03:00:00Z
 """,
 }
+MORE_INCIDENTS = {  # not in every build: tuple(INCIDENTS) lists the usual ones
+    "db-blip": """\
+title: Database blip
+monitors: [db]
+started_at: 2026-11-22T08:00:00Z
+resolved_at: 2026-11-22T08:40:00Z
+updates:
+  - {at: "2026-11-22T08:05:00Z", status: identified, message: Failover.}
+""",
+}
 STATES = {"U": Status.UP, "D": Status.DOWN, "G": Status.DEGRADED}
 ALL_UP = {"api": {0: "U" * 12}, "web": {0: "U" * 12}, "db": {0: "U" * 12}}
 
@@ -127,7 +137,8 @@ def build(
     folder = root / "incidents"
     folder.mkdir(parents=True)
     for incident in incidents:
-        (folder / f"{incident}.md").write_text(f"---\n{INCIDENTS[incident]}---\n")
+        text = {**INCIDENTS, **MORE_INCIDENTS}[incident]
+        (folder / f"{incident}.md").write_text(f"---\n{text}---\n")
     config = load_config_text(config_text, environ={})
     loaded = load_incidents(folder, [monitor.id for monitor in config.monitors])
     build_site(config, loaded, store, root / "site", now)
@@ -320,6 +331,45 @@ def test_the_page_url_comes_from_the_custom_domain_without_site_url(tmp_path: Pa
     nothing = CONFIG.replace("  url: https://status.example.com/\n", "")
     bare = build(tmp_path, ALL_UP, tuple(INCIDENTS), name="bare", config_text=nothing)
     assert read(bare, "v2/status.json")["page"]["url"] is None  # nothing says where it is
+
+
+def test_updates_are_newest_first_with_one_resolved_also_with_a_detected_outage(
+    tmp_path: Path,
+) -> None:
+    # api down 09:00-11:00 (inside "api-errors", written from 10:00), db down 08:00-10:00
+    # two days ago ("db-outage" resolved by its update at 09:00).
+    history = {**ALL_UP, "api": {0: "U" * 9 + "DD" + "U"}, "db": {0: "U" * 12, 2: "U" * 8 + "DD"}}
+    site = build(tmp_path, history, tuple(INCIDENTS))
+    incidents = {i["id"]: i for i in read(site, "v2/incidents.json")["incidents"]}
+    assert set(incidents) == {"api-errors", "db-outage"}  # the outages joined them
+    for incident in incidents.values():
+        times = [u["created_at"] for u in incident["incident_updates"]]
+        assert times == sorted(times, reverse=True), incident["id"]
+    assert [u["status"] for u in incidents["api-errors"]["incident_updates"]] == [
+        "monitoring",  # 11:00 written
+        "monitoring",  # 11:00 api back up: what the incident said then
+        "identified",  # 10:30
+        "investigating",  # 10:05
+        "investigating",  # 09:00 api down
+    ]
+    db = incidents["db-outage"]
+    resolved = [u for u in db["incident_updates"] if u["status"] == "resolved"]
+    assert [u["body"] for u in resolved] == ["Back."]  # back up at 10:00 adds no second one
+    assert db["resolved_at"] == resolved[0]["created_at"] == "2026-11-21T09:00:00Z"
+    assert db["incident_updates"][0]["body"] == "Database is back up after 2 h."
+
+
+def test_an_incident_resolved_without_a_resolved_update_gets_one(tmp_path: Path) -> None:
+    site = build(tmp_path, ALL_UP, ("db-blip",))
+    (incident,) = read(site, "v2/incidents.json")["incidents"]
+    newest, first = incident["incident_updates"]
+    assert (newest["id"], newest["status"], newest["body"]) == (
+        "db-blip-resolved",
+        "resolved",
+        "This incident has been resolved.",
+    )
+    assert incident["resolved_at"] == newest["created_at"] == "2026-11-22T08:40:00Z"
+    assert first["status"] == "identified"
 
 
 def collect_ids(value: object) -> set[str]:
