@@ -3,6 +3,7 @@ read. The decisions behind the values are in `rendering.api`'s docstring."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from configuration.impacts import STATE
@@ -16,6 +17,7 @@ from rendering.api import (
     Json,
     MonitorState,
     Snapshot,
+    Times,
     entry_times,
     iso_or_none,
     page_id,
@@ -186,8 +188,17 @@ def _component(
     }
 
 
-def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+def published_times(entry: Entry, now: datetime) -> Times:
+    """`entry_times`, published dates never after `now`: maintenance not yet announced (or
+    with an update dated ahead) says it was created and updated by this build."""
     times = entry_times(entry)
+    return replace(times, created=min(times.created, now), updated=min(times.updated, now))
+
+
+def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+    times = published_times(entry, snapshot.now)
+    # Statuspage starts maintenance when it was created; its window is `scheduled_for`.
+    started = times.created if entry.kind == "maintenance" else entry.start
     url = public_url(snapshot.site)
     data: Json = {
         "id": entry.id,
@@ -199,11 +210,11 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
         "resolved_at": iso_or_none(times.resolved),
         "impact": "maintenance" if entry.kind == "maintenance" else entry.impact,
         "shortlink": f"{url.rstrip('/')}/incidents/{entry.id}/" if url else None,
-        "started_at": utc_iso(entry.start),
+        "started_at": utc_iso(started),
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
-        "incident_updates": updates_json(entry, components, times.resolved),
+        "incident_updates": updates_json(entry, components, times),
     }
     if entry.kind == "maintenance":
         data["scheduled_for"] = utc_iso(entry.start)
@@ -214,9 +225,7 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
 RESOLVED_BODY = "This incident has been resolved."  # what Statuspage's form says
 
 
-def updates_json(
-    entry: Entry, components: dict[str, Json], resolved: datetime | None
-) -> list[Json]:
+def updates_json(entry: Entry, components: dict[str, Json], times: Times) -> list[Json]:
     return [
         {
             "id": update_id,
@@ -231,15 +240,16 @@ def updates_json(
             "custom_tweet": None,
             "tweet_id": None,
         }
-        for update_id, update in numbered_updates(entry, resolved)
+        for update_id, update in numbered_updates(entry, times)
     ]
 
 
-def numbered_updates(entry: Entry, resolved: datetime | None) -> list[tuple[str, EntryUpdate]]:
+def numbered_updates(entry: Entry, times: Times) -> list[tuple[str, EntryUpdate]]:
     """Every update with its id, newest first by time (written before detected at the same
-    time), and a "resolved" one at `resolved` when a resolved incident has none. Ids survive
-    new updates: a written one is `<id>-<n>`, n counting the written updates oldest first; a
-    detected one is `<id>-<status>-<its time>`, the added one `<id>-resolved`."""
+    time); a "resolved" one at `times.resolved` when a resolved incident has none, and a
+    "scheduled" one with the write-up at `times.created` for maintenance without updates.
+    Ids survive new updates: a written one is `<id>-<n>`, n counting the written updates
+    oldest first; a detected one is `<id>-<status>-<its time>`, an added one `<id>-<status>`."""
     written = [u for u in entry.updates if not u.detected]
     listed = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
     listed += [
@@ -247,9 +257,13 @@ def numbered_updates(entry: Entry, resolved: datetime | None) -> list[tuple[str,
         for u in entry.updates
         if u.detected
     ]
+    resolved = times.resolved
     if resolved and entry.kind != "maintenance" and all(u.status != "resolved" for _, u in listed):
         closing = EntryUpdate(resolved, "resolved", RESOLVED_BODY, detected=False)
         listed.append((f"{entry.id}-resolved", closing))
+    if entry.kind == "maintenance" and not listed:
+        notice = EntryUpdate(times.created, "scheduled", entry.body or entry.title, detected=False)
+        listed.append((f"{entry.id}-scheduled", notice))
     order = {update_id: n for n, (update_id, _) in enumerate(listed)}
     return sorted(
         listed, key=lambda pair: (pair[1].at, not pair[1].detected, order[pair[0]]), reverse=True

@@ -75,6 +75,7 @@ class Entry:
     upcoming: bool  # maintenance announced ahead of its window (see `announce_before`)
     notify: bool  # whether notifications may be sent about it
     announced: datetime | None = None  # maintenance: its window's start - announce_before
+    body: str = ""  # the write-up as written (markdown), for the API's text fields
 
     @property
     def updated_at(self) -> datetime:
@@ -265,6 +266,7 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
         upcoming=incident.is_upcoming(now),
         notify=incident.notify,
         announced=start - incident.announce_before if incident.kind == "maintenance" else None,
+        body=incident.body.strip(),
     )
 
 

@@ -108,6 +108,15 @@ resolved_at: 2026-11-22T08:40:00Z
 updates:
   - {at: "2026-11-22T08:05:00Z", status: identified, message: Failover.}
 """,
+    "far-migration": """\
+title: Data centre move
+kind: maintenance
+monitors: [db]
+scheduled_start: 2026-12-10T22:00:00Z
+scheduled_end: 2026-12-11T02:00:00Z
+---
+We move the database to the new data centre.
+""",
 }
 STATES = {"U": Status.UP, "D": Status.DOWN, "G": Status.DEGRADED}
 ALL_UP = {"api": {0: "U" * 12}, "web": {0: "U" * 12}, "db": {0: "U" * 12}}
@@ -137,8 +146,8 @@ def build(
     folder = root / "incidents"
     folder.mkdir(parents=True)
     for incident in incidents:
-        text = {**INCIDENTS, **MORE_INCIDENTS}[incident]
-        (folder / f"{incident}.md").write_text(f"---\n{text}---\n")
+        front, _, body = {**INCIDENTS, **MORE_INCIDENTS}[incident].partition("---\n")
+        (folder / f"{incident}.md").write_text(f"---\n{front}---\n{body}")
     config = load_config_text(config_text, environ={})
     loaded = load_incidents(folder, [monitor.id for monitor in config.monitors])
     build_site(config, loaded, store, root / "site", now)
@@ -370,6 +379,25 @@ def test_an_incident_resolved_without_a_resolved_update_gets_one(tmp_path: Path)
     )
     assert incident["resolved_at"] == newest["created_at"] == "2026-11-22T08:40:00Z"
     assert first["status"] == "identified"
+
+
+def test_maintenance_publishes_no_future_dates_and_says_its_notice(tmp_path: Path) -> None:
+    site = build(tmp_path, ALL_UP, ("far-migration", "web-migration"))
+    path = "v2/scheduled-maintenances/upcoming.json"
+    (far,) = read(site, path)["scheduled_maintenances"]
+    now = "2026-11-23T12:00:00Z"  # its notice appears on 2026-12-07, after this build
+    assert far["scheduled_for"] == "2026-12-10T22:00:00Z"
+    assert far["created_at"] == far["started_at"] == far["updated_at"] == now
+    (notice,) = far["incident_updates"]
+    assert (notice["id"], notice["status"], notice["created_at"]) == (
+        "far-migration-scheduled",
+        "scheduled",
+        now,
+    )
+    assert notice["body"] == "We move the database to the new data centre."
+    (active,) = read(site, "v2/scheduled-maintenances/active.json")["scheduled_maintenances"]
+    assert active["started_at"] == active["created_at"] == "2026-11-20T09:00:00Z"
+    assert [u["body"] for u in active["incident_updates"]] == ["Announced."]
 
 
 def collect_ids(value: object) -> set[str]:
