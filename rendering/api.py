@@ -16,7 +16,9 @@ Decisions (the formats leave them open):
   incident's is its file id; an update's is `<incident id>-<n>`, n counting the updates in
   their file order from 1, so appending an update keeps the earlier ids. The page id is a
   hash of `site.url` (or of the title when there is no url).
-- **Times** are ISO 8601 in UTC with a `Z`, to the second.
+- **Times** are ISO 8601 in UTC with a `Z`: to the second in `api/v1/`
+  (`2026-11-23T10:15:00Z`), with milliseconds in `api/v2/` (`2026-11-23T10:15:00.000Z`), as
+  Statuspage writes them; Statuspage gives the page's offset (`-05:00`), Vigil UTC.
 - **No data.** Statuspage has no "unknown" component status, and aggregators reject values
   outside its set, while the timeline keeps no last known state once results are stale. So in
   `api/v2/` a monitor without recent checks is `operational` (Statuspage's "nothing

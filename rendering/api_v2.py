@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from configuration.impacts import STATE
 from configuration.models import Site
-from configuration.times import utc_iso
 from history.days import day_bounds
 from rendering.api import (
     RECENT,
@@ -19,7 +18,6 @@ from rendering.api import (
     Snapshot,
     Times,
     entry_times,
-    iso_or_none,
     page_id,
 )
 from rendering.entries import Entry, EntryUpdate
@@ -37,6 +35,16 @@ INDICATOR = {
     "nodata": ("none", "Status Unknown: No Recent Checks"),
 }
 NO_DATA_NOTE = "No recent checks"
+
+
+def v2_time(moment: datetime) -> str:
+    """`2026-11-23T10:15:00.000Z`: UTC with milliseconds, as Statuspage writes its times."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def v2_time_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else v2_time(moment)
 
 
 def files(snapshot: Snapshot) -> dict[str, Json]:
@@ -93,7 +101,7 @@ def page_json(snapshot: Snapshot) -> Json:
         "name": site.title,
         "url": public_url(site),
         "time_zone": site.timezone,
-        "updated_at": utc_iso(snapshot.now),
+        "updated_at": v2_time(snapshot.now),
     }
 
 
@@ -123,8 +131,8 @@ def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
         id=monitor.id,
         name=monitor.name,
         status=COMPONENT_STATUS[monitor.state],
-        created_at=utc_iso(created or snapshot.now),
-        updated_at=utc_iso(updated or snapshot.now),
+        created_at=v2_time(created or snapshot.now),
+        updated_at=v2_time(updated or snapshot.now),
         description=description,
         showcase=True,
         start_date=observed[0].isoformat() if observed else None,
@@ -204,21 +212,21 @@ def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json])
         "id": entry.id,
         "name": entry.title,
         "status": entry.status,
-        "created_at": utc_iso(times.created),
-        "updated_at": utc_iso(times.updated),
-        "monitoring_at": iso_or_none(times.monitoring),
-        "resolved_at": iso_or_none(times.resolved),
+        "created_at": v2_time(times.created),
+        "updated_at": v2_time(times.updated),
+        "monitoring_at": v2_time_or_none(times.monitoring),
+        "resolved_at": v2_time_or_none(times.resolved),
         "impact": "maintenance" if entry.kind == "maintenance" else entry.impact,
         "shortlink": f"{url.rstrip('/')}/incidents/{entry.id}/" if url else None,
-        "started_at": utc_iso(started),
+        "started_at": v2_time(started),
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
         "incident_updates": updates_json(entry, components, times),
     }
     if entry.kind == "maintenance":
-        data["scheduled_for"] = utc_iso(entry.start)
-        data["scheduled_until"] = iso_or_none(entry.end)
+        data["scheduled_for"] = v2_time(entry.start)
+        data["scheduled_until"] = v2_time_or_none(entry.end)
     return data
 
 
@@ -232,9 +240,9 @@ def updates_json(entry: Entry, components: dict[str, Json], times: Times) -> lis
             "status": update.status,
             "body": update.message,
             "incident_id": entry.id,
-            "created_at": utc_iso(update.at),
-            "updated_at": utc_iso(update.at),
-            "display_at": utc_iso(update.at),
+            "created_at": v2_time(update.at),
+            "updated_at": v2_time(update.at),
+            "display_at": v2_time(update.at),
             "affected_components": affected_components(update, components),
             "deliver_notifications": entry.notify,
             "custom_tweet": None,

@@ -214,13 +214,13 @@ def test_components_with_a_group(tmp_path: Path) -> None:
     assert api["group_id"] == web["group_id"] == "group.api" and db["group_id"] is None
     assert "components" not in api and api["group"] is False
     assert [c["position"] for c in components] == [1, 2, 3, 4]
-    assert api["updated_at"] == "2026-11-23T11:00:00Z"  # the last check
+    assert api["updated_at"] == "2026-11-23T11:00:00.000Z"  # the last check
     # Its first day with data starts at midnight in the page's time zone (Europe/Berlin).
-    assert api["created_at"] == "2026-11-22T23:00:00Z" and api["start_date"] == "2026-11-23"
+    assert api["created_at"] == "2026-11-22T23:00:00.000Z" and api["start_date"] == "2026-11-23"
     assert db["description"] == "Primary database"
     page = document["page"]
     assert page["name"] == "Example Status" and page["url"] == "https://status.example.com/"
-    assert page["time_zone"] == "Europe/Berlin" and page["updated_at"] == "2026-11-23T12:00:00Z"
+    assert page["time_zone"] == "Europe/Berlin" and page["updated_at"] == "2026-11-23T12:00:00.000Z"
     assert {c["page_id"] for c in components} == {page["id"]}
 
 
@@ -283,12 +283,14 @@ def test_incidents_updates_and_lists(tmp_path: Path) -> None:
     ]
     assert open_one["incident_updates"][0]["body"] == "Rolled back."
     assert open_one["status"] == "monitoring" and open_one["impact"] == "minor"
-    assert open_one["monitoring_at"] == "2026-11-23T11:00:00Z"
-    assert open_one["created_at"] == open_one["started_at"] == "2026-11-23T10:00:00Z"
-    assert open_one["updated_at"] == "2026-11-23T11:00:00Z" and open_one["resolved_at"] is None
+    assert open_one["monitoring_at"] == "2026-11-23T11:00:00.000Z"
+    assert open_one["created_at"] == open_one["started_at"] == "2026-11-23T10:00:00.000Z"
+    assert open_one["updated_at"] == "2026-11-23T11:00:00.000Z" and open_one["resolved_at"] is None
     assert open_one["shortlink"] == "https://status.example.com/incidents/api-errors/"
     assert ids(open_one["components"]) == ["api"]  # the private monitor is left out
-    assert resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-21T09:00:00Z"
+    assert (
+        resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-21T09:00:00.000Z"
+    )
     assert ids(read(site, "v2/incidents/unresolved.json")["incidents"]) == ["api-errors"]
     assert ids(read(site, "v2/summary.json")["incidents"]) == ["api-errors"]
     v1 = read(site, "v1/incidents/db-outage.json")
@@ -318,10 +320,10 @@ def test_upcoming_active_and_completed_maintenance(tmp_path: Path) -> None:
         "completed",
     )
     assert {m["impact"] for m in everything} == {"maintenance"}
-    assert active["scheduled_for"] == "2026-11-23T11:00:00Z"
-    assert active["scheduled_until"] == "2026-11-23T13:00:00Z"
-    assert active["created_at"] == "2026-11-20T09:00:00Z"  # announced before it began
-    assert done["resolved_at"] == "2026-11-20T03:00:00Z" and upcoming["resolved_at"] is None
+    assert active["scheduled_for"] == "2026-11-23T11:00:00.000Z"
+    assert active["scheduled_until"] == "2026-11-23T13:00:00.000Z"
+    assert active["created_at"] == "2026-11-20T09:00:00.000Z"  # announced before it began
+    assert done["resolved_at"] == "2026-11-20T03:00:00.000Z" and upcoming["resolved_at"] is None
     assert ids(upcoming["components"]) == ["db"]
     path = "v2/scheduled-maintenances/"
     assert ids(read(site, path + "upcoming.json")["scheduled_maintenances"]) == ["db-upgrade"]
@@ -364,7 +366,7 @@ def test_updates_are_newest_first_with_one_resolved_also_with_a_detected_outage(
     db = incidents["db-outage"]
     resolved = [u for u in db["incident_updates"] if u["status"] == "resolved"]
     assert [u["body"] for u in resolved] == ["Back."]  # back up at 10:00 adds no second one
-    assert db["resolved_at"] == resolved[0]["created_at"] == "2026-11-21T09:00:00Z"
+    assert db["resolved_at"] == resolved[0]["created_at"] == "2026-11-21T09:00:00.000Z"
     assert db["incident_updates"][0]["body"] == "Database is back up after 2 h."
 
 
@@ -377,7 +379,7 @@ def test_an_incident_resolved_without_a_resolved_update_gets_one(tmp_path: Path)
         "resolved",
         "This incident has been resolved.",
     )
-    assert incident["resolved_at"] == newest["created_at"] == "2026-11-22T08:40:00Z"
+    assert incident["resolved_at"] == newest["created_at"] == "2026-11-22T08:40:00.000Z"
     assert first["status"] == "identified"
 
 
@@ -385,8 +387,8 @@ def test_maintenance_publishes_no_future_dates_and_says_its_notice(tmp_path: Pat
     site = build(tmp_path, ALL_UP, ("far-migration", "web-migration"))
     path = "v2/scheduled-maintenances/upcoming.json"
     (far,) = read(site, path)["scheduled_maintenances"]
-    now = "2026-11-23T12:00:00Z"  # its notice appears on 2026-12-07, after this build
-    assert far["scheduled_for"] == "2026-12-10T22:00:00Z"
+    now = "2026-11-23T12:00:00.000Z"  # its notice appears on 2026-12-07, after this build
+    assert far["scheduled_for"] == "2026-12-10T22:00:00.000Z"
     assert far["created_at"] == far["started_at"] == far["updated_at"] == now
     (notice,) = far["incident_updates"]
     assert (notice["id"], notice["status"], notice["created_at"]) == (
@@ -396,7 +398,7 @@ def test_maintenance_publishes_no_future_dates_and_says_its_notice(tmp_path: Pat
     )
     assert notice["body"] == "We move the database to the new data centre."
     (active,) = read(site, "v2/scheduled-maintenances/active.json")["scheduled_maintenances"]
-    assert active["started_at"] == active["created_at"] == "2026-11-20T09:00:00Z"
+    assert active["started_at"] == active["created_at"] == "2026-11-20T09:00:00.000Z"
     assert [u["body"] for u in active["incident_updates"]] == ["Announced."]
 
 

@@ -136,7 +136,7 @@ def test_an_incident_and_its_outage_are_one_entry_everywhere(site: Path) -> None
 
     (v2,) = [i for i in api(site, "v2/incidents.json")["incidents"] if "api" in i["id"]]
     assert v2["id"] == "2026-11-23-api" and v2["impact"] == "minor"
-    assert v2["started_at"] == "2026-11-23T06:00:00Z"  # the detected start is earlier
+    assert v2["started_at"] == "2026-11-23T06:00:00.000Z"  # the detected start is earlier
     bodies = [u["body"] for u in v2["incident_updates"]]  # newest first by time
     assert bodies[:3] == [
         "This incident has been resolved.",  # 08:05, its resolved_at
@@ -167,7 +167,10 @@ def test_an_outage_nobody_wrote_about_is_a_down_entry_everywhere(site: Path) -> 
 
     (v2,) = [i for i in api(site, "v2/incidents.json")["incidents"] if i["id"] == DB_OUTAGE]
     assert (v2["name"], v2["status"], v2["impact"]) == ("Database is down", "resolved", "major")
-    assert (v2["started_at"], v2["resolved_at"]) == ("2026-11-23T09:00:00Z", "2026-11-23T09:30:00Z")
+    assert (v2["started_at"], v2["resolved_at"]) == (
+        "2026-11-23T09:00:00.000Z",
+        "2026-11-23T09:30:00.000Z",
+    )
     assert [c["id"] for c in v2["components"]] == ["db"]
     assert api(site, "v2/incidents/unresolved.json")["incidents"] == []
     (v1,) = [i for i in api(site, "v1/incidents.json")["incidents"] if i["id"] == DB_OUTAGE]
