@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -125,12 +126,19 @@ def init(
     for path in sorted(files):
         click.echo(f"  {path}")
     click.echo(_NEXT.format(directory=directory))
+    if page.url and urlsplit(page.url).path.strip("/"):
+        click.echo(_SUBPATH.format(url=page.url))
 
 
 _NEXT = """Next:
   cd {directory} && vigil validate
   git init -b main && git add . && git commit -m "A new status page"
   push to GitHub, then Settings > Pages > Source: GitHub Actions (see README.md)"""
+
+
+_SUBPATH = """Hint: {url} is under a sub-path. Widgets and tools written for Statuspage ask
+for /api/v2/summary.json at the host's root, so they cannot read this page's API there; a
+custom domain (--domain, see docs/quick-start.md) serves the page at its root."""
 
 
 def _ask(

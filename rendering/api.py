@@ -16,7 +16,9 @@ Decisions (the formats leave them open):
   incident's is its file id; an update's is `<incident id>-<n>`, n counting the updates in
   their file order from 1, so appending an update keeps the earlier ids. The page id is a
   hash of `site.url` (or of the title when there is no url).
-- **Times** are ISO 8601 in UTC with a `Z`, to the second.
+- **Times** are ISO 8601 in UTC with a `Z`: to the second in `api/v1/`
+  (`2026-11-23T10:15:00Z`), with milliseconds in `api/v2/` (`2026-11-23T10:15:00.000Z`), as
+  Statuspage writes them; Statuspage gives the page's offset (`-05:00`), Vigil UTC.
 - **No data.** Statuspage has no "unknown" component status, and aggregators reject values
   outside its set, while the timeline keeps no last known state once results are stale. So in
   `api/v2/` a monitor without recent checks is `operational` (Statuspage's "nothing
@@ -32,6 +34,10 @@ Decisions (the formats leave them open):
   update's `affected_components` lists the public monitors whose status it changed
   (`code` is the monitor id), the first against operational, a resolving one back to
   operational; null when it changed none, as Statuspage writes it.
+- **Updates** are listed newest first by time, written and detected alike. An incident's
+  `resolved_at` is the time of its newest "resolved" update; a written incident resolved by
+  `resolved_at` (or `status`) alone gets one at that time in `api/v2/`, with Statuspage's
+  words "This incident has been resolved.", so every resolved incident has exactly one.
 - **The page indicator** follows the components, raised to the worst impact of the open
   incidents, as Statuspage raises it (minor, major, critical; see `rendering.view`).
 - **Response time** (`api/v1/` `response_time_ms`) is the median (p50) response time of the
@@ -178,8 +184,11 @@ def entry_times(entry: Entry) -> Times:
 
     resolved = None
     if entry.status in TERMINAL:
-        # The end (written, back up, or the window's), else the update that said so.
-        resolved = entry.end or first(entry.status) or max([created, *posted])
+        said = [u.at for u in entry.updates if u.status == entry.status]
+        if entry.kind == "maintenance":  # the window's end, else the update that said so
+            resolved = entry.end or first(entry.status) or max([created, *posted])
+        else:  # the newest update that resolved it, else the written or detected end
+            resolved = max(said, default=None) or entry.end or max([created, *posted])
     events = [created, *posted, *([resolved] if resolved else [])]
     if entry.kind == "maintenance" and entry.status != "scheduled":
         events.append(entry.start)  # the clock moved it to in progress

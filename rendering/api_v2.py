@@ -3,10 +3,11 @@ read. The decisions behind the values are in `rendering.api`'s docstring."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from configuration.impacts import STATE
-from configuration.times import utc_iso
+from configuration.models import Site
 from history.days import day_bounds
 from rendering.api import (
     RECENT,
@@ -15,8 +16,8 @@ from rendering.api import (
     Json,
     MonitorState,
     Snapshot,
+    Times,
     entry_times,
-    iso_or_none,
     page_id,
 )
 from rendering.entries import Entry, EntryUpdate
@@ -29,11 +30,21 @@ INDICATOR = {
     "up": ("none", "All Systems Operational"),
     "degraded": ("minor", "Minor Service Outage"),
     "partial": ("major", "Partial System Outage"),
-    "major": ("critical", "Major System Outage"),
+    "major": ("critical", "Major Service Outage"),
     "maintenance": ("maintenance", "Service Under Maintenance"),
     "nodata": ("none", "Status Unknown: No Recent Checks"),
 }
 NO_DATA_NOTE = "No recent checks"
+
+
+def v2_time(moment: datetime) -> str:
+    """`2026-11-23T10:15:00.000Z`: UTC with milliseconds, as Statuspage writes its times."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def v2_time_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else v2_time(moment)
 
 
 def files(snapshot: Snapshot) -> dict[str, Json]:
@@ -75,14 +86,22 @@ def files(snapshot: Snapshot) -> dict[str, Json]:
     }
 
 
+def public_url(site: Site) -> str | None:
+    """`site.url`, else `https://<site.cname>/`: Statuspage always says where its page is.
+    None only when the config names neither."""
+    if site.url:
+        return site.url
+    return f"https://{site.cname}/" if site.cname else None
+
+
 def page_json(snapshot: Snapshot) -> Json:
     site = snapshot.site
     return {
         "id": page_id(site),
         "name": site.title,
-        "url": site.url,
+        "url": public_url(site),
         "time_zone": site.timezone,
-        "updated_at": utc_iso(snapshot.now),
+        "updated_at": v2_time(snapshot.now),
     }
 
 
@@ -112,8 +131,8 @@ def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
         id=monitor.id,
         name=monitor.name,
         status=COMPONENT_STATUS[monitor.state],
-        created_at=utc_iso(created or snapshot.now),
-        updated_at=utc_iso(updated or snapshot.now),
+        created_at=v2_time(created or snapshot.now),
+        updated_at=v2_time(updated or snapshot.now),
         description=description,
         showcase=True,
         start_date=observed[0].isoformat() if observed else None,
@@ -177,58 +196,86 @@ def _component(
     }
 
 
-def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+def published_times(entry: Entry, now: datetime) -> Times:
+    """`entry_times`, published dates never after `now`: maintenance not yet announced (or
+    with an update dated ahead) says it was created and updated by this build."""
     times = entry_times(entry)
-    url = snapshot.site.url
+    return replace(times, created=min(times.created, now), updated=min(times.updated, now))
+
+
+def incident_json(entry: Entry, snapshot: Snapshot, components: dict[str, Json]) -> Json:
+    times = published_times(entry, snapshot.now)
+    # Statuspage starts maintenance when it was created; its window is `scheduled_for`.
+    started = times.created if entry.kind == "maintenance" else entry.start
+    url = public_url(snapshot.site)
     data: Json = {
         "id": entry.id,
         "name": entry.title,
         "status": entry.status,
-        "created_at": utc_iso(times.created),
-        "updated_at": utc_iso(times.updated),
-        "monitoring_at": iso_or_none(times.monitoring),
-        "resolved_at": iso_or_none(times.resolved),
+        "created_at": v2_time(times.created),
+        "updated_at": v2_time(times.updated),
+        "monitoring_at": v2_time_or_none(times.monitoring),
+        "resolved_at": v2_time_or_none(times.resolved),
         "impact": "maintenance" if entry.kind == "maintenance" else entry.impact,
         "shortlink": f"{url.rstrip('/')}/incidents/{entry.id}/" if url else None,
-        "started_at": utc_iso(entry.start),
+        "started_at": v2_time(started),
         "page_id": page_id(snapshot.site),
         # Only public monitors are components, so a private one is silently left out.
         "components": [components[m] for m in entry.monitors if m in components],
-        "incident_updates": updates_json(entry, components),
+        "incident_updates": updates_json(entry, components, times),
     }
     if entry.kind == "maintenance":
-        data["scheduled_for"] = utc_iso(entry.start)
-        data["scheduled_until"] = iso_or_none(entry.end)
+        data["scheduled_for"] = v2_time(entry.start)
+        data["scheduled_until"] = v2_time_or_none(entry.end)
     return data
 
 
-def updates_json(entry: Entry, components: dict[str, Json]) -> list[Json]:
-    """The written updates newest first, then the detected facts newest first. Ids survive
-    new updates: a written one is `<id>-<n>`, n counting the written updates oldest first;
-    a detected one is `<id>-<status>-<its time>`."""
-    written = [u for u in entry.updates if not u.detected]
-    numbered = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
-    detected = [
-        (f"{entry.id}-{u.status}-{u.at.astimezone(UTC):%Y%m%dT%H%M%SZ}", u)
-        for u in entry.updates
-        if u.detected
-    ]
+RESOLVED_BODY = "This incident has been resolved."  # what Statuspage's form says
+
+
+def updates_json(entry: Entry, components: dict[str, Json], times: Times) -> list[Json]:
     return [
         {
             "id": update_id,
             "status": update.status,
             "body": update.message,
             "incident_id": entry.id,
-            "created_at": utc_iso(update.at),
-            "updated_at": utc_iso(update.at),
-            "display_at": utc_iso(update.at),
+            "created_at": v2_time(update.at),
+            "updated_at": v2_time(update.at),
+            "display_at": v2_time(update.at),
             "affected_components": affected_components(update, components),
             "deliver_notifications": entry.notify,
             "custom_tweet": None,
             "tweet_id": None,
         }
-        for update_id, update in [*numbered[::-1], *detected[::-1]]
+        for update_id, update in numbered_updates(entry, times)
     ]
+
+
+def numbered_updates(entry: Entry, times: Times) -> list[tuple[str, EntryUpdate]]:
+    """Every update with its id, newest first by time (written before detected at the same
+    time); a "resolved" one at `times.resolved` when a resolved incident has none, and a
+    "scheduled" one with the write-up at `times.created` for maintenance without updates.
+    Ids survive new updates: a written one is `<id>-<n>`, n counting the written updates
+    oldest first; a detected one is `<id>-<status>-<its time>`, an added one `<id>-<status>`."""
+    written = [u for u in entry.updates if not u.detected]
+    listed = [(f"{entry.id}-{n}", u) for n, u in enumerate(written, start=1)]
+    listed += [
+        (f"{entry.id}-{u.status}-{u.at.astimezone(UTC):%Y%m%dT%H%M%SZ}", u)
+        for u in entry.updates
+        if u.detected
+    ]
+    resolved = times.resolved
+    if resolved and entry.kind != "maintenance" and all(u.status != "resolved" for _, u in listed):
+        closing = EntryUpdate(resolved, "resolved", RESOLVED_BODY, detected=False)
+        listed.append((f"{entry.id}-resolved", closing))
+    if entry.kind == "maintenance" and not listed:
+        notice = EntryUpdate(times.created, "scheduled", entry.body or entry.title, detected=False)
+        listed.append((f"{entry.id}-scheduled", notice))
+    order = {update_id: n for n, (update_id, _) in enumerate(listed)}
+    return sorted(
+        listed, key=lambda pair: (pair[1].at, not pair[1].detected, order[pair[0]]), reverse=True
+    )
 
 
 def affected_components(update: EntryUpdate, components: dict[str, Json]) -> list[Json] | None:

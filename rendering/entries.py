@@ -8,8 +8,9 @@ one entry.
   whose time overlaps its own (from `started_at` to `resolved_at`, or now while open;
   `MERGE_SLACK` either side, for an incident written a few minutes after the fact). The
   entry is the incident's: its title and status, its timeline first, then the detected
-  facts. An outage joins one incident at most (the one it overlaps most), so an event is
-  never shown twice.
+  facts, each with the written status of its time (never "resolved": only the written
+  updates resolve a written incident). An outage joins one incident at most (the one it
+  overlaps most), so an event is never shown twice.
 - Outages of monitors with `public: false` never appear, neither alone nor inside an
   incident; a written incident lists only its public monitors.
 - An outage wholly inside a maintenance window of its monitor is not shown (the history
@@ -74,6 +75,7 @@ class Entry:
     upcoming: bool  # maintenance announced ahead of its window (see `announce_before`)
     notify: bool  # whether notifications may be sent about it
     announced: datetime | None = None  # maintenance: its window's start - announce_before
+    body: str = ""  # the write-up as written (markdown), for the API's text fields
 
     @property
     def updated_at(self) -> datetime:
@@ -241,7 +243,11 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
             strict=True,
         )
     ]
-    facts = [line for outage in outages for line in _detected_updates(outage, words)]
+    facts = [
+        replace(line, status=_written_status_at(written, line.at))
+        for outage in outages
+        for line in _detected_updates(outage, words)
+    ]
     now = words.now
     start, end = _span(incident, now)
     return Entry(
@@ -260,7 +266,16 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
         upcoming=incident.is_upcoming(now),
         notify=incident.notify,
         announced=start - incident.announce_before if incident.kind == "maintenance" else None,
+        body=incident.body.strip(),
     )
+
+
+def _written_status_at(written: Sequence[EntryUpdate], at: datetime) -> str:
+    """The status a detected fact has inside a written incident: that of the latest written
+    update before it, "investigating" before any. Never "resolved": only people resolve a
+    written incident, so a monitor back up does not add a second "Resolved" line."""
+    said = [u.status for u in written if u.at <= at and u.status != "resolved"]
+    return said[-1] if said else "investigating"
 
 
 def _span(incident: Incident, now: datetime) -> tuple[datetime, datetime | None]:

@@ -99,6 +99,25 @@ scheduled_start: 2026-11-20T01:00:00Z
 scheduled_end: 2026-11-20T03:00:00Z
 """,
 }
+MORE_INCIDENTS = {  # not in every build: tuple(INCIDENTS) lists the usual ones
+    "db-blip": """\
+title: Database blip
+monitors: [db]
+started_at: 2026-11-22T08:00:00Z
+resolved_at: 2026-11-22T08:40:00Z
+updates:
+  - {at: "2026-11-22T08:05:00Z", status: identified, message: Failover.}
+""",
+    "far-migration": """\
+title: Data centre move
+kind: maintenance
+monitors: [db]
+scheduled_start: 2026-12-10T22:00:00Z
+scheduled_end: 2026-12-11T02:00:00Z
+---
+We move the database to the new data centre.
+""",
+}
 STATES = {"U": Status.UP, "D": Status.DOWN, "G": Status.DEGRADED}
 ALL_UP = {"api": {0: "U" * 12}, "web": {0: "U" * 12}, "db": {0: "U" * 12}}
 
@@ -109,6 +128,7 @@ def build(
     incidents: tuple[str, ...] = (),
     now: datetime = NOW,
     name: str = "site",
+    config_text: str = CONFIG,
 ) -> Path:
     """Build a site from `history`: per monitor, per day offset before NOW, one letter per
     hour from midnight (U up, D down, G degraded)."""
@@ -126,8 +146,9 @@ def build(
     folder = root / "incidents"
     folder.mkdir(parents=True)
     for incident in incidents:
-        (folder / f"{incident}.md").write_text(f"---\n{INCIDENTS[incident]}---\n")
-    config = load_config_text(CONFIG, environ={})
+        front, _, body = {**INCIDENTS, **MORE_INCIDENTS}[incident].partition("---\n")
+        (folder / f"{incident}.md").write_text(f"---\n{front}---\n{body}")
+    config = load_config_text(config_text, environ={})
     loaded = load_incidents(folder, [monitor.id for monitor in config.monitors])
     build_site(config, loaded, store, root / "site", now)
     return root / "site"
@@ -147,7 +168,7 @@ def ids(items: list[dict[str, Any]]) -> list[str]:
         ({}, "none", "All Systems Operational", "operational"),
         ({"web": "G"}, "minor", "Minor Service Outage", "degraded"),
         ({"api": "D"}, "major", "Partial System Outage", "partial_outage"),
-        ({"api": "D", "db": "D"}, "critical", "Major System Outage", "major_outage"),
+        ({"api": "D", "db": "D"}, "critical", "Major Service Outage", "major_outage"),
     ],
 )
 def test_status_follows_the_monitors(
@@ -193,13 +214,13 @@ def test_components_with_a_group(tmp_path: Path) -> None:
     assert api["group_id"] == web["group_id"] == "group.api" and db["group_id"] is None
     assert "components" not in api and api["group"] is False
     assert [c["position"] for c in components] == [1, 2, 3, 4]
-    assert api["updated_at"] == "2026-11-23T11:00:00Z"  # the last check
+    assert api["updated_at"] == "2026-11-23T11:00:00.000Z"  # the last check
     # Its first day with data starts at midnight in the page's time zone (Europe/Berlin).
-    assert api["created_at"] == "2026-11-22T23:00:00Z" and api["start_date"] == "2026-11-23"
+    assert api["created_at"] == "2026-11-22T23:00:00.000Z" and api["start_date"] == "2026-11-23"
     assert db["description"] == "Primary database"
     page = document["page"]
     assert page["name"] == "Example Status" and page["url"] == "https://status.example.com/"
-    assert page["time_zone"] == "Europe/Berlin" and page["updated_at"] == "2026-11-23T12:00:00Z"
+    assert page["time_zone"] == "Europe/Berlin" and page["updated_at"] == "2026-11-23T12:00:00.000Z"
     assert {c["page_id"] for c in components} == {page["id"]}
 
 
@@ -262,12 +283,14 @@ def test_incidents_updates_and_lists(tmp_path: Path) -> None:
     ]
     assert open_one["incident_updates"][0]["body"] == "Rolled back."
     assert open_one["status"] == "monitoring" and open_one["impact"] == "minor"
-    assert open_one["monitoring_at"] == "2026-11-23T11:00:00Z"
-    assert open_one["created_at"] == open_one["started_at"] == "2026-11-23T10:00:00Z"
-    assert open_one["updated_at"] == "2026-11-23T11:00:00Z" and open_one["resolved_at"] is None
+    assert open_one["monitoring_at"] == "2026-11-23T11:00:00.000Z"
+    assert open_one["created_at"] == open_one["started_at"] == "2026-11-23T10:00:00.000Z"
+    assert open_one["updated_at"] == "2026-11-23T11:00:00.000Z" and open_one["resolved_at"] is None
     assert open_one["shortlink"] == "https://status.example.com/incidents/api-errors/"
     assert ids(open_one["components"]) == ["api"]  # the private monitor is left out
-    assert resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-21T09:00:00Z"
+    assert (
+        resolved["status"] == "resolved" and resolved["resolved_at"] == "2026-11-21T09:00:00.000Z"
+    )
     assert ids(read(site, "v2/incidents/unresolved.json")["incidents"]) == ["api-errors"]
     assert ids(read(site, "v2/summary.json")["incidents"]) == ["api-errors"]
     v1 = read(site, "v1/incidents/db-outage.json")
@@ -297,16 +320,86 @@ def test_upcoming_active_and_completed_maintenance(tmp_path: Path) -> None:
         "completed",
     )
     assert {m["impact"] for m in everything} == {"maintenance"}
-    assert active["scheduled_for"] == "2026-11-23T11:00:00Z"
-    assert active["scheduled_until"] == "2026-11-23T13:00:00Z"
-    assert active["created_at"] == "2026-11-20T09:00:00Z"  # announced before it began
-    assert done["resolved_at"] == "2026-11-20T03:00:00Z" and upcoming["resolved_at"] is None
+    assert active["scheduled_for"] == "2026-11-23T11:00:00.000Z"
+    assert active["scheduled_until"] == "2026-11-23T13:00:00.000Z"
+    assert active["created_at"] == "2026-11-20T09:00:00.000Z"  # announced before it began
+    assert done["resolved_at"] == "2026-11-20T03:00:00.000Z" and upcoming["resolved_at"] is None
     assert ids(upcoming["components"]) == ["db"]
     path = "v2/scheduled-maintenances/"
     assert ids(read(site, path + "upcoming.json")["scheduled_maintenances"]) == ["db-upgrade"]
     assert ids(read(site, path + "active.json")["scheduled_maintenances"]) == ["web-migration"]
     summary = read(site, "v2/summary.json")["scheduled_maintenances"]
     assert ids(summary) == ["db-upgrade", "web-migration"]
+
+
+def test_the_page_url_comes_from_the_custom_domain_without_site_url(tmp_path: Path) -> None:
+    config = CONFIG.replace("  url: https://status.example.com/\n", "  cname: status.example.org\n")
+    site = build(tmp_path, ALL_UP, tuple(INCIDENTS), config_text=config)
+    summary = read(site, "v2/summary.json")
+    assert summary["page"]["url"] == "https://status.example.org/"
+    (incident,) = summary["incidents"]
+    assert incident["shortlink"] == "https://status.example.org/incidents/api-errors/"
+    nothing = CONFIG.replace("  url: https://status.example.com/\n", "")
+    bare = build(tmp_path, ALL_UP, tuple(INCIDENTS), name="bare", config_text=nothing)
+    assert read(bare, "v2/status.json")["page"]["url"] is None  # nothing says where it is
+
+
+def test_updates_are_newest_first_with_one_resolved_also_with_a_detected_outage(
+    tmp_path: Path,
+) -> None:
+    # api down 09:00-11:00 (inside "api-errors", written from 10:00), db down 08:00-10:00
+    # two days ago ("db-outage" resolved by its update at 09:00).
+    history = {**ALL_UP, "api": {0: "U" * 9 + "DD" + "U"}, "db": {0: "U" * 12, 2: "U" * 8 + "DD"}}
+    site = build(tmp_path, history, tuple(INCIDENTS))
+    incidents = {i["id"]: i for i in read(site, "v2/incidents.json")["incidents"]}
+    assert set(incidents) == {"api-errors", "db-outage"}  # the outages joined them
+    for incident in incidents.values():
+        times = [u["created_at"] for u in incident["incident_updates"]]
+        assert times == sorted(times, reverse=True), incident["id"]
+    assert [u["status"] for u in incidents["api-errors"]["incident_updates"]] == [
+        "monitoring",  # 11:00 written
+        "monitoring",  # 11:00 api back up: what the incident said then
+        "identified",  # 10:30
+        "investigating",  # 10:05
+        "investigating",  # 09:00 api down
+    ]
+    db = incidents["db-outage"]
+    resolved = [u for u in db["incident_updates"] if u["status"] == "resolved"]
+    assert [u["body"] for u in resolved] == ["Back."]  # back up at 10:00 adds no second one
+    assert db["resolved_at"] == resolved[0]["created_at"] == "2026-11-21T09:00:00.000Z"
+    assert db["incident_updates"][0]["body"] == "Database is back up after 2 h."
+
+
+def test_an_incident_resolved_without_a_resolved_update_gets_one(tmp_path: Path) -> None:
+    site = build(tmp_path, ALL_UP, ("db-blip",))
+    (incident,) = read(site, "v2/incidents.json")["incidents"]
+    newest, first = incident["incident_updates"]
+    assert (newest["id"], newest["status"], newest["body"]) == (
+        "db-blip-resolved",
+        "resolved",
+        "This incident has been resolved.",
+    )
+    assert incident["resolved_at"] == newest["created_at"] == "2026-11-22T08:40:00.000Z"
+    assert first["status"] == "identified"
+
+
+def test_maintenance_publishes_no_future_dates_and_says_its_notice(tmp_path: Path) -> None:
+    site = build(tmp_path, ALL_UP, ("far-migration", "web-migration"))
+    path = "v2/scheduled-maintenances/upcoming.json"
+    (far,) = read(site, path)["scheduled_maintenances"]
+    now = "2026-11-23T12:00:00.000Z"  # its notice appears on 2026-12-07, after this build
+    assert far["scheduled_for"] == "2026-12-10T22:00:00.000Z"
+    assert far["created_at"] == far["started_at"] == far["updated_at"] == now
+    (notice,) = far["incident_updates"]
+    assert (notice["id"], notice["status"], notice["created_at"]) == (
+        "far-migration-scheduled",
+        "scheduled",
+        now,
+    )
+    assert notice["body"] == "We move the database to the new data centre."
+    (active,) = read(site, "v2/scheduled-maintenances/active.json")["scheduled_maintenances"]
+    assert active["started_at"] == active["created_at"] == "2026-11-20T09:00:00.000Z"
+    assert [u["body"] for u in active["incident_updates"]] == ["Announced."]
 
 
 def collect_ids(value: object) -> set[str]:

@@ -96,7 +96,7 @@ def test_statuspage_v2_components_and_incidents_follow_what_is_written(tmp_path:
     # One of two components down is half of them: Vigil's "major" page state, critical.
     assert read(site, "api/v2/status.json")["status"] == {
         "indicator": "critical",
-        "description": "Major System Outage",
+        "description": "Major Service Outage",
     }
     checks = validators()
     for path in sorted((site / "api").rglob("*.json")):
@@ -135,7 +135,7 @@ def test_an_open_incident_raises_the_page_indicator_as_statuspage_does(tmp_path:
     assert {c["status"] for c in components} == {"operational"}  # it names no component
     assert read(site, "api/v2/status.json")["status"] == {
         "indicator": "critical",
-        "description": "Major System Outage",
+        "description": "Major Service Outage",
     }
     assert read(site, "api/v1/status.json")["status"] == "major_outage"
     resolved = build(tmp_path / "later", NO_MONITORS + "resolved_at: 2026-11-23T11:45:00Z\n")

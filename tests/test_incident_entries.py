@@ -105,8 +105,8 @@ def test_a_written_incident_absorbs_its_overlapping_outage() -> None:
     )
     assert [(u.detected, u.status) for u in entry.updates] == [
         (False, "identified"),
-        (True, "investigating"),
-        (True, "resolved"),
+        (True, "investigating"),  # 10:00, before anything was written
+        (True, "identified"),  # back up at 10:30: people resolved it at 10:40
     ]
     assert entry.start == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # the outage began first
     assert entry.end == datetime(2026, 11, 23, 10, 40, tzinfo=UTC)

@@ -117,6 +117,24 @@ def test_init_refuses_to_overwrite_and_lists_what_exists(tmp_path: Path) -> None
     assert (tmp_path / "config.yaml").read_text() != "# mine\n"
 
 
+@pytest.mark.parametrize(
+    ("url", "hinted"),
+    [
+        ("https://acme.github.io/status/", True),
+        ("https://acme.github.io/status", True),
+        ("https://status.acme.test/", False),
+        ("https://status.acme.test", False),
+    ],
+)
+def test_init_hints_at_a_custom_domain_for_a_page_under_a_sub_path(
+    tmp_path: Path, url: str, hinted: bool
+) -> None:
+    code, out, err = run("init", str(tmp_path / "new"), "--title", "X", "--url", url)
+    assert code == 0, err
+    assert ("/api/v2/summary.json at the host's root" in out) is hinted
+    assert ("custom domain (--domain" in out) is hinted
+
+
 def test_init_with_a_bad_region_id_is_a_located_error_and_writes_nothing(tmp_path: Path) -> None:
     code, _, err = run("init", str(tmp_path / "new"), "--region", "Not An Id")
     assert code == 2
