@@ -150,7 +150,7 @@ def test_a_major_outage_is_down(vigil: _Server) -> None:
     assert component.error_message == "Example Status: Database major_outage — Database is down"
     page = check(vigil.url("/down/status.json"))
     assert page.status is Status.DOWN
-    assert page.error_message == "Example Status: critical (Major System Outage)"
+    assert page.error_message == "Example Status: critical (Major Service Outage)"
 
 
 def test_a_component_not_on_the_page_says_which_exist(vigil: _Server) -> None:
