@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from click.testing import CliRunner
 
 from generator import main
@@ -199,3 +200,14 @@ def test_bad_reminder_and_escalation_settings_are_located_config_errors(tmp_path
         lines = [line for line in err.splitlines() if "notifications[1]" in line]
         assert len(lines) == 1, err
         assert all(part in lines[0] for part in expected), lines[0]
+
+
+def test_the_documented_example_loads_and_schedules_as_documented() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "notifications.md").read_text()
+    section = doc.split("### Reminders and escalation", 1)[1]
+    example = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    env = {"SLACK_WEBHOOK_URL": "https://hooks.slack.com/x", "PAGERDUTY_ROUTING_KEY": "k"}
+    chat, pager = config_with(example["notifications"], env).notifications
+    assert (chat.remind_every, chat.remind_max, chat.escalate_to) == (30 * MINUTE, 4, ["pager"])
+    assert pager.escalate_after is None
+    assert "at 35m, 1h05m, 1h35m\n  and 2h05m" in section  # min_duration + n * remind_every
