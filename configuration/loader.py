@@ -152,9 +152,10 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
 def _notification_problems(
     data: dict[str, Any], source: Source, monitor_ids: set[str], group_ids: set[str]
 ) -> list[Problem]:
-    """Channel ids are unique; their `monitors`/`groups` filters name what exists."""
+    """Channel ids are unique; their `monitors`/`groups` filters and `escalate_to` name
+    what exists."""
     problems: list[Problem] = []
-    _ids(data, "notifications", source, problems)
+    channel_ids = _ids(data, "notifications", source, problems)
     for index, channel in enumerate(_list(data, "notifications")):
         if isinstance(channel, dict):
             path: Path = ("notifications", index)
@@ -163,6 +164,9 @@ def _notification_problems(
             )
             problems += _unknown_refs(
                 channel.get("groups"), (*path, "groups"), group_ids, "group", source
+            )
+            problems += _unknown_refs(
+                channel.get("escalate_to"), (*path, "escalate_to"), channel_ids, "channel", source
             )
     return problems
 

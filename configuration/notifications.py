@@ -12,8 +12,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, PlainSerializer, SecretStr, WithJsonSchema, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    WithJsonSchema,
+    model_validator,
+)
 
+from configuration.durations import positive_duration
 from configuration.monitor import Duration, Identifier, Options
 
 EventName = Literal[
@@ -42,6 +50,8 @@ Secret = Annotated[
     PlainSerializer(lambda value: "**********", return_type=str),
     WithJsonSchema({"type": "string", "examples": ["${SLACK_WEBHOOK_URL}"]}),
 ]
+# A duration longer than zero: `remind_every: 0s` would remind on every run.
+PositiveDuration = Annotated[Duration, BeforeValidator(positive_duration)]
 HttpUrl = Annotated[str, Field(pattern=r"^https?://\S+$")]
 
 
@@ -74,6 +84,26 @@ class ChannelOptions(Options):
         description="Alert only once a monitor has been down or degraded this long; "
         "a shorter blip is never sent (nor its recovery).",
     )
+    remind_every: PositiveDuration | None = Field(
+        None,
+        description="While a monitor it alerted about is still down or degraded, say so "
+        "again this often (after `min_duration`), at most `remind_max` times; none once it "
+        "has recovered. Unset: no reminders.",
+    )
+    remind_max: int = Field(
+        3, ge=1, le=100, description="How many reminders one failing spell gets at most."
+    )
+    escalate_after: PositiveDuration | None = Field(
+        None,
+        description="Once a monitor it alerts about has been failing this long, send the "
+        "alert also to the channels of `escalate_to` (once each); they are sent the "
+        "recovery too. Needs `escalate_to`.",
+    )
+    escalate_to: list[Identifier] = Field(
+        default_factory=list,
+        description="Ids of the channels to escalate to, e.g. `[pager]`. A channel named "
+        "here gets monitor alerts only when they are escalated to it.",
+    )
     timeout: Duration = Field(
         timedelta(seconds=10), description="How long one delivery attempt may take."
     )
@@ -98,6 +128,16 @@ class ChannelOptions(Options):
     def _public_needs_a_link(self) -> ChannelOptions:
         if self.public and not self.join_url:
             raise ValueError("a public channel needs join_url: where visitors join it")
+        return self
+
+    @model_validator(mode="after")
+    def _escalation_needs_both(self) -> ChannelOptions:
+        if self.escalate_after is not None and not self.escalate_to:
+            raise ValueError("escalate_after needs escalate_to: the channels to escalate to")
+        if self.escalate_to and self.escalate_after is None:
+            raise ValueError("escalate_to needs escalate_after: how long before escalating")
+        if self.id in self.escalate_to:
+            raise ValueError(f'escalate_to names the channel itself ("{self.id}")')
         return self
 
 

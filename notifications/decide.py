@@ -21,10 +21,11 @@ from configuration.impacts import Impact, shown_state
 from configuration.incidents import Incident
 from configuration.models import Config
 from configuration.monitor import MonitorBase
-from configuration.notifications import ChannelOptions
 from configuration.redaction import redact
 from notifications.events import COMPONENT_STATUS, Event, MonitorInfo
+from notifications.follow_ups import follow_ups
 from notifications.page_events import page_events, page_item
+from notifications.routing import channels_for, escalation_key
 from notifications.state import ENDED_KEPT, Episode, MonitorState, PageItemState, State
 
 
@@ -64,7 +65,7 @@ def decide(
         items[incident.id] = page_item(incident, now)
         if state is not None and incident.notify:
             events += page_events(config, incident, state.incidents.get(incident.id), now)
-    routed = [e.model_copy(update={"channels": _channels_for(config, e)}) for e in events]
+    routed = [e.model_copy(update={"channels": channels_for(config, e)}) for e in events]
     return routed, State(monitors=monitors, incidents=items)
 
 
@@ -93,6 +94,10 @@ def _monitor(
         )
         if monitor.public:
             events.append(_component_event(config, monitor, seen, prev, new, now))
+    if status is not None:  # observed, outside maintenance: a reminder or escalation?
+        info = _monitor_info(config, monitor, seen, new.status, None)
+        new, again = follow_ups(config, info, new, now)
+        events += again
     return new, events
 
 
@@ -118,7 +123,7 @@ def _transition(
             text=f"Up again after {took}.",
             severity="ok",
             alert_key=prev.episode[0] if prev.episode else key,
-            resolves=prev.episode,
+            resolves=(*prev.episode, *_escalations(prev)),
             url=config.site.url,
             monitor=info,
         )
@@ -129,6 +134,8 @@ def _transition(
             "episode": (),
             "episode_start": None,
             "ended": _ended(prev, now),
+            "reminded": {},
+            "escalated": (),
         }
         return prev.model_copy(update=update), event
     episode = (*prev.episode, key) if prev.status != "up" else (key,)
@@ -154,6 +161,12 @@ def _transition(
         }
     )
     return new, event
+
+
+def _escalations(prev: MonitorState) -> list[str]:
+    """The keys of the escalations a recovery ends: it goes to those channels too."""
+    first = prev.episode[0] if prev.episode else ""
+    return [escalation_key(first, target) for target in prev.escalated if first]
 
 
 def _ended(prev: MonitorState, now: datetime) -> dict[str, Episode]:
@@ -210,28 +223,6 @@ def _monitor_info(
         status_code=seen.status_code,
         regions=seen.regions if failing else (),
     )
-
-
-def _channels_for(config: Config, event: Event) -> tuple[str, ...]:
-    """The channels whose filters let the event through (min_duration is judged later)."""
-    return tuple(channel.id for channel in config.notifications if wants(config, channel, event))
-
-
-def wants(config: Config, channel: ChannelOptions, event: Event) -> bool:
-    if event.name not in channel.events:
-        return False
-    if event.name == "recovered" and not channel.send_on_resolved:
-        return False
-    if not channel.monitors and not channel.groups:
-        return True
-    if event.monitor is not None:
-        ids = [event.monitor.id]
-    else:
-        ids = list(event.incident.monitors) if event.incident else []
-        if not ids:
-            return True  # about the whole page
-    groups = {m.id: m.group for m in config.monitors}
-    return any(i in channel.monitors or groups.get(i) in channel.groups for i in ids)
 
 
 def _whole_seconds(span: timedelta) -> timedelta:

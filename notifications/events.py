@@ -69,6 +69,8 @@ class Event(Frozen):
     severity: Severity
     alert_key: str  # ties a problem to its resolution: dedup key, alias, alert uid
     resolves: tuple[str, ...] = ()  # keys of the problem events a recovery ends
+    follow_up: Literal["reminder", "escalation"] | None = None  # says an open alert again
+    repeats: tuple[str, ...] = ()  # a reminder's: keys of the problem events it repeats
     url: str | None = None
     monitor: MonitorInfo | None = None
     incident: IncidentInfo | None = None

@@ -171,6 +171,51 @@ the channel hears nothing of it. One that lasted at least `min_duration` is aler
 when no run fell inside it (runs are late, or minutes apart): its alert and then its
 recovery are sent by the run that saw it recover.
 
+### Reminders and escalation
+
+An alert that stays open can be said again, and handed on, the way PagerDuty's and
+Opsgenie's escalation policies do it. Both are options of the channel that gets the alert:
+
+```yaml
+notifications:
+  - id: team-chat
+    type: slack
+    webhook_url: ${{SLACK_WEBHOOK_URL}}
+    min_duration: 5m
+    remind_every: 30m      # "API is still down" every 30 minutes…
+    remind_max: 4          # …four times at most (default 3)
+    escalate_after: 1h     # still failing after an hour: page someone
+    escalate_to: [pager]
+  - id: pager
+    type: pagerduty
+    routing_key: ${{PAGERDUTY_ROUTING_KEY}}
+```
+
+- **Reminders.** While a monitor the channel was sent a `down` or `degraded` alert about is
+  still failing, the channel is told again `min_duration + n × remind_every` after the
+  failing spell (the episode) began, for n = 1 … `remind_max`: here at 35m, 1h05m, 1h35m
+  and 2h05m. A run that comes late sends only the newest reminder due, never a burst.
+  A reminder says the status the monitor has then (`Reminder: API is still down`,
+  `Down for 1h05m. Reminder 2 of 4.`) and is sent as that alert (the same `alert_key`, so
+  PagerDuty, Opsgenie and Grafana OnCall add it to the open alert).
+- **Escalation.** Once the episode has been open `escalate_after` (counted from when it
+  began, not from the alert), the alert is sent once to each channel of `escalate_to`
+  (`Escalated: API is still down`); when the monitor recovers, those channels are sent the
+  `recovered` too. A channel named in an `escalate_to` is an escalation target: it gets
+  monitor alerts only when they are escalated to it (its incident and maintenance events
+  as usual). Several channels escalating to the same target escalate to it once.
+- **Filters and the rest apply** as to any alert: a channel is reminded only of alerts it
+  was sent (its `events`, `monitors` and `groups`), an escalation goes only to a target
+  whose own filters let the alert through and waits for the target's `min_duration`,
+  messages are redacted the same way, and nothing is said during a maintenance window.
+- **They stop at the recovery.** A reminder or escalation still pending when the monitor
+  recovers (its channel was failing) is recorded as skipped, never sent late.
+- **Exactly once.** Each is an event of the ledger with its own key, named after the
+  episode's first alert: `monitor.api.3.down:remind:team-chat:2` and
+  `monitor.api.3.down:escalate:pager`; `data/state.json` counts what was decided, so
+  neither a re-run nor two runs at once send one twice. `vigil alerts` lists them with the
+  episode they belong to.
+
 ### Delivery: timeouts, retries, failures
 
 - Every attempt is bounded by the channel's `timeout`. A timeout, a lost connection, a

@@ -188,6 +188,9 @@ def _gate(
     """ "" to send now, "wait" to keep it pending, else why it is not sent."""
     if now - event.at > RETRY_FOR + channel.min_duration:
         return "expired"
+    if event.follow_up is not None and event.monitor:
+        current = state.monitors.get(event.monitor.id)
+        return _follow_up_gate(channel, event, ledger, current, now)
     if event.name == "recovered":
         sent = [ledger.delivery(key, channel.id) for key in event.resolves]
         if not any(record and record.status == "sent" for record in sent):
@@ -216,6 +219,28 @@ def _alert_gate(event: Event, current: MonitorState | None, least: timedelta, no
     if ended is None or ended.end - ended.start < least:
         return "over within min_duration"
     return ""
+
+
+def _follow_up_gate(
+    channel: ChannelOptions,
+    event: Event,
+    ledger: Ledger,
+    current: MonitorState | None,
+    now: datetime,
+) -> str:
+    """A reminder or an escalation is sent while its episode is still open (it is skipped
+    once the monitor recovered), after the channel's `min_duration`, never during a
+    maintenance window; a reminder only to a channel that was sent the alert."""
+    if current is None or not current.episode or current.episode[0] != event.alert_key:
+        return "its alert was over before it was sent"
+    if current.component == "maintenance":
+        return "wait"
+    if event.follow_up == "reminder":
+        sent = [ledger.delivery(key, channel.id) for key in event.repeats]
+        if not any(record and record.status == "sent" for record in sent):
+            return "its alert was not sent to this channel"
+    started = current.episode_start or event.at
+    return "" if now - started >= channel.min_duration else "wait"
 
 
 def hidden(config: Config, channel: ChannelOptions) -> list[str]:

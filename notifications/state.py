@@ -54,6 +54,13 @@ class MonitorState(BaseModel):
         default_factory=dict,
         description="The last few ended episodes, by the key of their last problem event.",
     )
+    reminded: dict[str, int] = Field(
+        default_factory=dict,
+        description="Reminders decided in the open episode, by channel id.",
+    )
+    escalated: tuple[str, ...] = Field(
+        (), description="Channels the open episode was escalated to."
+    )
 
 
 class PageItemState(BaseModel):
