@@ -142,15 +142,17 @@ class Incident(Options):
         return self
 
     def current_status(self, now: datetime) -> str:
-        """An incident's written status, else its latest update's, else resolved once
-        `resolved_at` is set; maintenance's is what its windows (`windows`, which count the
-        written status and the updates) say at `now`."""
+        """An incident's written status, else resolved once `resolved_at` has come, else
+        its latest update's so far (an update dated after `now` is not news yet);
+        maintenance's is what its windows (`windows`, which count the written status and the
+        updates) say at `now`."""
         if self.kind == "incident":
             if self.status is not None:
                 return self.status
-            if self.resolved_at:
+            if self.resolved_at is not None and self.resolved_at <= now:
                 return "resolved"
-            return max(self.updates, key=lambda u: u.at).status if self.updates else "investigating"
+            said = [update for update in self.updates if update.at <= now]
+            return max(said, key=lambda u: u.at).status if said else "investigating"
         window = self.next_window(now)
         if window is None:
             return "completed"

@@ -242,6 +242,7 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
             incident.status_changes(),
             strict=True,
         )
+        if update.at <= words.now  # an update dated later is not news yet
     ]
     facts = [
         replace(line, status=_written_status_at(written, line.at))
@@ -286,9 +287,10 @@ def _span(incident: Incident, now: datetime) -> tuple[datetime, datetime | None]
             past = incident.windows(None, now)
             window = past[-1] if past else (incident.start, incident.scheduled_end or now)
         return window
-    if incident.resolved_at is not None:
+    if incident.resolved_at is not None and incident.resolved_at <= now:
         return incident.start, incident.resolved_at
     if incident.current_status(now) == "resolved":
-        resolved = [update.at for update in incident.updates if update.status == "resolved"]
+        said = [update for update in incident.updates if update.at <= now]
+        resolved = [update.at for update in said if update.status == "resolved"]
         return incident.start, max(resolved, default=None)
     return incident.start, None

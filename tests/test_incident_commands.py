@@ -80,7 +80,7 @@ def test_the_workflow_commands_round_trip_and_commit(project: Path) -> None:
         "start",
         "A\tconfig.yaml",
     ]
-    shown = json.loads(vigil("incident", "show", ID, "--json").output)
+    shown = json.loads(vigil("incident", "show", ID, "--json", now="2026-11-23T10:45:00Z").output)
     Draft202012Validator.check_schema(SCHEMA)
     Draft202012Validator(SCHEMA).validate(shown)
     assert shown == {

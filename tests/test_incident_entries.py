@@ -212,3 +212,24 @@ def test_detected_facts_are_worded_in_the_language_asked_for(
     assert entry.title == "Database est en panne"
     back = "Database est de nouveau opérationnel après 12\xa0min."
     assert [update.message for update in entry.updates] == [line, back]
+
+
+def test_an_update_dated_after_now_is_not_news_yet() -> None:
+    """A resolved update (or resolved_at) written ahead of time, e.g. by a wrong time zone,
+    neither resolves the incident nor shows before its time; once it has come, it does."""
+    ahead = incident(
+        updates=[
+            {"at": "2026-11-23T10:10:00Z", "status": "identified", "message": "Pool exhausted."},
+            {"at": "2026-11-23T13:00:00Z", "status": "resolved", "message": "Fixed."},
+        ]
+    )
+    [entry] = entries([ahead])
+    assert (entry.status, entry.active, entry.end) == ("identified", True, None)
+    assert [u.message for u in entry.updates] == ["Pool exhausted."]
+    assert entry.updated_at <= NOW
+    later = incident_entries([ahead], timelines(), config(), NOW + timedelta(hours=2))
+    assert (later[0].status, later[0].active) == ("resolved", False)
+    assert later[0].end == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    by_field = incident(resolved_at="2026-11-23T15:00:00Z")
+    [entry] = entries([by_field])
+    assert (entry.status, entry.active, entry.end) == ("investigating", True, None)
