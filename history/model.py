@@ -168,6 +168,9 @@ class MonitorTimeline:
     series: Mapping[str, Mapping[str, Sequence[tuple[datetime, float]]]] = field(
         default_factory=dict
     )
+    # The year calendar's days, oldest first: from the 1st of the month 11 months ago
+    # (`history.days.year_start`) to today, days before the raw window from the rollups.
+    year: Sequence[Day] = ()
 
     def window_uptime(self, window: str) -> float | None:
         tally = self.windows.get(window)
