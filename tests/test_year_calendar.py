@@ -22,6 +22,7 @@ from history.compact import compact
 from history.days import year_start
 from history.specs import monitor_specs
 from history.store import ResultStore
+from history.timeline import MonitorSpec, monitor_timelines
 from rendering.context import BuildContext
 from rendering.i18n import Locale
 from rendering.pages import write_pages
@@ -192,3 +193,24 @@ def test_a_day_is_a_day_in_the_pages_time_zone(
     assert days[red]["state"] == "partial"  # 1 h of 24 down: amber, not red
     assert days[red]["label"] == f"{red}: 95.83% uptime, down for 1 hr"
     assert (days[green]["state"], days[green]["level"]) == ("up", "0")
+
+
+def test_the_year_starts_on_the_first_of_the_month_eleven_months_back(tmp_path: Path) -> None:
+    assert year_start(date(2026, 11, 23)) == date(2025, 12, 1)
+    assert year_start(date(2026, 1, 31)) == date(2025, 2, 1)
+    assert year_start(date(2024, 12, 31)) == date(2024, 1, 1)  # 366 days, longer than 365
+    now = datetime(2024, 12, 31, 12, tzinfo=UTC)
+    spec = [MonitorSpec("api", timedelta(hours=1))]
+    timeline = monitor_timelines(ResultStore(tmp_path), spec, [], now)["api"]
+    assert len(timeline.year) == 366 and timeline.year[0].day == date(2024, 1, 1)
+    assert len(timeline.days) == 90  # the bar is as it was
+
+
+def test_weeks_start_on_the_languages_first_weekday() -> None:
+    """English (CLDR's world default) starts on Monday, Brazilian Portuguese on Sunday."""
+    for code, weekdays, offset in (("en", "MTWTFSS", 6), ("pt_BR", "DSTQQSS", 0)):
+        view = year_view([], [], NOW, Locale(code, "UTC"))
+        assert "".join(view.weekdays) == weekdays
+        assert view.months[-1].offset == offset  # 1 November 2026 is a Sunday
+        assert len(view.months) == 12 and len(view.months[-1].days) == 23
+        assert {s.state for m in view.months for s in m.days} == {"nodata"}
