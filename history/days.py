@@ -3,6 +3,7 @@ summing days into the uptime windows. Plain arithmetic, no queries."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ Calendar = Sequence[tuple[date, datetime, datetime]]  # (day, start, end), start
 YEAR_MONTHS = 12  # the year calendar of a monitor's page: this month and the 11 before
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred days for every monitor and language
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     """When a calendar day of `timezone` starts and ends, in UTC: the one day boundary of
     every page, link and window (23 or 25 hours long on a daylight-saving change)."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from history.days import YEAR_MONTHS, year_start
+from history.days import YEAR_MONTHS, day_bounds, year_start
 from history.model import DAY, Day, uptime_percent
 from rendering.entries import Entry
 from rendering.i18n import Locale
@@ -52,12 +52,18 @@ def year_view(
         count = (min(following, today + _ONE) - start).days
         shown = [start + timedelta(days=n) for n in range(count)]
         month_days = [known.get(d) or Day(day=d, total=DAY) for d in shown]
+        # Only the entries that overlap the month can link from one of its days.
+        begin, end = (
+            day_bounds(shown[0], locale.timezone)[0],
+            day_bounds(shown[-1], locale.timezone)[1],
+        )
+        overlapping = [e for e in entries if e.start < end and (e.end or now) > begin]
         months.append(
             CalendarMonth(
                 name=locale.month(datetime.combine(start, time(12), locale.zone)),
                 uptime=_uptime(uptime_percent(month_days), locale),
                 offset=(start.weekday() - first_weekday) % 7,
-                days=[segment(day, entries, now, locale) for day in month_days],
+                days=[segment(day, overlapping, now, locale) for day in month_days],
             )
         )
         start = following
