@@ -3,6 +3,7 @@ summing days into the uptime windows. Plain arithmetic, no queries."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,8 +11,10 @@ from zoneinfo import ZoneInfo
 from history.model import DAY, UPTIME_WINDOWS, Day, Tally, Window
 
 Calendar = Sequence[tuple[date, datetime, datetime]]  # (day, start, end), start and end UTC
+YEAR_MONTHS = 12  # the year calendar of a monitor's page: this month and the 11 before
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred days for every monitor and language
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     """When a calendar day of `timezone` starts and ends, in UTC: the one day boundary of
     every page, link and window (23 or 25 hours long on a daylight-saving change)."""
@@ -28,6 +31,13 @@ def local_days(today: date, count: int, timezone: str) -> list[tuple[date, datet
         day = today - timedelta(days=offset)
         days.append((day, *day_bounds(day, timezone)))
     return days
+
+
+def year_start(today: date, months: int = YEAR_MONTHS) -> date:
+    """The first day of the year calendar that ends `today`: the 1st of the month `months - 1`
+    months before today's (1 December 2025 for any day of November 2026)."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def elapsed_days(calendar: Calendar, now: datetime) -> list[tuple[Day, datetime, datetime]]:

@@ -3,6 +3,7 @@ Produced by `history.timeline.monitor_timelines`, read by every output of the si
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -60,7 +61,7 @@ class _Seconds:
     def observed(self) -> float:
         return self.up + self.degraded + self.partial + self.down
 
-    @property
+    @functools.cached_property  # the bar and the year calendar ask each day several times
     def downtime(self) -> float:
         """Seconds down, partial outage weighted (`configuration.impacts.DOWNTIME_WEIGHT`)."""
         return downtime({Impact.PARTIAL_OUTAGE: self.partial, Impact.MAJOR_OUTAGE: self.down})
@@ -168,6 +169,9 @@ class MonitorTimeline:
     series: Mapping[str, Mapping[str, Sequence[tuple[datetime, float]]]] = field(
         default_factory=dict
     )
+    # The year calendar's days, oldest first: from the 1st of the month 11 months ago
+    # (`history.days.year_start`) to today, days before the raw window from the rollups.
+    year: Sequence[Day] = ()
 
     def window_uptime(self, window: str) -> float | None:
         tally = self.windows.get(window)

@@ -13,7 +13,9 @@ Formulas (the README's "How uptime is computed" repeats them):
   else up;
 - `24h` is rolling (the buckets of the last 24 hours); `7d`, `30d`, `90d`, `365d` are the last
   N calendar days, today included — the same days the bar shows;
-- days older than `raw_days` come from the daily rollups `vigil compact` keeps.
+- days older than `raw_days` come from the daily rollups `vigil compact` keeps;
+- the year calendar's days (`MonitorTimeline.year`) are the same days, from the 1st of the
+  month 11 months ago (`days.year_start`) to today.
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ import duckdb
 from checks.result import Status
 from configuration.impacts import PARTIAL
 from history import stats
-from history.days import Calendar, day_grid, elapsed_days, local_days, overlap, tallies
+from history.days import (
+    Calendar,
+    day_grid,
+    elapsed_days,
+    local_days,
+    overlap,
+    tallies,
+    year_start,
+)
 from history.judge import (
     JUDGED,
     OUTAGES_SQL,
@@ -75,6 +85,7 @@ __all__ = [
     "uptime_percent",
 ]
 HISTORY_DAYS = 365  # days judged for the windows; the bar shows the last `days` of them
+# (and the year calendar its months, up to 366 days: the calendar is as long as both need)
 DaySeconds = dict[tuple[str, date], dict[str, float]]
 
 
@@ -92,9 +103,11 @@ def monitor_timelines(
     with uptime windows, latency, outages and the latest result per region. Days before the
     last `raw_days` come from the daily rollups where there are any. `windows` are what the
     incidents and maintenance say (`history.specs.written_windows`). Without `details`,
-    latency, chart series and the latest results are left out (compaction needs none)."""
+    latency, chart series and the latest results are left out (compaction needs none).
+    Each timeline's `year` holds the days of the year calendar (`days.year_start` on)."""
     today = now.astimezone(ZoneInfo(timezone)).date()
-    calendar = local_days(today, max(days, HISTORY_DAYS), timezone)
+    year = (today - year_start(today)).days + 1
+    calendar = local_days(today, max(days, HISTORY_DAYS, year), timezone)
     checked = [monitor for monitor in monitors if monitor.checked]
 
     def read() -> _History:
@@ -121,7 +134,8 @@ def monitor_timelines(
     history = store.readable(read)  # an unreadable result file is quarantined, then again
     elapsed = elapsed_days(calendar, now)
     return {
-        monitor.id: history.timeline(monitor, elapsed, days, now, windows) for monitor in monitors
+        monitor.id: history.timeline(monitor, elapsed, days, year, now, windows)
+        for monitor in monitors
     }
 
 
@@ -312,6 +326,7 @@ class _History:
         monitor: MonitorSpec,
         elapsed: Sequence[tuple[Day, datetime, datetime]],
         days: int,
+        year: int,
         now: datetime,
         windows: Sequence[Window],
     ) -> MonitorTimeline:
@@ -328,6 +343,7 @@ class _History:
         return MonitorTimeline(
             monitor_id=monitor.id,
             days=all_days[-days:],
+            year=tuple(all_days[-year:]),
             current=status,
             last_checked=last,
             windows={**tallies(all_days), "24h": rolling},

@@ -30,6 +30,7 @@ from rendering.view import (
     MonitorView,
     incident_view,
 )
+from rendering.year import YearView, year_view
 
 WINDOW_NAMES = {
     "24h": N_("24 hours"),
@@ -95,6 +96,7 @@ class MonitorPage:
     latest: list[RegionLatestView]
     outages: list[OutageView]
     incidents: list[IncidentView]
+    year: YearView  # the last 12 months, a calendar grid each
 
 
 def monitor_page(
@@ -121,6 +123,7 @@ def monitor_page(
         )
         for region, result in _in_region_order(timeline.latest, names)
     ]
+    mine = [e for e in entries if monitor.id in e.monitors]
     errors = [r.error for r in latest if r.error]
     if not errors and timeline.outages and not monitor.hide_errors:
         errors = [e for e in [timeline.outages[-1].first_error] if e]
@@ -138,11 +141,8 @@ def monitor_page(
         charts=[_chart_view(timeline, w, names, now, locale) for w in LATENCY_WINDOWS],
         latest=latest,
         outages=[_outage_view(o, monitor, names, now, locale) for o in reversed(timeline.outages)],
-        incidents=[
-            incident_view(e, locale, bodies.get(e.id, ""))
-            for e in entries
-            if monitor.id in e.monitors
-        ],
+        incidents=[incident_view(e, locale, bodies.get(e.id, "")) for e in mine],
+        year=year_view(timeline.year, mine, now, locale),
     )
 
 

@@ -3,6 +3,7 @@ the words of its tooltip (date, uptime, downtime, the day's outages and incident
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,22 +45,32 @@ def segments(
 
 def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -> Segment:
     """`entries` are the monitor's (see `rendering.entries`): each links to its own page."""
-    start, end = day_bounds(day.day, locale.timezone)  # the page's day, not UTC's
-    links = tuple(
-        Link(entry.title, f"incidents/{entry.id}/")
-        for entry in entries
-        if entry.start < end and (entry.end or now) > start
-    )
+    links: tuple[Link, ...] = ()
+    if entries:
+        start, end = day_bounds(day.day, locale.timezone)  # the page's day, not UTC's
+        links = tuple(
+            Link(entry.title, f"incidents/{entry.id}/")
+            for entry in entries
+            if entry.start < end and (entry.end or now) > start
+        )
+    return Segment(day.day.isoformat(), *_look(day, locale), links)
+
+
+# Most days of most monitors are alike (a whole day up): each look is worded once per
+# language, for the bar and the year calendar of every monitor.
+@functools.lru_cache(maxsize=1 << 16)
+def _look(day: Day, locale: Locale) -> tuple[str, int, str]:
+    """The day's state, colour grade and words."""
     date = locale.date(day.day)
     if day.downtime == 0 and day.maintenance > 0:
         label = locale.gettext("%(date)s: maintenance for %(duration)s") % {
             "date": date,
             "duration": locale.duration(day.maintenance),
         }
-        return Segment(day.day.isoformat(), "maintenance", 0, label, links)
+        return "maintenance", 0, label
     if day.observed == 0:
         label = locale.gettext("%(date)s: no data") % {"date": date}
-        return Segment(day.day.isoformat(), "nodata", 0, label, links)
+        return "nodata", 0, label
     parts = [
         locale.gettext("%(date)s: %(uptime)s uptime")
         % {"date": date, "uptime": locale.percent(day.uptime)}
@@ -93,4 +104,4 @@ def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -
         if day.degraded
         else "up"
     )
-    return Segment(day.day.isoformat(), state, level, ", ".join(parts), links)
+    return state, level, ", ".join(parts)

@@ -147,6 +147,7 @@ def api_timeline(now: datetime = NOW) -> MonitorTimeline:
             for i, r in enumerate(REGIONS)
         },
         series=series,
+        year=_days(now),  # the year calendar: no data before the bar's 90 days
     )
 
 

@@ -67,6 +67,38 @@ def test_tooltip_of_a_known_outage_day(page: Page, server: SiteServer) -> None:
     assert (tip.bounding_box() or {}).get("width", 0) > 100  # shown, not clipped to 1 px
 
 
+def test_year_calendar_tooltips_work_without_javascript(
+    browser: Browser, server: SiteServer
+) -> None:
+    """Twelve month grids; a day's words and links show on hover and on focus, by CSS
+    alone, just under the day and as wide as its month; the link leads to the incident."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url("monitors/api/"))
+    expect(page.locator(".year .cal")).to_have_count(12)
+    month = page.locator(".cal").last
+    expect(month.locator("h3")).to_contain_text("November 2026")
+    day = month.locator("li.d").filter(has_text="Nov 21, 2026")
+    day.hover()
+    tip = day.locator(".tip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("Nov 21, 2026: 95.83% uptime, down for 1 hr")
+    box, cell = tip.bounding_box(), day.bounding_box()
+    grid = month.locator(".cal-days").bounding_box()
+    assert box and cell and grid
+    assert box["y"] >= cell["y"] + cell["height"] - 1  # under the day, not over it
+    assert box["width"] >= grid["width"] and abs(box["x"] - grid["x"]) <= 10
+    tip.get_by_role("link", name="API errors <script>alert(1)</script>").click()
+    expect(page).to_have_url(server.url("incidents/2026-11-21-api/"))
+    page.goto(server.url("monitors/api/"))
+    page.mouse.move(0, 0)
+    focused = page.locator(".cal li.d.maintenance").first
+    focused.focus()
+    expect(focused.locator(".tip")).to_contain_text("maintenance for 1 day")
+    expect(focused.locator(".tip")).to_be_visible()
+    context.close()
+
+
 def test_pages_render(page: Page, server: SiteServer) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
