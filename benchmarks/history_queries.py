@@ -242,14 +242,15 @@ def free_port() -> int:
 
 def start_moto(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     """moto's S3 server on loopback in a process of its own (as tests/s3_server.py starts
-    one), and the environment the AWS tools read pointed at it, for this process and its
-    children."""
+    one), its request log in `home/moto.log`, and the environment the AWS tools read pointed
+    at it, for this process and its children."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with (home / "moto.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -273,6 +274,19 @@ def start_moto(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     )
     os.environ.pop("AWS_PROFILE", None)
     return server, endpoint
+
+
+def requests_since(log: Path, offset: int) -> dict[str, int]:
+    """The requests moto logged after `offset`: GET (ranges included), LIST, PUT, HEAD..."""
+    counts: dict[str, int] = {}
+    for line in log.read_bytes()[offset:].decode(errors="replace").splitlines():
+        if '"' not in line:
+            continue
+        method, _, rest = line.split('"')[1].partition(" ")
+        if method == "GET" and ("list-type" in rest or "prefix=" in rest):
+            method = "LIST"
+        counts[method] = counts.get(method, 0) + 1
+    return counts
 
 
 def minutely(scale: float) -> None:
@@ -304,14 +318,29 @@ def minutely(scale: float) -> None:
 
             boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="vigil-bench")
             url = "s3://vigil-bench/history"
+            log = Path(temporary) / "moto.log"
+            mark = log.stat().st_size
             started = time.perf_counter()
             copied = copy_history(ResultStore(folder), open_store(url, Path(temporary) / "s3"))
             copy_s = time.perf_counter() - started
             print(f"copied {copied.copied} files ({copied.results:,} results) to {endpoint} "
                   f"in {copy_s:.1f} s", flush=True)  # fmt: skip
+            copy_requests = requests_since(log, mark)
+            mark = log.stat().st_size
             remote = child(Path(temporary) / "s3-query", monitors, *interval, "--store", url)
+            time.sleep(0.5)  # the log's last lines
+            build_requests = requests_since(log, mark)
             print(f"S3 on loopback: {remote['query_s']:.2f} s, "
-                  f"peak RSS {remote['peak_rss_mb']:.0f} MB")  # fmt: skip
+                  f"peak RSS {remote['peak_rss_mb']:.0f} MB; requests: copy {copy_requests}, "
+                  f"timelines {build_requests}")  # fmt: skip
+            # What each `vigil check` run reads to know which monitors are due.
+            mark = log.stat().st_size
+            started = time.perf_counter()
+            open_store(url, Path(temporary) / "s3-check").last_checked(REGIONS[0])
+            due_s = time.perf_counter() - started
+            time.sleep(0.5)
+            due_requests = requests_since(log, mark)
+            print(f"a check run's last_checked({REGIONS[0]}): {due_s:.2f} s, {due_requests}")
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -327,6 +356,9 @@ def minutely(scale: float) -> None:
         "copy_s": round(copy_s, 1),
         "s3_query_s": round(remote["query_s"], 2),
         "s3_peak_rss_mb": round(remote["peak_rss_mb"]),
+        "s3_requests": build_requests,
+        "s3_due_s": round(due_s, 2),
+        "s3_due_requests": due_requests,
     }
     if factor != 1:
         # Linear in the results read: an estimate, not a measurement.
