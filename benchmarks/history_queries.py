@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import socket
 import subprocess
@@ -41,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import history.store  # noqa: E402
 from history.compact import ROLLUP_COLUMNS  # noqa: E402
 from history.migrate import copy_history  # noqa: E402
 from history.store import (  # noqa: E402
@@ -202,8 +204,11 @@ def query(
     interval: int = INTERVAL,
     store_url: str | None = None,
     sample: int | None = None,
+    memory_limit: str | None = None,
 ) -> None:
     """A child process: time the queries (or the naive loop) and print figures as JSON."""
+    if memory_limit:
+        history.store.MEMORY_LIMIT = memory_limit  # what `connect` sets on each connection
     store = open_store(store_url, folder) if store_url else ResultStore(folder)
     specs = [MonitorSpec(f"m{m:04d}", timedelta(seconds=interval)) for m in range(monitors)]
     if naive:
@@ -279,7 +284,8 @@ def start_moto(home: Path) -> tuple[subprocess.Popen[bytes], str]:
 def requests_since(log: Path, offset: int) -> dict[str, int]:
     """The requests moto logged after `offset`: GET (ranges included), LIST, PUT, HEAD..."""
     counts: dict[str, int] = {}
-    for line in log.read_bytes()[offset:].decode(errors="replace").splitlines():
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_bytes()[offset:].decode(errors="replace"))
+    for line in text.splitlines():
         if '"' not in line:
             continue
         method, _, rest = line.split('"')[1].partition(" ")
@@ -289,10 +295,22 @@ def requests_since(log: Path, offset: int) -> dict[str, int]:
     return counts
 
 
-def minutely(scale: float) -> None:
+def loopback_bytes() -> int:
+    """Bytes received on the loopback interface so far, by every process (Linux)."""
+    for line in Path("/proc/net/dev").read_text().splitlines():
+        name, _, counters = line.partition(":")
+        if name.strip() == "lo":
+            return int(counters.split()[0])
+    return 0
+
+
+def minutely(scale: float, memory_limit: str | None) -> None:
     monitors = max(round(MINUTELY_MONITORS * scale), 1)
     factor = MINUTELY_MONITORS / monitors
     interval = ["--interval", str(MINUTE)]
+    if memory_limit:
+        interval += ["--memory-limit", memory_limit]
+        print(f"DuckDB memory_limit {memory_limit} instead of {history.store.MEMORY_LIMIT}")
     with tempfile.TemporaryDirectory(prefix="vigil-minutely-") as temporary:
         folder = Path(temporary) / "data"
         folder.mkdir()
@@ -326,13 +344,15 @@ def minutely(scale: float) -> None:
             print(f"copied {copied.copied} files ({copied.results:,} results) to {endpoint} "
                   f"in {copy_s:.1f} s", flush=True)  # fmt: skip
             copy_requests = requests_since(log, mark)
-            mark = log.stat().st_size
+            mark, received = log.stat().st_size, loopback_bytes()
             remote = child(Path(temporary) / "s3-query", monitors, *interval, "--store", url)
+            received_mb = (loopback_bytes() - received) / 2**20
             time.sleep(0.5)  # the log's last lines
             build_requests = requests_since(log, mark)
             print(f"S3 on loopback: {remote['query_s']:.2f} s, "
                   f"peak RSS {remote['peak_rss_mb']:.0f} MB; requests: copy {copy_requests}, "
-                  f"timelines {build_requests}")  # fmt: skip
+                  f"timelines {build_requests}, {received_mb:.0f} MB over loopback "
+                  f"(every process's) while they ran")  # fmt: skip
             # What each `vigil check` run reads to know which monitors are due.
             mark = log.stat().st_size
             started = time.perf_counter()
@@ -357,6 +377,7 @@ def minutely(scale: float) -> None:
         "s3_query_s": round(remote["query_s"], 2),
         "s3_peak_rss_mb": round(remote["peak_rss_mb"]),
         "s3_requests": build_requests,
+        "s3_loopback_mb": round(received_mb),
         "s3_due_s": round(due_s, 2),
         "s3_due_requests": due_requests,
     }
@@ -383,6 +404,9 @@ def main() -> None:
     parser.add_argument("--interval", type=int, default=INTERVAL, help=argparse.SUPPRESS)
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--sample", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-limit", help="with --minutely: DuckDB's memory_limit instead of Vigil's 1GB"
+    )
     args = parser.parse_args()
     if args.generate:
         if args.minutely:
@@ -398,10 +422,11 @@ def main() -> None:
             interval=args.interval,
             store_url=args.store,
             sample=args.sample,
+            memory_limit=args.memory_limit,
         )
         return
     if args.minutely:
-        minutely(args.scale)
+        minutely(args.scale, args.memory_limit)
         return
     with tempfile.TemporaryDirectory(prefix="vigil-history-") as temporary:
         folder = Path(temporary)
