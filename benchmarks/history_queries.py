@@ -38,6 +38,9 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -220,21 +223,28 @@ def query(
         print(json.dumps({"naive_s": naive_s}))
         return
     started = time.perf_counter()
-    timelines = monitor_timelines(store, specs, [], NOW, days=90, raw_days=RAW_DAYS)
+    try:
+        timelines = monitor_timelines(store, specs, [], NOW, days=90, raw_days=RAW_DAYS)
+    except duckdb.Error as error:  # out of memory, at the full --minutely size
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        failed = {"error": str(error).splitlines()[0], "failed_after_s": time.perf_counter()}
+        failed["failed_after_s"] = round(failed["failed_after_s"] - started, 1)  # type: ignore[operator]
+        print(json.dumps(failed | {"peak_rss_mb": rss_mb}))
+        return
     query_s = time.perf_counter() - started
     outages = sum(len(t.outages) for t in timelines.values())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"query_s": query_s, "outages": outages, "peak_rss_mb": rss_mb}))
 
 
-def child(folder: Path, monitors: int, *flags: str, generate: bool = False) -> dict[str, float]:
+def child(folder: Path, monitors: int, *flags: str, generate: bool = False) -> dict[str, Any]:
     """Run `query` (or `generate`) in a fresh process and return its figures."""
     mode = "--generate" if generate else "--query"
     command = [sys.executable, __file__, mode, str(folder), "--monitors", str(monitors)]
     done = subprocess.run([*command, *flags], capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"{command} failed:\n{done.stderr}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -304,6 +314,18 @@ def loopback_bytes() -> int:
     return 0
 
 
+def _rounded(value: Any) -> Any:
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def timed(figures: dict[str, Any]) -> str:
+    """`query`'s figures in words: the time, or how it failed; and the peak RSS."""
+    rss = f"peak RSS {figures['peak_rss_mb']:.0f} MB"
+    if "error" in figures:
+        return f"FAILED after {figures['failed_after_s']:.1f} s ({figures['error']}), {rss}"
+    return f"{figures['query_s']:.2f} s, {rss}"
+
+
 def minutely(scale: float, memory_limit: str | None) -> None:
     monitors = max(round(MINUTELY_MONITORS * scale), 1)
     factor = MINUTELY_MONITORS / monitors
@@ -327,7 +349,7 @@ def minutely(scale: float, memory_limit: str | None) -> None:
             flush=True,
         )
         local = child(folder, monitors, *interval)
-        print(f"local files: {local['query_s']:.2f} s, peak RSS {local['peak_rss_mb']:.0f} MB")
+        print(f"local files: {timed(local)}", flush=True)
         naive = child(folder, monitors, *interval, "--naive", "--sample", str(NAIVE_SAMPLE))
         print(f"naive, local, {NAIVE_SAMPLE} monitors one by one: {naive['naive_s']:.1f} s scaled")
         server, endpoint = start_moto(Path(temporary))
@@ -349,8 +371,7 @@ def minutely(scale: float, memory_limit: str | None) -> None:
             received_mb = (loopback_bytes() - received) / 2**20
             time.sleep(0.5)  # the log's last lines
             build_requests = requests_since(log, mark)
-            print(f"S3 on loopback: {remote['query_s']:.2f} s, "
-                  f"peak RSS {remote['peak_rss_mb']:.0f} MB; requests: copy {copy_requests}, "
+            print(f"S3 on loopback: {timed(remote)}; requests: copy {copy_requests}, "
                   f"timelines {build_requests}, {received_mb:.0f} MB over loopback "
                   f"(every process's) while they ran")  # fmt: skip
             # What each `vigil check` run reads to know which monitors are due.
@@ -369,19 +390,28 @@ def minutely(scale: float, memory_limit: str | None) -> None:
         "results": results,
         "raw_mb": round(raw_mb),
         "generate_s": round(generate_s, 1),
-        "query_s": round(local["query_s"], 2),
+        **{
+            key: _rounded(local[key])
+            for key in ("query_s", "error", "failed_after_s")
+            if key in local
+        },
         "peak_rss_mb": round(local["peak_rss_mb"]),
         "naive_s": round(naive["naive_s"], 1),
-        "speedup": round(naive["naive_s"] / local["query_s"], 1),
         "copy_s": round(copy_s, 1),
-        "s3_query_s": round(remote["query_s"], 2),
+        **{
+            f"s3_{key}": remote[key]
+            for key in ("query_s", "error", "failed_after_s")
+            if key in remote
+        },
         "s3_peak_rss_mb": round(remote["peak_rss_mb"]),
         "s3_requests": build_requests,
         "s3_loopback_mb": round(received_mb),
         "s3_due_s": round(due_s, 2),
         "s3_due_requests": due_requests,
     }
-    if factor != 1:
+    if "query_s" in local:
+        figures["speedup"] = round(naive["naive_s"] / local["query_s"], 1)
+    if factor != 1 and "query_s" in local and "query_s" in remote:
         # Linear in the results read: an estimate, not a measurement.
         for key in ("query_s", "s3_query_s", "naive_s"):
             figures[f"extrapolated_{key}"] = round(float(figures[key]) * factor, 1)  # type: ignore[arg-type]
