@@ -399,7 +399,7 @@ def minutely(scale: float, memory_limit: str | None) -> None:
         "naive_s": round(naive["naive_s"], 1),
         "copy_s": round(copy_s, 1),
         **{
-            f"s3_{key}": remote[key]
+            f"s3_{key}": _rounded(remote[key])
             for key in ("query_s", "error", "failed_after_s")
             if key in remote
         },
