@@ -5,8 +5,10 @@ Nothing here prints or exits: problems are collected and raised as one `ConfigEr
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -64,6 +66,25 @@ def load_config_text(
     """The validated config. `${NAME}` is read from `environ` (default: the process
     environment), then from its `VIGIL_SECRETS`; an unset one stays as written and is
     remembered where it is used (`Config.secret_uses`), so only what uses it fails."""
+    with _collector_paused():
+        return _load_config_text(text, file, environ)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a config is read: it would walk the growing tree of
+    YAML nodes and values again and again (10,000 monitors: 4.4 s instead of 1.2-1.9 s).
+    Nothing read holds a cycle that must be freed before the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_config_text(text: str, file: str, environ: Mapping[str, str] | None) -> Config:
     source = parse_yaml(text, file)
     if not isinstance(source.data, dict):
         raise ConfigError([source.problem((), "expected a mapping with site, regions, monitors")])
