@@ -4,11 +4,9 @@ hostile answers, all served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,36 +14,25 @@ import pytest
 from checks.result import ErrorKind, Result, Status
 from checks.runner import RunSettings, run_checks
 from checks.statuspage import StatuspageMonitor, read_page
+from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler
 from tests.test_api import ALL_UP, build
 
-SLOW_CAP = 5.0  # /slow answers after this at the latest, so no test can hang on it
 HUGE = 50 * 1024 * 1024
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(LoopbackServer):
     """Answers each path in `routes` with its status and body; /slow waits until teardown,
     /huge sends 50 MB."""
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.routes: dict[str, tuple[int, bytes]] = {}
         self.release = threading.Event()
         self.sent = 0  # bytes of /huge written before the client hung up
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):  # a probe hangs up when it has enough
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-    timeout = 5
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         if self.path == "/slow":

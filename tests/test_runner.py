@@ -3,13 +3,11 @@ deadline, failures inside probes, secrets and due monitors."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,39 +20,28 @@ from checks.result import ErrorKind, Observation, Status
 from checks.runner import RunSettings, run_checks
 from checks.tcp import TcpMonitor
 from configuration.monitor import MonitorBase
+from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-SLOW_CAP = 5.0  # /slow answers after this at the latest, so no test can hang on it
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(LoopbackServer):
     """/ok, /fail (503), /slow (until teardown), /slowish?ms=N, /flaky/<key>?fails=N (500 for
     the first N requests per key). Counts requests per path and the most handled at once."""
 
     request_queue_size = 128
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.release = threading.Event()
         self.lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         self.in_flight = 0
         self.max_in_flight = 0
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):  # probes hang up on timeouts
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-    timeout = 5
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
