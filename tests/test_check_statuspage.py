@@ -4,7 +4,6 @@ hostile answers, all served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from checks.result import ErrorKind, Result, Status
 from checks.runner import RunSettings, run_checks
 from checks.statuspage import StatuspageMonitor, read_page
-from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler
+from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler, serving
 from tests.test_api import ALL_UP, build
 
 HUGE = 50 * 1024 * 1024
@@ -27,7 +26,6 @@ class _Server(LoopbackServer):
     def __init__(self) -> None:
         super().__init__(_Handler)
         self.routes: dict[str, tuple[int, bytes]] = {}
-        self.release = threading.Event()
         self.sent = 0  # bytes of /huge written before the client hung up
 
 
@@ -58,14 +56,8 @@ class _Handler(QuietHandler):
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    running = _Server()
-    thread = threading.Thread(target=running.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield running
-    running.release.set()
-    running.shutdown()
-    running.server_close()
-    thread.join(timeout=SLOW_CAP)
+    with serving(_Server()) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from checks.result import ErrorKind, Observation, Status
 from checks.runner import RunSettings, run_checks
 from checks.tcp import TcpMonitor
 from configuration.monitor import MonitorBase
-from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler
+from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler, serving
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -33,7 +33,6 @@ class _Server(LoopbackServer):
 
     def __init__(self) -> None:
         super().__init__(_Handler)
-        self.release = threading.Event()
         self.lock = threading.Lock()
         self.requests: Counter[str] = Counter()
         self.in_flight = 0
@@ -71,14 +70,8 @@ class _Handler(QuietHandler):
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    running = _Server()
-    thread = threading.Thread(target=running.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield running
-    running.release.set()
-    running.shutdown()
-    running.server_close()
-    thread.join(timeout=SLOW_CAP)
+    with serving(_Server()) as running:
+        yield running
 
 
 def _http(monitor_id: str, url: str, **fields: object) -> HttpMonitor:
