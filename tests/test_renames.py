@@ -267,15 +267,20 @@ def test_fix_writes_nothing_when_the_config_is_invalid(project: Path) -> None:
 
 
 @pytest.fixture
-def read_only(project: Path) -> Iterator[Path]:
-    """The project folder, where no new file can be made (root needs the immutable flag)."""
+def read_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The project folder, where no new file can be made (root needs the immutable flag;
+    where the file system has none, writing fails as the kernel would make it fail)."""
     project.chmod(0o555)
     frozen = os.geteuid() == 0 and shutil.which("chattr") is not None
     if frozen:
         frozen = subprocess.run(["chattr", "+i", str(project)], check=False).returncode == 0
+    if os.geteuid() == 0 and not frozen:
+
+        def refused(path: Path, text: str) -> None:
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(renames, "write_atomically", refused)
     try:
-        if os.geteuid() == 0 and not frozen:
-            pytest.skip("cannot make a folder read-only for root here")
         yield project
     finally:
         if frozen:
