@@ -8,15 +8,12 @@ import gzip
 import json
 import socket
 import ssl
-import sys
-import threading
 import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,10 +26,10 @@ from checks.base import ProbeContext
 from checks.http import MAX_BODY_BYTES, HttpMonitor, probe
 from checks.result import ErrorKind, Observation, Result, Status
 from checks.runner import RunSettings, check_one
+from tests.loopback_http import SLOW_CAP, LoopbackServer, QuietHandler, serving
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 OK_BODY = {"status": "ok", "items": [1, 2]}
-SLOW_CAP = 5.0  # /slow answers after this at the latest, so no test can hang on it
 BIG_CAP = 64 * MAX_BODY_BYTES  # /big stops after this even if nobody hangs up
 BOMB_BYTES = 20 * MAX_BODY_BYTES  # /bomb: ~20 KB of gzip that inflates to this many zeros
 DRIP_BYTES = 100  # /drip sends one byte every 50 ms
@@ -56,12 +53,11 @@ class Seen:
     body: bytes
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(LoopbackServer):
     request_queue_size = 128
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.release = threading.Event()  # set at teardown: /slow answers at once
+        super().__init__(_Handler)
         self.seen: list[Seen] = []
         self.big_sent = 0
 
@@ -72,18 +68,9 @@ class _Server(ThreadingHTTPServer):
     def url(self, path: str, scheme: str = "http") -> str:
         return f"{scheme}://127.0.0.1:{self.port}{path}"
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Probes hang up mid-response (timeouts, body limit, failed TLS handshakes).
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
 
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-    timeout = 5  # an idle connection never keeps a handler thread for long
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
@@ -187,15 +174,8 @@ def _serving(tls: ssl.SSLContext | None = None) -> Iterator[_Server]:
         server.socket = tls.wrap_socket(
             server.socket, server_side=True, do_handshake_on_connect=False
         )
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=SLOW_CAP)
 
 
 @pytest.fixture
