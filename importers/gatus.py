@@ -50,8 +50,8 @@ _ENV = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]
 _BODY_NAMES = ("[ENDPOINT_NAME]", "[ENDPOINT_GROUP]", "[ENDPOINT_URL]")
 # Keys Vigil has nothing for, and why (top level, then endpoint and client keys).
 TOP_LEVEL = {
-    "metrics": "Vigil exports no Prometheus metrics; the page, its JSON API and badges do",
-    "storage": "Vigil keeps its history as Parquet on the data branch (history: in config)",
+    "metrics": "every Vigil site has a static Prometheus `metrics` file (docs/metrics.md)",
+    "storage": "Vigil keeps its history as Parquet on the data branch or in S3 (history.store)",
     "web": "Vigil serves no web server: the page is static files",
     "security": "a static page has no login; keep private monitors `public: false`",
     "remote": "Vigil reads no remote Gatus instances",
@@ -65,7 +65,7 @@ TOP_LEVEL = {
     "(docs/incidents.md) for one that tells of an incident or maintenance",
 }
 ENDPOINT_KEYS = {
-    "extra-labels": "Vigil exports no Prometheus metrics",
+    "extra-labels": "Vigil's `metrics` file carries no per-monitor extra labels",
     "ssh": "Vigil has no ssh check with a login; a banner check became a tcp check",
     "store": "suites only",
     "always-run": "suites only",
