@@ -61,8 +61,8 @@ TOP_LEVEL = {
     "skip-invalid-config-update": "`vigil validate` checks every change before it is used",
     "debug": "not a setting in Vigil",
     "suites": "Vigil has no multi-step suites; import each step as its own monitor",
-    "announcements": "Vigil has no page-wide announcements; write an incident file "
-    "(docs/incidents.md) for one that tells of an incident or maintenance",
+    "announcements": "not translated yet: copy each under Vigil's `announcements:` "
+    "(docs/incidents.md), or write an incident file for an outage",
 }
 ENDPOINT_KEYS = {
     "extra-labels": "Vigil's `metrics` file carries no per-monitor extra labels",
