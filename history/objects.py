@@ -74,6 +74,7 @@ class ObjectStore(ResultStore):
         self.rollups_dir = self.root / "rollups"
         self.pending_dir = self.data_dir / PENDING
         self._warned = False  # that the store cannot be read (once per command)
+        unset_empty_aws_variables()
         self.fs = _ListedFileSystem(
             use_listings_cache=False,
             skip_instance_cache=True,
@@ -279,6 +280,15 @@ class ObjectStore(ResultStore):
             raise
         except (OSError, BotoCoreError, ClientError, ValueError) as error:
             raise ObjectStoreError(f"{self._url(path)}: {_reason(error)}") from None
+
+
+def unset_empty_aws_variables() -> None:
+    """Remove the AWS_* variables that are set but empty: a workflow's `${{ vars.X }}` is
+    empty where the variable was never added, and botocore takes an empty region, endpoint
+    or profile literally (an invalid endpoint, a profile that does not exist)."""
+    for name in [name for name, value in os.environ.items() if name.startswith("AWS_")]:
+        if not os.environ[name].strip():
+            del os.environ[name]
 
 
 def _reason(error: BaseException) -> str:

@@ -64,6 +64,7 @@ class Actions:
     installed: Installed
     folder: Path
     secrets: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)  # the `vars` context
     extra_path: list[Path] = field(default_factory=list)  # e.g. a stand-in for `gh`
     numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -96,6 +97,7 @@ class Actions:
             "matrix": dict(matrix or {}),
             "inputs": dict(inputs or {}),
             "secrets": {"github_token": "ghs_test", **self.secrets},
+            "vars": dict(self.variables),
             "github": {"token": "ghs_test", "run_id": str(1000 + number)},
         }
         done = Job()

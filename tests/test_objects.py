@@ -92,6 +92,20 @@ def test_a_run_is_one_immutable_object_in_the_folder_layout(
     assert store.last_checked("eu-west") == {f"m{m}": NOW for m in range(3)}
 
 
+def test_aws_variables_set_but_empty_count_as_unset(
+    bucket_url: str, s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workflow maps `${{ vars.X }}`, empty where X was never added: an empty profile,
+    session token or second region variable must not stop botocore."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.setenv(name, "")
+    store = open_store(bucket_url, tmp_path / "data")
+    store.append(run_of("eu-west", 1, NOW))
+    assert count(store) == (3, 3)
+    assert "AWS_PROFILE" not in os.environ
+    assert os.environ["AWS_ENDPOINT_URL"] == s3_env["AWS_ENDPOINT_URL"]
+
+
 def test_the_bucket_answers_as_the_folder_before_and_after_compaction(
     bucket_url: str, s3_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from publishing.git import run as git
 from tests.actions import Actions
 from tests.installed import Installed
 from tests.notify_receivers import Receiver, http_receiver
+from tests.s3_server import s3_client
 
 REGIONS = ("eu", "us", "ap")
 TOKEN = "tok-s3cr3t-5521"  # a repository secret: in no file, log or page
@@ -265,3 +266,41 @@ def test_a_missing_secret_fails_only_its_monitor_the_region_still_publishes(
 
 def actions_config(actions: Actions) -> str:
     return git(actions.folder.parent, "--git-dir", str(actions.origin), "show", "main:config.yaml")
+
+
+def test_with_an_object_store_the_jobs_read_the_credentials_from_secrets_and_variables(
+    actions: Actions, bucket_url: str, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`history.store: s3://…`: the key comes from repository secrets, the endpoint from a
+    repository variable; AWS_DEFAULT_REGION, never set as a variable, falls back to
+    us-east-1 (an empty region would stop botocore)."""
+    clone = tmp_path / "edit"
+    git(tmp_path, "clone", "--quiet", str(actions.origin), str(clone))
+    config = clone / "config.yaml"
+    config.write_text(config.read_text() + f"history:\n  store: {bucket_url}\n")
+    commit_all(clone, "History in a bucket")
+    actions.secrets |= {
+        "AWS_ACCESS_KEY_ID": s3_env["AWS_ACCESS_KEY_ID"],
+        "AWS_SECRET_ACCESS_KEY": s3_env["AWS_SECRET_ACCESS_KEY"],
+    }
+    actions.variables = {"AWS_ENDPOINT_URL": s3_env["AWS_ENDPOINT_URL"]}
+
+    check = actions.run("check", "check", matrix={"region": "eu", "shard": "1/1", "runs-on": "x"})
+    assert check.ok, check.log
+    notify = actions.run("check", "notify")
+    assert notify.ok, notify.log
+    build = actions.run("build", "build")
+    assert build.ok, build.log
+    assert build.artifact is not None
+    summary = json.loads((build.artifact / "api" / "v2" / "summary.json").read_text())
+    statuses = {c["name"]: c["status"] for c in summary["components"]}
+    assert statuses == {"Shop": "operational", "API": "operational", "Legacy API": "major_outage"}
+
+    bucket, prefix = bucket_url.removeprefix("s3://").split("/", 1)
+    listed = s3_client(s3_env["AWS_ENDPOINT_URL"]).list_objects_v2(  # type: ignore[attr-defined]
+        Bucket=bucket, Prefix=f"{prefix}/results/region=eu/"
+    )
+    assert len(listed.get("Contents", [])) == 1, "the check job's run file"
+    assert "status-data" not in git(tmp_path, "--git-dir", str(actions.origin), "branch")
+    logs = "\n".join(job.log for job in (check, notify, build))
+    assert s3_env["AWS_SECRET_ACCESS_KEY"] not in logs

@@ -34,6 +34,21 @@ WRITES = {
     ("incident", "incident"): {"contents", "pull-requests"},
 }
 
+# `history.store: s3://…` (docs/scaling.md): what the jobs on the history map, and which.
+OBJECT_STORE_ENV = {
+    "AWS_ACCESS_KEY_ID": "${{ secrets.AWS_ACCESS_KEY_ID }}",
+    "AWS_SECRET_ACCESS_KEY": "${{ secrets.AWS_SECRET_ACCESS_KEY }}",
+    "AWS_ENDPOINT_URL": "${{ vars.AWS_ENDPOINT_URL }}",
+    "AWS_DEFAULT_REGION": "${{ vars.AWS_DEFAULT_REGION || 'us-east-1' }}",
+}
+HISTORY_JOBS = {
+    ("check", "check"),
+    ("check", "notify"),
+    ("check", "heartbeat"),
+    ("build", "build"),
+    ("compact", "compact"),
+}
+
 
 def workflow(name: str) -> dict[str, Any]:
     loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / f"{name}.yml").read_text())
@@ -100,7 +115,10 @@ def test_check_matrix_is_built_from_config_by_the_regions_command() -> None:
     assert check["strategy"]["fail-fast"] is False
     assert check["runs-on"] == "${{ matrix.runs-on }}"
     assert 'vigil check --region "$REGION" --shard "$SHARD" --no-notify' in runs(check)
-    assert check["env"] == {"REGION": "${{ matrix.region }}", "SHARD": "${{ matrix.shard }}"}
+    assert without_object_store(check["env"]) == {
+        "REGION": "${{ matrix.region }}",
+        "SHARD": "${{ matrix.shard }}",
+    }
     result = CliRunner().invoke(main, ["regions", "--json", "--config", str(ROOT / "config.yaml")])
     include = json.loads(result.output)["include"]
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
@@ -150,7 +168,8 @@ def test_only_the_check_and_notify_steps_are_given_the_secrets() -> None:
         for name in NAMES
         for job_id, job in workflow(name)["jobs"].items()
         for step in job["steps"]
-        if "secrets" in str(step.get("env", {})) or "secrets" in str(job.get("env", {}))
+        if "secrets" in str(step.get("env", {}))
+        or "secrets" in str(without_object_store(job.get("env", {})))
     }
     assert given == {
         ("check", "check", 'vigil check --region "$REGION" --shard "$SHARD" --no-notify'),
@@ -159,6 +178,28 @@ def test_only_the_check_and_notify_steps_are_given_the_secrets() -> None:
     for job_id in ("check", "notify"):
         step = next(s for s in workflow("check")["jobs"][job_id]["steps"] if "env" in s)
         assert step["env"] == {"VIGIL_SECRETS": "${{ toJSON(secrets) }}"}
+
+
+def without_object_store(env: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name not in OBJECT_STORE_ENV}
+
+
+def test_the_jobs_that_read_or_write_the_history_get_the_object_store_variables() -> None:
+    """`history.store: s3://…` needs the key (repository secrets) and the endpoint and
+    region (repository variables) in every job that runs a `vigil` command on the history,
+    and no other job: a variable never added is empty, so the region has a default."""
+    given = {
+        (name, job_id)
+        for name in NAMES
+        for job_id, job in workflow(name)["jobs"].items()
+        if set(OBJECT_STORE_ENV) & set(job.get("env", {}))
+    }
+    assert given == HISTORY_JOBS
+    for name, job_id in HISTORY_JOBS:
+        env = workflow(name)["jobs"][job_id]["env"]
+        assert {key: env[key] for key in OBJECT_STORE_ENV} == OBJECT_STORE_ENV, (name, job_id)
+        for step in workflow(name)["jobs"][job_id]["steps"]:
+            assert not set(OBJECT_STORE_ENV) & set(step.get("env", {}))
 
 
 def test_jobs_that_write_results_check_out_and_publish_the_data_branch() -> None:
@@ -203,7 +244,10 @@ def test_no_expression_or_secret_reaches_a_shell_script(name: str) -> None:
     for job in workflow(name)["jobs"].values():
         for script in runs(job):
             assert "${{" not in script, script
-    assert "secrets." not in re.sub(r"#.*", "", (WORKFLOWS / f"{name}.yml").read_text())
+    text = re.sub(r"#.*", "", (WORKFLOWS / f"{name}.yml").read_text())
+    for value in OBJECT_STORE_ENV.values():
+        text = text.replace(value, "")  # a job's env, checked above
+    assert "secrets." not in text
 
 
 def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
