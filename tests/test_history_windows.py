@@ -3,13 +3,16 @@ time zone (with a daylight-saving change), latency percentiles, the latest resul
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from checks.conditions import ConditionOutcome
 from checks.result import ErrorKind, Result, Status
+from history import stats
 from history.store import ResultStore
 from history.timeline import MonitorSpec, MonitorTimeline, Window, monitor_timelines
 from tests.conftest import NOW
@@ -196,3 +199,45 @@ def test_latency_percentiles_per_region_and_overall_and_latest(tmp_path: Path) -
     assert found.latest["us-east"].error is None
     line = found.series["24h"]["us-east"]
     assert line[0][0] < line[-1][0] and all(50 < ms < 250 for _, ms in line)
+
+
+def test_latency_in_batches_of_monitors_is_the_same_as_all_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exact percentiles hold every response time, so a large history ranks a batch of
+    monitors at a time (`LATENCY_BATCH_VALUES`): one monitor a batch gives the same figures."""
+    store = ResultStore(tmp_path)
+    monitors = ("api", "cdn", "db", "www")
+    results = [
+        replace(
+            result(region, NOW - (i + 1) * timedelta(minutes=7), ms=(i * 37 + m) % 251),
+            monitor_id=monitor,
+        )
+        for m, monitor in enumerate(monitors)
+        for region in REGIONS
+        for i in range(400)
+    ]
+    runs: dict[tuple[str, date], list[Result]] = {}  # a file per region and day
+    for each in results:
+        runs.setdefault((each.region, each.checked_at.date()), []).append(each)
+    for (region, day), run in runs.items():
+        store.append([replace(each, run_id=f"run-{region}-{day}") for each in run])
+    specs = [MonitorSpec(monitor, timedelta(minutes=7)) for monitor in monitors]
+
+    def latencies() -> dict[str, object]:
+        found = monitor_timelines(store, specs, [], NOW, days=7, raw_days=30)
+        return {monitor: found[monitor].latency for monitor in monitors}
+
+    whole = latencies()
+    batches: list[list[tuple[str, str]]] = []
+    ranges = stats.latency_batches
+
+    def recorded(*args: Any) -> list[tuple[str, str]]:
+        batches.append(ranges(*args))
+        return batches[-1]
+
+    monkeypatch.setattr(stats, "LATENCY_BATCH_VALUES", 1)  # one monitor a batch
+    monkeypatch.setattr(stats, "latency_batches", recorded)
+    assert latencies() == whole
+    assert batches[-1] == [(monitor, monitor) for monitor in monitors]
+    assert whole["db"]["7d"]["all"].count == 1200  # type: ignore[index]
