@@ -40,26 +40,66 @@ _CREDENTIAL_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCE
 
 
 class _ListedFileSystem(s3fs.S3FileSystem):  # type: ignore[misc]
-    """s3fs answering `info` from the last listing of the object, not a HEAD request per
-    open: DuckDB opens each file of a query, several times, and on a store far away each
-    request costs a round trip. The listing is current where it matters: the store lists
-    the files before every query, a run object never changes, and what this store replaces
-    or removes (a compacted day, a rollup) drops what was listed."""
+    """s3fs answering from the store's last listing of a folder (`ObjectStore.find`), not
+    with a request each: `info` (a HEAD, which DuckDB asks for on every open of a file, and
+    again for its last-modified time to trust its cache of the file) and a glob of Parquet
+    files below a listed folder (a LIST per folder level, for every query). On a store far
+    away each request costs a round trip. The listing is current where it matters: the
+    store lists the files before every query, a run object never changes, and what this
+    store replaces or removes (a compacted day, a rollup) drops what was listed."""
 
     def __init__(self, **options: Any) -> None:
         self.listed: dict[str, dict[str, Any]] = {}
+        self.listed_folders: set[str] = set()
         super().__init__(**options)
 
-    async def _info(self, path: str, *args: Any, **options: Any) -> dict[str, Any]:
-        if not args and not options:
+    def remember(self, folder: str, found: dict[str, dict[str, Any]]) -> None:
+        """`found` is every file under `folder` (a complete listing)."""
+        below = folder.rstrip("/") + "/"
+        for key in [key for key in self.listed if key.startswith(below)]:
+            del self.listed[key]
+        self.listed.update(found)
+        self.listed_folders.add(below)
+
+    async def _info(
+        self,
+        path: str,
+        bucket: str | None = None,
+        key: str | None = None,
+        refresh: bool = False,
+        version_id: str | None = None,
+    ) -> dict[str, Any]:
+        if not refresh and version_id is None:
             found = self.listed.get(self._strip_protocol(path))
             if found is not None:
                 return found
-        info: dict[str, Any] = await super()._info(path, *args, **options)
+        info: dict[str, Any] = await super()._info(
+            path, bucket, key, refresh=refresh, version_id=version_id
+        )
         return info
+
+    async def _glob(self, path: str, maxdepth: int | None = None, **options: Any) -> Any:
+        pattern = self._strip_protocol(path)
+        listed = any(pattern.startswith(folder) for folder in self.listed_folders)
+        if (
+            not listed
+            or maxdepth is not None
+            or "**" in pattern
+            or not pattern.endswith(".parquet")
+        ):
+            return await super()._glob(path, maxdepth=maxdepth, **options)
+        parts = pattern.split("/")
+        matched = {
+            key: info
+            for key, info in self.listed.items()
+            if len(key.split("/")) == len(parts)
+            and all(map(fnmatch.fnmatchcase, key.split("/"), parts))
+        }
+        return matched if options.get("detail") else sorted(matched)
 
     def invalidate_cache(self, path: str | None = None) -> None:
         self.listed.clear()
+        self.listed_folders.clear()
         super().invalidate_cache(path)
 
 
@@ -204,6 +244,7 @@ class ObjectStore(ResultStore):
         # Never download an extension at run time: s3:// paths go through s3fs.
         connection.execute("SET autoinstall_known_extensions = false")
         connection.execute("SET autoload_known_extensions = false")
+        connection.execute("SET parquet_metadata_cache = true")
         connection.register_filesystem(self.fs)
         return connection
 
@@ -216,7 +257,7 @@ class ObjectStore(ResultStore):
             folder, parts = folder / parts[0], parts[1:]  # list only below the literal part
         with self._errors(folder):
             found: dict[str, dict[str, Any]] = self.fs.find(str(folder), detail=True)
-        self.fs.listed.update(found)
+        self.fs.remember(str(folder), found)
         matched: list[PurePath] = []
         for key in found:
             relative = PurePosixPath(key).relative_to(folder).parts

@@ -14,10 +14,12 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import botocore.exceptions
 import duckdb
 import pytest
+import s3fs
 from click.testing import CliRunner
 
 from checks.result import Result, Status
@@ -143,6 +145,34 @@ def test_the_bucket_answers_as_the_folder_before_and_after_compaction(
     assert closed and all(k.endswith(COMPACTED) for k in closed)
     again = compact(remote, SPEC, [], NOW, raw_days=2)
     assert (again.merged_files, again.rollups_written) == (0, 0)
+
+
+def test_the_timelines_list_the_bucket_once_and_inspect_no_object(
+    bucket_url: str, s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every request is a round trip to a store that may be far away and is billed: the
+    timelines list the results and the rollups and inspect no object (HEAD), whatever the
+    number of statements that read them."""
+    local = ResultStore(tmp_path / "local")
+    history_with_an_outage(local)
+    compact(local, SPEC, [], NOW, raw_days=2)  # compacted days, rollups and run files
+    copy_history(local, open_store(bucket_url, tmp_path / "copy"))
+    requests: list[str] = []
+    call = s3fs.S3FileSystem._call_s3
+
+    async def counted(self: s3fs.S3FileSystem, method: str, *args: Any, **kwargs: Any) -> Any:
+        requests.append(method)
+        return await call(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(s3fs.S3FileSystem, "_call_s3", counted)
+    remote = open_store(bucket_url, tmp_path / "data")
+    found = monitor_timelines(remote, SPEC, [], NOW, days=30, raw_days=2)
+    assert found == monitor_timelines(local, SPEC, [], NOW, days=30, raw_days=2)
+    assert requests.count("head_object") == 0
+    assert requests.count("list_objects_v2") <= 4  # results and rollups, before and after
+    assert set(requests) <= {"list_objects_v2", "get_object"}
+    # GETs are not counted: DuckDB caches what it fetched, but not from an object written
+    # seconds ago (as every object here is), whose time of change it cannot trust yet.
 
 
 def test_six_writers_twenty_runs_and_a_compaction_count_every_result_once(
