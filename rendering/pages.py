@@ -12,9 +12,12 @@ import functools
 import hashlib
 import importlib.resources
 import json
+import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -269,7 +272,7 @@ def _js_text(locale: Locale) -> str:
 
 
 def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildContext) -> None:
-    config, now = context.config, context.now
+    config = context.config
     locale = Locale(code, config.site.timezone)
     entries, page = context.in_language(locale)
     out = _Writer(home, code, codes, page, context.templates)
@@ -278,24 +281,83 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
     if total > FIRST_MONITORS:
         out.write("all.html", "index.html", limit=total, more=False)
     out.write("embed/", "embed.html")
-    views = {m.id: m for g in page.groups for m in g.monitors}
-    for monitor in config.monitors:
-        if monitor.id in views:
-            detail = monitor_page(
-                config,
-                monitor,
-                views[monitor.id],
-                context.timelines[monitor.id],
-                entries,
-                now,
-                locale,
-                _bodies(context),
-            )
-            out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
+    _write_monitor_pages(_MonitorPages(out, context, entries, locale))
     _write_incidents(out, context, entries, locale)
     out.write("subscribe/", "subscribe.html", detail=subscribe_page(config))
     if code == codes[0]:
         out.write("404.html", "404.html")
+
+
+@dataclass(frozen=True)
+class _MonitorPages:
+    """The monitor pages of one language: what each needs, and which share of them one
+    process renders."""
+
+    out: _Writer
+    context: BuildContext
+    entries: Sequence[Entry]
+    locale: Locale
+
+    def write(self, share: int = 0, shares: int = 1) -> None:
+        """Render every `shares`-th monitor page from the `share`-th on."""
+        views = {m.id: m for g in self.out.page.groups for m in g.monitors}
+        shown = [monitor for monitor in self.context.config.monitors if monitor.id in views]
+        bodies = _bodies(self.context)
+        for monitor in shown[share::shares]:
+            detail = monitor_page(
+                self.context.config,
+                monitor,
+                views[monitor.id],
+                self.context.timelines[monitor.id],
+                self.entries,
+                self.context.now,
+                self.locale,
+                bodies,
+            )
+            self.out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
+
+
+def _cores() -> int:
+    """The cores this process may use; 1 where forking is not the safe way to start a
+    worker (macOS, Windows)."""
+    if sys.platform != "linux":
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+# Processes rendering monitor pages (`_write_monitor_pages`): one per core, at most 4.
+WORKERS = min(_cores(), 4)
+# From this many monitors on, their pages are rendered by one worker process per core
+# (forked: the build's data is shared, not copied through pipes); the pages are the same.
+PARALLEL_MONITORS = 300
+_FORKED: list[_MonitorPages] = []  # what a forked worker renders
+
+
+def _write_monitor_pages(pages: _MonitorPages) -> None:
+    workers = WORKERS
+    if len(pages.context.config.monitors) < PARALLEL_MONITORS or workers < 2:
+        pages.write()
+        return
+    _FORKED[:] = [pages]
+    try:
+        forked = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=forked) as pool:
+            done = [pool.submit(_write_share, share, workers) for share in range(workers)]
+            for problems in (future.result() for future in done):
+                if problems is not None:
+                    raise ConfigError(problems)
+    finally:
+        _FORKED.clear()
+
+
+def _write_share(share: int, shares: int) -> list[Problem] | None:
+    """In a worker: render its share of the pages; a template's mistakes are returned, as
+    the exception itself does not cross the process boundary."""
+    try:
+        _FORKED[0].write(share, shares)
+    except ConfigError as error:
+        return list(error.problems)
+    return None
 
 
 def _bodies(context: BuildContext) -> dict[str, str]:

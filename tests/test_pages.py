@@ -7,16 +7,20 @@ import base64
 import dataclasses
 import hashlib
 import json
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from checks.result import Status
+from configuration.errors import ConfigError, Problem
 from configuration.incidents import load_incidents
 from history.timeline import RegionLatest
+from rendering import pages
 from rendering.context import BuildContext
 from rendering.detail import monitor_page
 from rendering.entries import incident_entries
@@ -240,3 +244,38 @@ def test_golden_pages(site: Path, update_golden: bool) -> None:
         if update_golden:
             golden.write_text(html, "utf-8")
         assert html == golden.read_text("utf-8"), f"{name}: run `pytest --update-golden`"
+
+
+def test_monitor_pages_rendered_by_worker_processes_are_the_same(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site renders its monitor pages in forked processes, one per core: the same
+    bytes as one process writes, and a template's mistake is still one ConfigError."""
+    monkeypatch.setattr(pages, "PARALLEL_MONITORS", 1)
+    monkeypatch.setattr(pages, "WORKERS", 3)
+    pids = tmp_path / "pids"
+    rendered = pages.monitor_page
+
+    def monitor_page(*args: Any) -> Any:
+        with pids.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return rendered(*args)
+
+    monkeypatch.setattr(pages, "monitor_page", monitor_page)
+    out = tmp_path / "site"
+    build_fixture_site(out, fixture_config("  languages: [de, ja, fr]\n"))
+
+    def files(folder: Path) -> dict[str, bytes]:
+        found = (f for f in folder.rglob("*") if f.is_file())
+        return {str(f.relative_to(folder)): f.read_bytes() for f in found}
+
+    assert files(out) == files(site)
+    assert len(set(pids.read_text().split())) >= 2
+    assert os.getpid() not in {int(pid) for pid in pids.read_text().split()}
+
+    def broken(*args: Any) -> Any:
+        raise ConfigError([Problem("templates/monitor.html", 3, 1, "", "template error: x")])
+
+    monkeypatch.setattr(pages, "monitor_page", broken)
+    with pytest.raises(ConfigError, match=r"templates/monitor\.html:3:1"):
+        build_fixture_site(tmp_path / "broken", fixture_config())
