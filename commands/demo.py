@@ -12,7 +12,7 @@ import click
 from commands.common import load, parse_now, project_options
 from configuration.models import Config
 from configuration.times import utc_iso
-from history.demo import DEMO_PREFIX, Event, demo_events, write_demo_history
+from history.demo import DEMO_PREFIX, Disturbance, demo_disturbances, write_demo_history
 from history.store import open_store
 
 
@@ -51,20 +51,22 @@ def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list
     for old in directory.glob(f"*-{DEMO_PREFIX}*.md"):
         old.unlink()
     directory.mkdir(parents=True, exist_ok=True)
-    events = demo_events(config, now)
+    disturbances = demo_disturbances(config, now)
     written = []
-    for slug, text, when in _stories(events, now):
+    for slug, text, when in _stories(disturbances, now):
         path = directory / f"{when:%Y-%m-%d}-{DEMO_PREFIX}{slug}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
-def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, datetime]]:
-    api, ingest = events["api-errors"], events["ingestion-outage"]
+def _stories(
+    disturbances: dict[str, Disturbance], now: datetime
+) -> list[tuple[str, str, datetime]]:
+    api, ingest = disturbances["api-errors"], disturbances["ingestion-outage"]
     api_end = api.start + api.duration
     ingest_end = ingest.start + ingest.duration
-    past_window = events["database-upgrade"].start
+    past_window = disturbances["database-upgrade"].start
     next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
     return [
         (
@@ -135,7 +137,7 @@ The primary database was upgraded to a new major version.
 title: Network maintenance in Frankfurt
 kind: maintenance
 impact: minor
-monitors: [{events["website-timeout"].monitor_id}]
+monitors: [{disturbances["website-timeout"].monitor_id}]
 scheduled_start: {utc_iso(next_window)}
 scheduled_end: {utc_iso(next_window + timedelta(hours=2))}
 ---

@@ -1,7 +1,7 @@
 """`vigil demo`: a realistic synthetic history, so a newcomer with no network sees a page.
 
 90 days of results for every monitor of the config from each of its regions, with a few
-outages, a regional blip, a degraded spell and a maintenance window (`demo_events`; the
+outages, a regional blip, a degraded spell and a maintenance window (`demo_disturbances`; the
 incident files that tell their story are written by commands/demo.py). Deterministic for
 a given `now`; generated in one DuckDB query.
 """
@@ -25,7 +25,7 @@ REGION_LATENCY_MS = (45.0, 95.0, 210.0)  # near, farther, far side of the world
 
 
 @dataclass(frozen=True)
-class Event:
+class Disturbance:
     """A stretch of time in which results differ from the healthy baseline."""
 
     monitor_id: str
@@ -35,11 +35,11 @@ class Event:
     error_kind: str | None = None
     error_message: str | None = None
     status_code: int | None = None
-    slow_ms: float | None = None  # response time during the event
+    slow_ms: float | None = None  # response time during the disturbance
     region: str | None = None  # None: every region sees it
 
 
-def demo_events(config: Config, now: datetime) -> dict[str, Event]:
+def demo_disturbances(config: Config, now: datetime) -> dict[str, Disturbance]:
     """The story of the demo page, placed relative to `now` on the sample's monitors
     (any config works: the story uses its first monitors when the ids differ)."""
     ids = [monitor.id for monitor in config.monitors]
@@ -50,7 +50,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     far_region = config.regions[-1].id
     return {
-        "api-errors": Event(
+        "api-errors": Disturbance(
             pick["api"],
             day - timedelta(days=12, hours=-14, minutes=-5),
             timedelta(minutes=47),
@@ -60,7 +60,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
             503,
             30.0,
         ),
-        "website-timeout": Event(
+        "website-timeout": Disturbance(
             pick["website"],
             day - timedelta(days=37, hours=-3, minutes=-10),
             timedelta(minutes=18),
@@ -70,7 +70,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
             None,
             10000.0,
         ),
-        "ingestion-outage": Event(
+        "ingestion-outage": Disturbance(
             pick["ingest"],
             day - timedelta(days=61, hours=-9),
             timedelta(hours=2, minutes=30),
@@ -78,7 +78,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
             "connect",
             "Connection refused",
         ),
-        "regional-blip": Event(
+        "regional-blip": Disturbance(
             pick["auth"],
             day - timedelta(days=3, hours=-6, minutes=-40),
             timedelta(minutes=15),
@@ -89,7 +89,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
             10000.0,
             far_region,
         ),
-        "api-slow": Event(
+        "api-slow": Disturbance(
             pick["api"],
             day - timedelta(days=5, hours=-10),
             timedelta(hours=3),
@@ -97,7 +97,7 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
             slow_ms=1450.0,
         ),
         # Down on purpose: the maintenance notice keeps it out of the uptime.
-        "database-upgrade": Event(
+        "database-upgrade": Disturbance(
             pick["api"],
             day - timedelta(days=20, hours=-2),
             timedelta(hours=1),
@@ -163,12 +163,12 @@ def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) 
             )
     connection.executemany("INSERT INTO spec VALUES (?, ?, ?, ?, ?, ?)", rows)
     connection.execute(
-        "CREATE TABLE events (monitor_id VARCHAR, region VARCHAR, start_s DOUBLE, end_s DOUBLE, "
-        "status VARCHAR, error_kind VARCHAR, error_message VARCHAR, status_code INTEGER, "
-        "slow_ms DOUBLE)"
+        "CREATE TABLE disturbances (monitor_id VARCHAR, region VARCHAR, start_s DOUBLE, "
+        "end_s DOUBLE, status VARCHAR, error_kind VARCHAR, error_message VARCHAR, "
+        "status_code INTEGER, slow_ms DOUBLE)"
     )
     connection.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO disturbances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 e.monitor_id,
@@ -181,7 +181,7 @@ def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) 
                 e.status_code,
                 e.slow_ms,
             )
-            for e in demo_events(config, now).values()
+            for e in demo_disturbances(config, now).values()
         ],
     )
 
@@ -211,7 +211,7 @@ SELECT ?1::UTINYINT AS schema_version,
        e.error_message,
        CASE WHEN e.status = 'down' THEN 2 ELSE 1 END::UTINYINT AS attempts,
        CAST(to_timestamp(slots.t) AS DATE) AS date
-FROM slots LEFT JOIN events AS e
+FROM slots LEFT JOIN disturbances AS e
   ON e.monitor_id = slots.monitor_id
  AND (e.region IS NULL OR e.region = slots.region)
  AND slots.t >= e.start_s AND slots.t < e.end_s

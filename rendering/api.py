@@ -73,7 +73,7 @@ TERMINAL = ("resolved", "completed")
 
 
 @dataclass(frozen=True)
-class MonitorState:
+class MonitorSnapshot:
     """A public monitor as the page shows it."""
 
     id: str
@@ -85,7 +85,7 @@ class MonitorState:
 
 
 @dataclass(frozen=True)
-class GroupState:
+class GroupSnapshot:
     id: str
     name: str
     description: str
@@ -100,8 +100,8 @@ class Snapshot:
     site: Site
     now: datetime
     state: str  # the page's state: up | degraded | partial | major | maintenance | nodata
-    monitors: list[MonitorState]  # in page order
-    groups: list[GroupState]
+    monitors: list[MonitorSnapshot]  # in page order
+    groups: list[GroupSnapshot]
     incidents: list[Entry]  # written incidents and detected outages, newest first
     maintenances: list[Entry]  # kind maintenance, newest first
 
@@ -133,12 +133,12 @@ def snapshot_of(
     # The page's own view model, so that states and grouping match the page exactly.
     declared = {group.id for group in config.groups}
     monitors = [
-        MonitorState(m.id, m.name, m.description, m.state, g.id or None, timelines[m.id])
+        MonitorSnapshot(m.id, m.name, m.description, m.state, g.id or None, timelines[m.id])
         for g in page.groups
         for m in g.monitors
     ]
     groups = [
-        GroupState(g.id, g.name, g.description, g.state, [m.id for m in g.monitors])
+        GroupSnapshot(g.id, g.name, g.description, g.state, [m.id for m in g.monitors])
         for g in page.groups
         if g.id in declared
     ]
