@@ -13,7 +13,7 @@ from commands.common import load, parse_now, project_options
 from configuration.models import Config
 from configuration.times import utc_iso
 from history.demo import DEMO_PREFIX, Disturbance, demo_disturbances, write_demo_history
-from history.store import open_store
+from history.location import open_store
 
 
 @dataclass(frozen=True)

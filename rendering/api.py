@@ -1,10 +1,12 @@
-"""The public read APIs as static JSON files under `api/`: a Statuspage-compatible `api/v2/`
-(`rendering.api_v2`) and the seeds' `api/v1/` (`rendering.api_v1`).
+"""What the public read APIs are built from: the `Snapshot` of one build (public monitors and
+groups as the page shows them, incidents, maintenance) and the helpers both APIs share. The
+files are a Statuspage-compatible `api/v2/` (`rendering.api_v2`) and the seeds' `api/v1/`
+(`rendering.api_v1`), written together by `rendering.api_files`.
 
-Both are serialised from dicts built here (`json.dumps`, never templates) and say what the
-HTML page says: the states come from the same `page_view`, so the API never disagrees with
-the page. Each file shape has a JSON Schema in `schemas/`; `tests/test_api.py` validates every
-built file against it.
+Both are serialised from dicts built in those modules (`json.dumps`, never templates) and say
+what the HTML page says: the states come from the same `page_view`, so the API never
+disagrees with the page. Each file shape has a JSON Schema in `schemas/`; `tests/test_api.py`
+validates every built file against it.
 
 Decisions (the formats leave them open):
 
@@ -54,16 +56,13 @@ Decisions (the formats leave them open):
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from configuration.models import Config, Site
 from configuration.times import utc_iso
 from history.timeline import MonitorTimeline
-from rendering.context import BuildContext
 from rendering.entries import Entry
 from rendering.view import PageView
 
@@ -104,23 +103,6 @@ class Snapshot:
     groups: list[GroupSnapshot]
     incidents: list[Entry]  # written incidents and detected outages, newest first
     maintenances: list[Entry]  # kind maintenance, newest first
-
-
-def write_api(folder: Path, context: BuildContext) -> list[Path]:
-    """Write `api/v1/` and `api/v2/` under `folder`; returns the files written."""
-    # Imported here because both build on this module's Snapshot and helpers.
-    from rendering import api_v1, api_v2
-
-    snapshot = snapshot_of(
-        context.config, context.page, context.timelines, context.entries, context.now
-    )
-    written = []
-    for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        written.append(path)
-    return written
 
 
 def snapshot_of(
