@@ -47,13 +47,13 @@ sys.path.insert(0, str(ROOT))
 
 import history.store  # noqa: E402
 from history.compact import ROLLUP_COLUMNS  # noqa: E402
+from history.location import open_store  # noqa: E402
 from history.migrate import copy_history  # noqa: E402
 from history.store import (  # noqa: E402
     COMPACTED,
     RESULT_COLUMNS,
     ResultStore,
     connect,
-    open_store,
     sql_path,
 )
 from history.timeline import MonitorSpec, monitor_timelines  # noqa: E402

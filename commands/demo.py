@@ -60,18 +60,21 @@ def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list
     return written
 
 
-def _stories(
-    disturbances: dict[str, Disturbance], now: datetime
-) -> list[tuple[str, str, datetime]]:
-    api, ingest = disturbances["api-errors"], disturbances["ingestion-outage"]
-    api_end = api.start + api.duration
-    ingest_end = ingest.start + ingest.duration
-    past_window = disturbances["database-upgrade"].start
-    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
+Story = tuple[str, str, datetime]  # the file's slug, its text, the day it is dated
+
+
+def _stories(disturbances: dict[str, Disturbance], now: datetime) -> list[Story]:
+    """The incident files that tell what the demo history shows."""
     return [
-        (
-            "api-errors",
-            f"""---
+        _api_errors(disturbances["api-errors"]),
+        _ingestion_outage(disturbances["ingestion-outage"]),
+        *_maintenance(disturbances, now),
+    ]
+
+
+def _api_errors(api: Disturbance) -> Story:
+    api_end = api.start + api.duration
+    text = f"""---
 title: Elevated error rates on the REST API
 impact: major
 monitors: [{api.monitor_id}]
@@ -94,12 +97,13 @@ updates:
 Between {api.start:%H:%M} and {api_end:%H:%M} UTC about 40 % of API requests failed with
 HTTP 503. A configuration change lowered the database connection pool limit; it was rolled
 back and the deployment pipeline now checks the limit.
-""",
-            api.start,
-        ),
-        (
-            "ingestion-outage",
-            f"""---
+"""
+    return "api-errors", text, api.start
+
+
+def _ingestion_outage(ingest: Disturbance) -> Story:
+    ingest_end = ingest.start + ingest.duration
+    text = f"""---
 title: Event ingestion unavailable
 impact: critical
 monitors: [{ingest.monitor_id}]
@@ -114,12 +118,16 @@ updates:
     message: A failed load balancer was replaced; no events were lost, they were retried.
 ---
 The ingestion load balancer stopped accepting connections after a kernel update.
-""",
-            ingest.start,
-        ),
-        (
-            "database-upgrade",
-            f"""---
+"""
+    return "ingestion-outage", text, ingest.start
+
+
+def _maintenance(disturbances: dict[str, Disturbance], now: datetime) -> list[Story]:
+    """A window that is over (the database upgrade) and one in two days."""
+    api = disturbances["api-errors"]
+    past_window = disturbances["database-upgrade"].start
+    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
+    past = f"""---
 title: Database upgrade
 kind: maintenance
 impact: minor
@@ -128,12 +136,8 @@ scheduled_start: {utc_iso(past_window)}
 scheduled_end: {utc_iso(past_window + timedelta(hours=1))}
 ---
 The primary database was upgraded to a new major version.
-""",
-            past_window,
-        ),
-        (
-            "network-maintenance",
-            f"""---
+"""
+    upcoming = f"""---
 title: Network maintenance in Frankfurt
 kind: maintenance
 impact: minor
@@ -142,7 +146,8 @@ scheduled_start: {utc_iso(next_window)}
 scheduled_end: {utc_iso(next_window + timedelta(hours=2))}
 ---
 Our hosting provider replaces core switches. Short interruptions are possible.
-""",
-            next_window,
-        ),
+"""
+    return [
+        ("database-upgrade", past, past_window),
+        ("network-maintenance", upcoming, next_window),
     ]
