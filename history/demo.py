@@ -48,66 +48,43 @@ def demo_disturbances(config: Config, now: datetime) -> dict[str, Disturbance]:
         for i, name in enumerate(("api", "website", "ingest", "auth"))
     }
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    far_region = config.regions[-1].id
+
+    def at(days: int, hours: int = 0, minutes: int = 0) -> datetime:
+        """`days` before today, at hours:minutes UTC."""
+        return day - timedelta(days=days) + timedelta(hours=hours, minutes=minutes)
+
     return {
-        "api-errors": Disturbance(
-            pick["api"],
-            day - timedelta(days=12, hours=-14, minutes=-5),
-            timedelta(minutes=47),
-            "down",
-            "http_status",
-            "HTTP 503 Service Unavailable",
-            503,
-            30.0,
-        ),
-        "website-timeout": Disturbance(
-            pick["website"],
-            day - timedelta(days=37, hours=-3, minutes=-10),
-            timedelta(minutes=18),
-            "down",
-            "timeout",
-            "no answer within 10s",
-            None,
-            10000.0,
-        ),
+        "api-errors": _http_503(pick["api"], at(12, 14, 5), timedelta(minutes=47), 30.0),
+        "website-timeout": _timeout(pick["website"], at(37, 3, 10), timedelta(minutes=18)),
         "ingestion-outage": Disturbance(
             pick["ingest"],
-            day - timedelta(days=61, hours=-9),
+            at(61, 9),
             timedelta(hours=2, minutes=30),
             "down",
             "connect",
             "Connection refused",
         ),
-        "regional-blip": Disturbance(
-            pick["auth"],
-            day - timedelta(days=3, hours=-6, minutes=-40),
-            timedelta(minutes=15),
-            "down",
-            "timeout",
-            "no answer within 10s",
-            None,
-            10000.0,
-            far_region,
+        "regional-blip": _timeout(
+            pick["auth"], at(3, 6, 40), timedelta(minutes=15), config.regions[-1].id
         ),
         "api-slow": Disturbance(
-            pick["api"],
-            day - timedelta(days=5, hours=-10),
-            timedelta(hours=3),
-            "degraded",
-            slow_ms=1450.0,
+            pick["api"], at(5, 10), timedelta(hours=3), "degraded", slow_ms=1450.0
         ),
         # Down on purpose: the maintenance notice keeps it out of the uptime.
-        "database-upgrade": Disturbance(
-            pick["api"],
-            day - timedelta(days=20, hours=-2),
-            timedelta(hours=1),
-            "down",
-            "http_status",
-            "HTTP 503 Service Unavailable",
-            503,
-            25.0,
-        ),
+        "database-upgrade": _http_503(pick["api"], at(20, 2), timedelta(hours=1), 25.0),
     }
+
+
+def _http_503(monitor_id: str, start: datetime, length: timedelta, ms: float) -> Disturbance:
+    message = "HTTP 503 Service Unavailable"
+    return Disturbance(monitor_id, start, length, "down", "http_status", message, 503, ms)
+
+
+def _timeout(
+    monitor_id: str, start: datetime, length: timedelta, region: str | None = None
+) -> Disturbance:
+    message = "no answer within 10s"
+    return Disturbance(monitor_id, start, length, "down", "timeout", message, None, 10000.0, region)
 
 
 def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int:
