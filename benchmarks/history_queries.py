@@ -475,17 +475,22 @@ def main() -> None:
     if args.minutely:
         minutely(args.scale, args.memory_limit)
         return
+    daily(args.monitors, args.days)
+
+
+def daily(monitors: int, days: int) -> None:
+    """`days` of history for `monitors`: the timelines in one query against one by one."""
     with tempfile.TemporaryDirectory(prefix="vigil-history-") as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
         # In a child too: a process started later inherits the peak RSS of its parent.
-        made = child(folder, args.monitors, "--days", str(args.days), generate=True)
+        made = child(folder, monitors, "--days", str(days), generate=True)
         results = int(made["results"])
         print(f"generated {results:,} results in {time.perf_counter() - started:.1f} s")
         size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 2**20
-        figures = child(folder, args.monitors)
-        figures |= child(folder, args.monitors, "--naive")
-    print(f"timelines for {args.monitors} monitors: {figures['query_s']:.2f} s, "
+        figures = child(folder, monitors)
+        figures |= child(folder, monitors, "--naive")
+    print(f"timelines for {monitors} monitors: {figures['query_s']:.2f} s, "
           f"naive per-monitor queries: {figures['naive_s']:.1f} s, "
           f"{figures['outages']} outages, peak RSS {figures['peak_rss_mb']:.0f} MB")  # fmt: skip
     print(json.dumps({
