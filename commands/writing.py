@@ -5,7 +5,7 @@ the `list`, `show` and `delete` commands themselves (`add_entry_commands`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,14 @@ def affects_mapping(values: Sequence[str]) -> dict[str, str]:
             )
         mapping[monitor] = status
     return mapping
+
+
+def default_message(status: str, changes: Mapping[str, str]) -> str:
+    """What an update says when it is given no --message."""
+    if not changes:
+        return f"The status is now {status.replace('_', ' ')}."
+    listed = ", ".join(f"{m} {impact.replace('_', ' ')}" for m, impact in changes.items())
+    return f"The status is now {status.replace('_', ' ')}; {listed}."
 
 
 def parse_time(text: str, option: str) -> datetime:
