@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from checks.assertions import APPLIES_TO, assertion_kind
+from configuration.announcement_files import with_announcement_files
 from configuration.durations import format_duration, positive_duration
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
@@ -39,7 +40,8 @@ def load_project(
     incidents_dir: str | os.PathLike[str] | None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[Config, list[Incident]]:
-    """The config and the incident files, with the problems of both in one ConfigError."""
+    """The config (with the announcement files beside the incidents folder) and the incident
+    files, with the problems of all in one ConfigError."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     config: Config | None = None
@@ -53,6 +55,10 @@ def load_project(
         ids = [monitor.id for monitor in config.monitors] if config else None
         try:
             incidents = load_incidents(FilePath(incidents_dir), ids)
+        except ConfigError as error:
+            problems += error.problems
+        try:
+            config = with_announcement_files(config, FilePath(incidents_dir)) if config else None
         except ConfigError as error:
             problems += error.problems
     if problems or config is None:
