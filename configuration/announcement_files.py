@@ -1,16 +1,7 @@
 """Announcement files: `announcements/<name>.md` beside the incidents folder, written like an
 incident file: YAML front matter between `---` lines (`title`, `level`, `from`, `until`, and
-optionally `id`, else the file name without `.md`), then the message in Markdown.
-
-```markdown
----
-title: Support is closed on 24-26 December
-level: warning
-from: 2026-12-20T09:00:00Z
-until: 2026-12-27T00:00:00Z
----
-Write to **support@example.com**; we answer on the 27th.
-```
+optionally `id`, else the file name without `.md`), then the message in Markdown; an example
+is in docs/incidents.md.
 
 They join the ones under `announcements:` in config.yaml (`with_announcement_files`); an id
 used twice, in files or in both, is a located error, as is every problem of a file.
@@ -21,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from configuration.announcements import Announcement
 from configuration.errors import ConfigError, Problem
-from configuration.incidents import FRONT_MATTER
-from configuration.messages import problem_from_error
+from configuration.incidents import read_front_matter
+from configuration.messages import validated
 from configuration.models import Config
-from configuration.source import parse_yaml, read_source
+from configuration.source import read_source
 
 FOLDER = "announcements"
 
@@ -76,14 +65,7 @@ def load_announcements(
 def parse_announcement(path: Path) -> tuple[Announcement, tuple[int, int]]:
     """The announcement of one file, and where its id is written (1:1 when it is the file
     name). Raises ConfigError with every problem found."""
-    file, text = path.as_posix(), read_source(path)
-    match = FRONT_MATTER.match(text)
-    if match is None:
-        raise ConfigError([Problem(file, 1, 1, "", "expected YAML front matter between --- lines")])
-    source = parse_yaml(match.group(1), file, line_offset=1)
-    if not isinstance(source.data, dict):
-        raise ConfigError([source.problem((), "expected front matter of keys and values")])
-    body = text[match.end() :].strip()
+    source, body = read_front_matter(read_source(path), path.as_posix())
     problems = list(source.duplicates)
     if body and "message" in source.data:
         problems.append(
@@ -91,13 +73,5 @@ def parse_announcement(path: Path) -> tuple[Announcement, tuple[int, int]]:
                            "remove `message:` or the text", key=True)
         )  # fmt: skip
     data = {"id": path.stem, **source.data, **({"message": body} if body else {})}
-    try:
-        announcement = Announcement.model_validate(data)
-    except ValidationError as error:
-        problems += [
-            problem_from_error(detail, data, source, Announcement)
-            for detail in error.errors(include_url=False)
-        ]
-    if problems:
-        raise ConfigError(problems)
+    announcement = validated(Announcement, data, source, problems)
     return announcement, source.locate(("id",), key=True) if "id" in source.data else (1, 1)
