@@ -90,9 +90,16 @@ def save(file: IncidentFile, config_path: Path, now: datetime, commit_: bool) ->
     try:
         saved = file.save([monitor.id for monitor in config.monitors])
     except ConfigError as error:
-        lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
-        raise InvalidInput("\n".join([*lines, "Nothing was written."])) from None
+        raise invalid_input(error) from None
     finish([file.path], commit_message(saved, now), commit_)
+
+
+def invalid_input(error: ConfigError) -> InvalidInput:
+    """What a command says of the file it was about to write: each problem's key path and
+    message (the options, not a file's lines, are what the person wrote), then that nothing
+    was written."""
+    lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
+    return InvalidInput("\n".join([*lines, "Nothing was written."]))
 
 
 def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:

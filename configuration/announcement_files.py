@@ -9,11 +9,14 @@ used twice, in files or in both, is a located error, as is every problem of a fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from configuration.announcements import Announcement
 from configuration.errors import ConfigError, Problem
+from configuration.files import write_atomically
+from configuration.incident_files import IncidentFile
 from configuration.incidents import read_front_matter
 from configuration.messages import validated
 from configuration.models import Config
@@ -42,18 +45,14 @@ def load_announcements(
 ) -> list[Announcement]:
     """Every `*.md` in `directory`, in file name order; `configured` are config.yaml's, whose
     ids the files may not take."""
-    taken = {a.id: f"config.yaml announcements[{i}]" for i, a in enumerate(configured)}
+    taken = _configured_ids(configured)
     announcements: list[Announcement] = []
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
         try:
-            announcement, id_at = parse_announcement(path)
+            announcement = parse_announcement_text(read_source(path), path, taken)
         except ConfigError as error:
             problems += error.problems
-            continue
-        if announcement.id in taken:
-            message = f'duplicate id "{announcement.id}", already used by {taken[announcement.id]}'
-            problems.append(Problem(path.as_posix(), *id_at, "id", message))
             continue
         taken[announcement.id] = path.as_posix()
         announcements.append(announcement)
@@ -62,10 +61,27 @@ def load_announcements(
     return announcements
 
 
-def parse_announcement(path: Path) -> tuple[Announcement, tuple[int, int]]:
-    """The announcement of one file, and where its id is written (1:1 when it is the file
-    name). Raises ConfigError with every problem found."""
-    source, body = read_front_matter(read_source(path), path.as_posix())
+def save_announcement(
+    path: Path, data: dict[str, Any], message: str, configured: Sequence[Announcement]
+) -> Announcement:
+    """What `vigil announcement new` writes: the file of `data` (front matter) and `message`,
+    validated as the loader reads it (and its id against config.yaml's) before it is written
+    atomically; a ConfigError, and nothing written, when it is invalid."""
+    text = IncidentFile(path, data, f"{message.strip()}\n" if message.strip() else "").text()
+    announcement = parse_announcement_text(text, path, _configured_ids(configured))
+    write_atomically(path, text)
+    return announcement
+
+
+def _configured_ids(configured: Sequence[Announcement]) -> dict[str, str]:
+    return {a.id: f"config.yaml announcements[{i}]" for i, a in enumerate(configured)}
+
+
+def parse_announcement_text(text: str, path: Path, taken: Mapping[str, str]) -> Announcement:
+    """The announcement written as `text` in the file `path` (its default id, and the file in
+    problems); `taken`: the ids already used, and by what. Raises ConfigError with every
+    problem found."""
+    source, body = read_front_matter(text, path.as_posix())
     problems = list(source.duplicates)
     if body and "message" in source.data:
         problems.append(
@@ -74,4 +90,8 @@ def parse_announcement(path: Path) -> tuple[Announcement, tuple[int, int]]:
         )  # fmt: skip
     data = {"id": path.stem, **source.data, **({"message": body} if body else {})}
     announcement = validated(Announcement, data, source, problems)
-    return announcement, source.locate(("id",), key=True) if "id" in source.data else (1, 1)
+    if announcement.id in taken:
+        line, column = source.locate(("id",), key=True) if "id" in source.data else (1, 1)
+        message = f'duplicate id "{announcement.id}", already used by {taken[announcement.id]}'
+        raise ConfigError([Problem(path.as_posix(), line, column, "id", message)])
+    return announcement

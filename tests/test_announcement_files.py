@@ -106,3 +106,37 @@ def test_an_id_written_twice_in_files_is_located_at_the_second(project: Path) ->
         'announcements/b-holidays.md:2:1: id: duplicate id "a-holidays", already used by '
         "announcements/a-holidays.md"
     ) in done.output
+
+
+def test_announcement_new_writes_a_file_the_build_reads(project: Path) -> None:
+    done = CliRunner().invoke(
+        main,
+        ["announcement", "new", "--title", "Support is closed on 24-26 December", "--level",
+         "warning", "--message", "Write to **support@example.com**.", "--from",
+         "2026-12-20T09:00:00Z", "--until", "2026-12-27T00:00:00Z"],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    path = project / "announcements" / "2026-12-20-support-is-closed-on-24-26-december.md"
+    assert f"Wrote {path.relative_to(project)}" in done.output
+    assert path.read_text("utf-8") == (
+        "---\ntitle: Support is closed on 24-26 December\nlevel: warning\n"
+        "from: 2026-12-20T09:00:00Z\nuntil: 2026-12-27T00:00:00Z\n---\n"
+        "Write to **support@example.com**.\n"
+    )
+    assert vigil("build").exit_code == 0
+    live = json.loads((project / "site" / "status-live.json").read_text())
+    assert "2026-12-20-support-is-closed-on-24-26-december" in [
+        a["id"] for a in live["announcements"]
+    ]
+
+
+def test_announcement_new_refuses_what_cannot_be_meant(project: Path) -> None:
+    done = CliRunner().invoke(
+        main,
+        ["announcement", "new", "--title", "Backwards", "--from", "2026-12-20T09:00:00Z",
+         "--until", "2026-12-19T00:00:00Z"],
+    )  # fmt: skip
+    assert done.exit_code == 2
+    assert "`until` must be after `from`" in done.output and "Nothing was written." in done.output
+    assert "Traceback" not in done.output
+    assert not list((project / "announcements").iterdir())
