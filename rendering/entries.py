@@ -69,11 +69,8 @@ class Detection:
     detected_at: datetime | None  # the start of its earliest absorbed outage; None: none
     regions: tuple[str, ...] = ()  # the region ids that saw that outage down
     watched: bool = False  # a checked monitor of it reported on the local day it started
-
-    @property
-    def gap(self) -> timedelta | None:
-        """First word minus detection: negative when people wrote before the checks saw it."""
-        return None if self.detected_at is None else self.first_update_at - self.detected_at
+    # The gap (first word minus detection, negative when people wrote first) is worded by
+    # `rendering.honesty`, between the minutes it shows.
 
 
 @dataclass(frozen=True)
