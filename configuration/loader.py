@@ -19,7 +19,7 @@ from configuration.announcement_files import with_announcement_files
 from configuration.durations import format_duration, positive_duration
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
-from configuration.messages import did_you_mean, problem_from_error
+from configuration.messages import did_you_mean, validated
 from configuration.models import Config, Defaults
 from configuration.notifications import PUBLISHED
 from configuration.redaction import redact
@@ -101,17 +101,11 @@ def _load_config_text(text: str, file: str, environ: Mapping[str, str] | None) -
     problems += _semantic_problems(data, source)
     problems += _published_secrets(source)
     _apply_defaults(data)
-    config = None
     try:
-        config = Config.model_validate(data)
-    except ValidationError as error:
-        problems += [
-            problem_from_error(detail, data, source, Config)
-            for detail in error.errors(include_url=False)
-        ]
-    if problems or config is None:
-        redacted = [_redacted(problem, interpolate.read) for problem in problems]
-        raise ConfigError(redacted, renamed.warnings)
+        config = validated(Config, data, source, problems)
+    except ConfigError as error:
+        redacted = [_redacted(problem, interpolate.read) for problem in error.problems]
+        raise ConfigError(redacted, renamed.warnings) from None
     config.set_secrets(frozenset(interpolate.read), interpolate.uses(data, source))
     config.set_renamed(renamed)
     return config

@@ -38,6 +38,12 @@ def front_matter(path: Path) -> dict[str, object]:
     return data
 
 
+def written_at(project: Path, *times: str) -> list[dict[str, Impact]]:
+    """What the files written in `project` say of each monitor at each of `times`."""
+    incidents = load_incidents(project / "incidents", ["api", "db"])
+    return [written_status(incidents, parse_now(at)) for at in times]
+
+
 def test_affects_is_written_by_new_and_changed_by_update(project: Path) -> None:
     new = vigil(
         "incident", "new", "--title", "Payments fail", "--affects", "api=partial_outage",
@@ -56,14 +62,10 @@ def test_affects_is_written_by_new_and_changed_by_update(project: Path) -> None:
     assert last["message"] == (
         "The status is now investigating; api major outage, db degraded performance."
     )
-    incidents = load_incidents(project / "incidents", ["api", "db"])
-    assert written_status(incidents, parse_now("2026-11-23T10:30:00Z")) == {
-        "api": Impact.PARTIAL_OUTAGE
-    }
-    assert written_status(incidents, parse_now("2026-11-23T11:30:00Z")) == {
-        "api": Impact.MAJOR_OUTAGE,
-        "db": Impact.DEGRADED_PERFORMANCE,
-    }
+    assert written_at(project, "2026-11-23T10:30:00Z", "2026-11-23T11:30:00Z") == [
+        {"api": Impact.PARTIAL_OUTAGE},
+        {"api": Impact.MAJOR_OUTAGE, "db": Impact.DEGRADED_PERFORMANCE},
+    ]
 
 
 def test_maintenance_new_and_update_write_affects(project: Path) -> None:
@@ -83,14 +85,10 @@ def test_maintenance_new_and_update_write_affects(project: Path) -> None:
     assert last["affects"] == {"api": "partial_outage"}
     assert last["status"] == "in_progress"
     assert last["message"] == "The status is now in progress; api partial outage."
-    incidents = load_incidents(project / "incidents", ["api", "db"])
-    assert written_status(incidents, parse_now("2026-11-25T02:15:00Z")) == {
-        "db": Impact.DEGRADED_PERFORMANCE
-    }
-    assert written_status(incidents, parse_now("2026-11-25T03:00:00Z")) == {
-        "api": Impact.PARTIAL_OUTAGE,
-        "db": Impact.DEGRADED_PERFORMANCE,
-    }
+    assert written_at(project, "2026-11-25T02:15:00Z", "2026-11-25T03:00:00Z") == [
+        {"db": Impact.DEGRADED_PERFORMANCE},
+        {"api": Impact.PARTIAL_OUTAGE, "db": Impact.DEGRADED_PERFORMANCE},
+    ]
     bad = vigil("maintenance", "update", "2026-11-25-database-upgrade", "--affects", "db=off")
     assert bad.exit_code == 2 and "expected ID=STATUS" in bad.output
     assert "Traceback" not in bad.output
