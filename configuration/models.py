@@ -212,7 +212,8 @@ class Config(Options):
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
     announcements: list[Announcement] = Field(
         default_factory=list,
-        description="News that is not an incident, pinned above the services while current.",
+        description="News that is not an incident, pinned above the services while current; "
+        "files in `announcements/` add more (docs/incidents.md).",
     )
     runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
     history: History = Field(default_factory=History, description="How long results are kept.")

@@ -98,4 +98,22 @@ def incident_json(entry: Entry, snapshot: Snapshot) -> Json:
             {"status": update.status, "message": update.message, "timestamp": utc_iso(update.at)}
             for update in entry.updates
         ],
+        **_detection_json(entry),
+    }
+
+
+def _detection_json(entry: Entry) -> Json:
+    """The honesty line's facts (`entries.Detection`): a written incident's; a detected
+    outage nobody wrote about was detected at its start, and has no first written word."""
+    if entry.detection is not None:
+        detected_at, regions = entry.detection.detected_at, entry.detection.regions
+        first_update_at = utc_iso(entry.detection.first_update_at)
+    else:
+        outage = entry.outages[0] if entry.outages else None
+        detected_at, regions = (outage.start, outage.regions) if outage else (None, ())
+        first_update_at = None
+    return {
+        "detected_at": iso_or_none(detected_at),
+        "detected_regions": list(regions),
+        "first_update_at": first_update_at,
     }

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from markupsafe import Markup
+
 from checks.result import Status
 from configuration.announcements import Announcement
 from configuration.impacts import PARTIAL, Impact, shown_state
@@ -16,6 +18,7 @@ from configuration.monitor import MonitorBase
 from configuration.times import utc_iso
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
 from rendering.entries import Entry
+from rendering.honesty import honesty_line
 from rendering.i18n import N_, Locale
 from rendering.markdown import render_markdown
 from rendering.segments import Link, Segment, segments
@@ -87,6 +90,7 @@ class IncidentView:
     when: str  # start (and end) in the page's time zone and language
     message: str  # the latest update, or the first paragraph of the write-up
     href: str  # its page, relative to the language's root
+    honesty: Markup  # a written incident's detection line (`rendering.honesty`); "" for none
 
 
 @dataclass(frozen=True)
@@ -338,4 +342,5 @@ def incident_view(entry: Entry, locale: Locale, body: str = "") -> IncidentView:
         when=when,
         message=message,
         href=f"incidents/{entry.id}/",
+        honesty=honesty_line(entry.detection, locale),
     )

@@ -305,6 +305,10 @@ def test_incidents_updates_and_lists(tmp_path: Path) -> None:
             {"status": "investigating", "message": "Down.", "timestamp": "2026-11-21T08:10:00Z"},
             {"status": "resolved", "message": "Back.", "timestamp": "2026-11-21T09:00:00Z"},
         ],
+        # The checks saw the database up all along; its first word is its first update.
+        "detected_at": None,
+        "detected_regions": [],
+        "first_update_at": "2026-11-21T08:10:00Z",
     }
     assert ids(read(site, "v1/incidents.json")["incidents"]) == ["api-errors", "db-outage"]
 
