@@ -16,6 +16,7 @@ from rendering.api import (
     entry_times,
     iso_or_none,
 )
+from rendering.budget import budget_json
 from rendering.entries import Entry
 
 STATUS = {
@@ -68,6 +69,7 @@ def component_json(monitor: MonitorState) -> Json:
         "uptime_week": _percent(timeline.window_uptime("7d")),
         "uptime_month": _percent(timeline.window_uptime("30d")),
         "response_time_ms": _response_time(timeline),
+        "slo": budget_json(monitor.budget),
     }
 
 

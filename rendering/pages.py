@@ -31,6 +31,7 @@ from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
 from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
+from rendering.reports import reports_page
 from rendering.subscribe import subscribe_page
 from rendering.text import level_colours
 from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
@@ -294,6 +295,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
             out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
     _write_incidents(out, context, entries, locale)
     out.write("subscribe/", "subscribe.html", detail=subscribe_page(config))
+    out.write("reports/", "reports.html", months=reports_page(context, locale))
     if code == codes[0]:
         out.write("404.html", "404.html")
 
