@@ -23,6 +23,7 @@ from configuration.models import Config
 from configuration.times import utc_iso
 from history.slo import ErrorBudget, Month, error_budget, months
 from history.timeline import MonitorTimeline
+from rendering.api_v1 import uptime_value
 from rendering.budget import minutes
 from rendering.context import BuildContext
 from rendering.entries import Entry
@@ -49,9 +50,8 @@ class ReportRow:
 
     @property
     def uptime(self) -> float | None:
-        """Percent, cut to three decimals (never rounded up to 100)."""
-        value = self.month.tally.uptime
-        return None if value is None else int(value * 1000) / 1000
+        """Percent, cut to two decimals as `api/v1` gives it (never rounded up to 100)."""
+        return uptime_value(self.month.tally.uptime)
 
 
 @dataclass(frozen=True)

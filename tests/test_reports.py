@@ -78,7 +78,7 @@ def test_the_months_report_lists_every_public_monitor(site: Path) -> None:
         "id": "api",
         "name": "API",
         "group": "api",
-        "uptime_percent": 91.666,  # 11 of 12 hours
+        "uptime_percent": 91.66,  # 11 of 12 hours
         "downtime_minutes": 60.0,
         "outages": 1,
         "incident_count": 1,
