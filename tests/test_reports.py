@@ -131,3 +131,30 @@ def test_the_reports_page_links_each_month_and_tables_it(site: Path) -> None:
     assert "99.50%: <span>Met</span>" in page
     assert '<span class="overspent">Missed</span>' in page
     assert '<a href="./reports/">Monthly reports</a>' in (site / "index.html").read_text()
+
+
+def test_an_outage_across_a_months_end_is_in_both_months_reports(tmp_path: Path) -> None:
+    """`api` down from 22:00 to 24:00 UTC on 31 October: 23:00 to 01:00 in Berlin (UTC+1),
+    one hour in each month. October has 745 hours there (clocks went back on the 25th):
+    99.9 % allows 44.7 minutes."""
+    history = {**HISTORY, "api": {23: "U" * 22 + "DD", 0: "U" * 11 + "D"}}
+    site = build(tmp_path, history, config_text=SLO_CONFIG)
+    assert [m["month"] for m in load(site, "index.json")["months"]] == ["2026-11", "2026-10"]
+    october = load(site, "2026-10.json")
+    assert (october["start"], october["until"], october["partial"]) == (
+        "2026-09-30T22:00:00Z",
+        "2026-10-31T23:00:00Z",
+        False,
+    )
+    api = october["monitors"][0]
+    assert (api["downtime_minutes"], api["budget_minutes"], api["budget_left_minutes"]) == (
+        60.0,
+        44.7,
+        -15.3,
+    )
+    assert (api["uptime_percent"], api["slo_met"], api["outages"]) == (95.65, False, 1)  # 22/23
+    november = load(site, "2026-11.json")["monitors"][0]
+    assert (november["downtime_minutes"], november["outages"]) == (120.0, 1)  # one started here
+    assert (
+        json.loads((site / "api/v1/components/api.json").read_text())["slo"]["used_minutes"] == 120
+    )
