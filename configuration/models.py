@@ -277,9 +277,11 @@ class Config(Options):
 
     def slo_of(self, monitor: MonitorBase) -> float | None:
         """The monitor's service level objective: its own `slo`, else its group's."""
-        if monitor.slo is not None:
-            return monitor.slo
-        return next((g.slo for g in self.groups if g.id == monitor.group), None)
+        return monitor.slo if monitor.slo is not None else self.group_slo(monitor.group)
+
+    def group_slo(self, group_id: str | None) -> float | None:
+        """The service level objective of the group with id `group_id`, if it has one."""
+        return next((g.slo for g in self.groups if g.id == group_id), None)
 
     def monitor(self, monitor_id: str) -> MonitorBase:
         for monitor in self.monitors:

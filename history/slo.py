@@ -88,6 +88,15 @@ def months(days: Sequence[Day], timezone: str, now: datetime) -> list[Month]:
     return [_month(first, found[first], timezone, now) for first in sorted(found)]
 
 
+def current_month(days: Sequence[Day], timezone: str, now: datetime) -> Month | None:
+    """The month of the newest of `days` (today's, in a timeline), from its days alone."""
+    if not days:
+        return None
+    first = days[-1].day.replace(day=1)
+    count = next((n for n, d in enumerate(reversed(days)) if d.day < first), len(days))
+    return _month(first, days[len(days) - count :], timezone, now)
+
+
 def _month(first: date, days: Sequence[Day], timezone: str, now: datetime) -> Month:
     end = day_bounds(next_month(first) - timedelta(days=1), timezone)[1]
     sums = Tally(

@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from configuration.models import Config
 from configuration.monitor import MonitorBase
-from history.slo import ErrorBudget, Month, error_budget, months, shared_budget
+from history.slo import ErrorBudget, Month, current_month, error_budget, shared_budget
 from history.timeline import MonitorTimeline
 from rendering.i18n import Locale
 
@@ -30,8 +30,7 @@ class BudgetView:
 
 def this_month(timeline: MonitorTimeline, timezone: str, now: datetime) -> Month | None:
     """The current calendar month of the timeline's year calendar, so far."""
-    found = months(timeline.year, timezone, now)
-    return found[-1] if found else None
+    return current_month(timeline.year, timezone, now)
 
 
 def monitor_budget(
@@ -52,7 +51,7 @@ def group_budget(
 ) -> ErrorBudget | None:
     """A group's budget this month over its (public) monitors `monitor_ids`; None without
     an objective of the group."""
-    slo = next((g.slo for g in config.groups if g.id == group_id), None)
+    slo = config.group_slo(group_id)
     if slo is None:
         return None
     members = [this_month(timelines[m], config.site.timezone, now) for m in monitor_ids]

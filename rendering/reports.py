@@ -75,7 +75,10 @@ def monthly_reports(
     ids in page order."""
     by_month: dict[str, list[ReportRow]] = {}
     bounds: dict[str, Month] = {}
-    incidents = [e for e in entries if e.kind == "incident"]
+    incidents: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for monitor_id in entry.monitors if entry.kind == "incident" else ():
+            incidents.setdefault(monitor_id, []).append(entry)
     for monitor_id in order:
         monitor, timeline = config.monitor(monitor_id), timelines[monitor_id]
         slo = config.slo_of(monitor)
@@ -88,7 +91,7 @@ def monthly_reports(
                     group=monitor.group,
                     month=month,
                     outages=sum(month.start <= o.start < month.end for o in timeline.outages),
-                    incidents=tuple(_affecting(incidents, monitor.id, month, now)),
+                    incidents=_during(incidents.get(monitor.id, []), month, now),
                     budget=None if slo is None else error_budget(slo, month),
                 )
             )
@@ -100,14 +103,8 @@ def monthly_reports(
     return reports
 
 
-def _affecting(
-    incidents: Sequence[Entry], monitor_id: str, month: Month, now: datetime
-) -> list[Entry]:
-    return [
-        e
-        for e in incidents
-        if monitor_id in e.monitors and e.start < month.end and (e.end or now) > month.start
-    ]
+def _during(incidents: Sequence[Entry], month: Month, now: datetime) -> tuple[Entry, ...]:
+    return tuple(e for e in incidents if e.start < month.end and (e.end or now) > month.start)
 
 
 def report_json(report: MonthReport, config: Config, now: datetime) -> dict[str, object]:
@@ -162,16 +159,12 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def public_order(context: BuildContext) -> list[str]:
-    return [m.id for g in context.page.groups for m in g.monitors]
-
-
-def write_reports(folder: Path, context: BuildContext) -> list[Path]:
-    """Write `reports/` (each month's JSON and CSV, and `index.json`) under `folder`."""
+def write_reports(
+    folder: Path, context: BuildContext, reports: Sequence[MonthReport]
+) -> list[Path]:
+    """Write `reports/` (each month's JSON and CSV, and `index.json`) under `folder`:
+    `reports` are `build_reports(context)`, which the pages show too."""
     config, now = context.config, context.now
-    reports = monthly_reports(
-        config, public_order(context), context.timelines, context.entries, now
-    )
     out = folder / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -223,11 +216,15 @@ class ReportMonthView:
 TABLES = 2  # this month so far and the one before are shown as tables; all are linked
 
 
-def reports_page(context: BuildContext, locale: Locale) -> list[ReportMonthView]:
+def build_reports(context: BuildContext) -> list[MonthReport]:
+    """The build's reports, newest first: once for the files and every language's page
+    (the written incidents' titles are the same in every language)."""
+    order = [m.id for g in context.page.groups for m in g.monitors]
+    return monthly_reports(context.config, order, context.timelines, context.entries, context.now)
+
+
+def reports_page(reports: Sequence[MonthReport], locale: Locale) -> list[ReportMonthView]:
     """The months of the reports page, newest first."""
-    config, now = context.config, context.now
-    entries, _ = context.in_language(locale)
-    reports = monthly_reports(config, public_order(context), context.timelines, entries, now)
     return [_month_view(r, locale, shown < TABLES) for shown, r in enumerate(reports)]
 
 

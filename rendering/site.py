@@ -31,7 +31,6 @@ from rendering.feeds import write_feeds
 from rendering.hosting import write_hosting
 from rendering.metrics import write_metrics
 from rendering.pages import forget_templates, write_pages
-from rendering.reports import write_reports
 from rendering.view import PageView, page_view
 from rendering.widget import write_widget
 
@@ -89,7 +88,6 @@ WRITERS: list[Writer] = [
     write_feeds,
     write_badges,
     write_calendars,
-    write_reports,
     write_widget,
     write_metrics,
     write_hosting,  # last: it lists the files the others wrote
