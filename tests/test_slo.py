@@ -15,7 +15,7 @@ from checks.result import Status
 from configuration.errors import ConfigError
 from configuration.impacts import PARTIAL
 from configuration.loader import load_config_text
-from history.slo import Month, error_budget, months
+from history.slo import Month, current_month, error_budget, months
 from history.store import ResultStore
 from history.timeline import MonitorSpec, Window, monitor_timelines
 from tests.conftest import NOW, SMALL_CONFIG
@@ -126,8 +126,14 @@ def test_a_daylight_saving_month_has_its_hours_and_its_budget(
 
 
 def test_the_year_calendar_gives_this_month_and_the_eleven_before(tmp_path: Path) -> None:
-    found = year_of(ResultStore(tmp_path), "UTC")
+    store = ResultStore(tmp_path)
+    write(store, hourly(12, statuses={5: dict.fromkeys(REGIONS, Status.DOWN)}))
+    spec = [MonitorSpec("api", HOUR)]
+    year = monitor_timelines(store, spec, [], NOW, days=7, timezone="Europe/Berlin")["api"].year
+    found = months(year, "Europe/Berlin", NOW)
     assert [m.key for m in found] == ["2025-12", *(f"2026-{n:02}" for n in range(1, 12))]
+    assert current_month(year, "Europe/Berlin", NOW) == found[-1]  # from its own days
+    assert current_month([], "UTC", NOW) is None
 
 
 GROUPED = SMALL_CONFIG.replace(
