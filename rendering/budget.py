@@ -58,8 +58,13 @@ def group_budget(
     return shared_budget(slo, [m for m in members if m is not None])
 
 
+def month_name(month: Month, locale: Locale) -> str:
+    """The calendar month in words, e.g. "November 2026"."""
+    return locale.month(datetime.combine(month.first, time(12), locale.zone))
+
+
 def budget_view(budget: ErrorBudget, locale: Locale) -> BudgetView:
-    month = locale.month(datetime.combine(budget.month.first, time(12), locale.zone))
+    month = month_name(budget.month, locale)
     overspent = budget.left < 0
     left = locale.duration(abs(budget.left))
     total = locale.duration(budget.budget)

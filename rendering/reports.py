@@ -16,7 +16,7 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 from configuration.models import Config
@@ -24,7 +24,7 @@ from configuration.times import utc_iso
 from history.slo import ErrorBudget, Month, error_budget, months
 from history.timeline import MonitorTimeline
 from rendering.api_v1 import uptime_value
-from rendering.budget import minutes
+from rendering.budget import minutes, month_name
 from rendering.context import BuildContext
 from rendering.entries import Entry
 from rendering.i18n import Locale
@@ -229,7 +229,7 @@ def reports_page(reports: Sequence[MonthReport], locale: Locale) -> list[ReportM
 
 
 def _month_view(report: MonthReport, locale: Locale, table: bool) -> ReportMonthView:
-    name = locale.month(datetime.combine(report.month.first, time(12), locale.zone))
+    name = month_name(report.month, locale)
     if not report.month.complete:
         name = locale.gettext("%(month)s (so far)") % {"month": name}
     rows = [_row_view(row, locale) for row in report.rows] if table else []
