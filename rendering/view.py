@@ -17,6 +17,7 @@ from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from configuration.times import utc_iso
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
+from rendering.budget import BudgetView, budget_view, group_budget
 from rendering.entries import Entry
 from rendering.honesty import honesty_line
 from rendering.i18n import N_, Locale
@@ -78,6 +79,7 @@ class GroupView:
     collapsed: bool
     state: str  # the worst state of its monitors
     monitors: list[MonitorView]
+    budget: BudgetView | None = None  # this month's error budget, with an objective
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def page_view(
         headline=locale.gettext(headline),
         favicon_colour=FAVICON_COLOURS.get(state, FAVICON_GREY),
         icon=state if state in STATE_TEXT else Status.DOWN.value,
-        groups=_groups(config, monitors, locale),
+        groups=_groups(config, monitors, locale, timelines, now),
         active=[v for v, e in zip(views, entries, strict=True) if e.active],
         upcoming=[v for v, e in zip(views, entries, strict=True) if e.upcoming],
         recent=[v for v, e in zip(views, entries, strict=True) if not e.active and not e.upcoming],
@@ -251,7 +253,13 @@ def _monitor_view(
     )
 
 
-def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale) -> list[GroupView]:
+def _groups(
+    config: Config,
+    monitors: Mapping[str, MonitorView],
+    locale: Locale,
+    timelines: Mapping[str, MonitorTimeline],
+    now: datetime,
+) -> list[GroupView]:
     declared = [(g.id, g.name, g.description, g.collapsed) for g in config.groups]
     ungrouped = [m for m in config.monitors if m.group is None and m.id in monitors]
     if ungrouped:
@@ -266,7 +274,9 @@ def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale)
         ]
         if members:
             state = worst([m.state for m in members])
-            groups.append(GroupView(group_id, name, description, collapsed, state, members))
+            budget = group_budget(config, group_id, [m.id for m in members], timelines, now)
+            shown = budget_view(budget, locale) if budget else None
+            groups.append(GroupView(group_id, name, description, collapsed, state, members, shown))
     return groups
 
 

@@ -243,6 +243,7 @@ def test_no_data_is_never_an_outage(tmp_path: Path) -> None:
         "uptime_week": None,
         "uptime_month": None,
         "response_time_ms": None,
+        "slo": None,
     }
 
 
@@ -266,6 +267,7 @@ def test_v1_uptime_for_a_known_history(tmp_path: Path) -> None:
         "uptime_week": 80.95,  # (10 + 24 + 23 + 11) / (13 + 24 + 24 + 23) = 68 / 84
         "uptime_month": 62.96,  # 68 / (84 + 24)
         "response_time_ms": None,
+        "slo": None,
     }
     assert component in read(site, "v1/components.json")["components"]
 
