@@ -16,7 +16,7 @@ from commands.common import (
     out_option,
     parse_now,
 )
-from history.store import open_store
+from history.location import open_store
 from rendering.pages import custom_templates
 from rendering.site import build_site
 
