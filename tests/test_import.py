@@ -185,6 +185,21 @@ def test_gatus_maintenance_becomes_a_recurring_maintenance_file(tmp_path: Path) 
     assert set(front["monitors"]) == {m["id"] for m in config(tmp_path)["monitors"]}
 
 
+def test_gatus_announcements_become_announcements(tmp_path: Path) -> None:
+    report = imported("gatus", tmp_path)
+    outage, archived, untimed = config(tmp_path)["announcements"]
+    assert outage["title"] == (
+        "Payments are failing for some cards; we are working with our provider and will…"
+    )
+    assert outage["message"].endswith("post updates here every thirty minutes.")
+    assert (outage["level"], outage["from"], "until" in outage) == (
+        "warning", "2026-11-30T09:00:00Z", False)  # fmt: skip
+    assert (archived["id"], archived["level"]) == ("new-region-in-frankfurt", "info")
+    assert archived["until"] == "2026-11-23T10:00:00Z"  # archived: ended at the import
+    assert untimed["from"] == "2026-11-23T10:00:00Z"  # Gatus dates it when it loads
+    assert "announcements" not in report
+
+
 def test_gatus_folder_is_merged_in_walk_order(tmp_path: Path) -> None:
     report = imported("gatus", tmp_path, location=str(FIXTURES / "gatus" / "folder"))
     data = config(tmp_path)

@@ -26,6 +26,7 @@ from typing import Any
 from configuration.source import Path
 from importers.base import Document, Imported, Importer, skeleton
 from importers.gatus.alerting import Alerts
+from importers.gatus.announcements import Announcements
 from importers.gatus.endpoints import Endpoints, Watched
 from importers.gatus.files import expand_env, read
 from importers.gatus.maintenance import Maintenance
@@ -43,10 +44,16 @@ TOP_LEVEL = {
     "skip-invalid-config-update": "`vigil validate` checks every change before it is used",
     "debug": "not a setting in Vigil",
     "suites": "Vigil has no multi-step suites; import each step as its own monitor",
-    "announcements": "not translated yet: copy each under Vigil's `announcements:` "
-    "(docs/incidents.md), or write an incident file for an outage",
 }
-HANDLED = ("endpoints", "external-endpoints", "alerting", "ui", "maintenance", "connectivity")
+HANDLED = (
+    "endpoints",
+    "external-endpoints",
+    "alerting",
+    "ui",
+    "maintenance",
+    "connectivity",
+    "announcements",
+)
 
 
 def run(location: str, now: datetime) -> Imported:
@@ -66,6 +73,7 @@ class Translation:
         self.endpoints = Endpoints(document, self.result.untranslated)
         self.alerts = Alerts(document, self.result.untranslated)
         self.maintenance = Maintenance(document, now)
+        self.announcements = Announcements(document, now, self.result.untranslated)
 
     def imported(self) -> Imported:
         data = self.doc.data
@@ -92,6 +100,8 @@ class Translation:
             self.result.config["notifications"] = channels
         self.maintenance.add(("maintenance",), data.get("maintenance"), [m["id"] for m in monitors])
         self.result.incidents += self.maintenance.drafts
+        if announcements := self.announcements.translated(data.get("announcements")):
+            self.result.config["announcements"] = announcements
         return self.result
 
     def skip(self, path: Path, why: str) -> None:
