@@ -76,6 +76,11 @@ class ChannelOptions(Options):
         default_factory=list,
         description="Only monitors of these groups (empty: all); with `monitors`, either matches.",
     )
+    pages: list[Identifier] = Field(
+        default_factory=list,
+        description="Only page events (incidents, maintenance) shown on these `pages:`, and "
+        "listed only on their subscribe pages (empty: all).",
+    )
     send_on_resolved: bool = Field(
         True, description="Send `recovered` when a monitor it alerted about is up again."
     )
