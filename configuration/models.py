@@ -107,6 +107,11 @@ class Site(Options):
         "Cloudflare), `password` (netlify or cloudflare-pages) or `basic-auth` (server).",
     )
 
+    @property
+    def listed(self) -> bool:
+        """Whether search engines may list it: only a `public` page."""
+        return self.visibility == "public"
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -299,3 +299,20 @@ def test_vigil_build_page_builds_one_page(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", *common, "--page", "partnr"])
     assert result.exit_code == 2
     assert 'unknown page "partnr", did you mean "partner"?' in result.output
+
+
+@pytest.mark.parametrize(
+    ("page", "listed"), [("public", True), ("partner", False), ("internal", False)]
+)
+def test_unlisted_and_private_pages_keep_out_of_search_engines(
+    built: Path, page: str, listed: bool
+) -> None:
+    site = built / page
+    robots = (site / "robots.txt").read_text()
+    assert robots == ("User-agent: *\nAllow: /\n" if listed else "User-agent: *\nDisallow: /\n")
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 10
+    noindex = [p for p in pages if '<meta name="robots" content="noindex">' in p.read_text()]
+    assert noindex == ([] if listed else pages)
+    headers = (site / "_headers").read_text()
+    assert ("\n/*\n  X-Robots-Tag: noindex\n" in headers) is not listed
