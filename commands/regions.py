@@ -49,7 +49,7 @@ def regions(config_path: Path, as_json: bool, output_name: str | None) -> None:
     config, _ = load(config_path)
     matrix = json.dumps(check_matrix(config.regions), separators=(",", ":"))
     if output_name is not None:
-        _append_github_output(output_name, matrix)
+        append_github_output(output_name, matrix)
     if as_json or output_name is not None:
         click.echo(matrix)
         return
@@ -58,7 +58,7 @@ def regions(config_path: Path, as_json: bool, output_name: str | None) -> None:
         click.echo(f"{region.id}\t{region.name}\truns-on: {labels}\tshards: {region.shards}")
 
 
-def _append_github_output(name: str, value: str) -> None:
+def append_github_output(name: str, value: str) -> None:
     """Write a step output the way GitHub Actions reads them: `name=value` lines."""
     target = os.environ.get("GITHUB_OUTPUT")
     if not target:

@@ -126,6 +126,8 @@ class Site(Options):
 
 # Site values a page may set for itself; the time zone is the history's, one for all pages.
 PAGE_OVERRIDES = tuple(name for name in Site.model_fields if name != "timezone")
+# The page's own address: never taken from `site:`, so two pages never share one.
+PAGE_OWN = ("url", "cname")
 
 
 class PageSelection(Options):
@@ -160,7 +162,8 @@ def _override(name: str) -> Any:
     kind: Any = field.annotation
     if field.metadata:
         kind = Annotated[kind, *field.metadata]
-    return (kind | None, Field(None, description=f"{field.description} Default: `site.{name}`."))
+    default = "none: not taken from `site:`" if name in PAGE_OWN else f"`site.{name}`"
+    return (kind | None, Field(None, description=f"{field.description} Default: {default}."))
 
 
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from configuration.errors import Problem
+from configuration.models import Site
 from configuration.pages import protection_problem
 from configuration.references import ids, items, unknown_refs
 from configuration.source import Path, Source
@@ -44,7 +45,17 @@ def page_problems(
         problems += _protection(page, site, path, source)
     problems += _shared(data, "folder", lambda page: page.get("folder") or page.get("id"), source)
     problems += _shared(data, "cname", lambda page: page.get("cname"), source)
+    problems += _shared(data, "host", lambda page: _host(site, page), source, ONE_PAGES_SITE)
     return problems
+
+
+ONE_PAGES_SITE = "; a repository has one GitHub Pages site: set host: for this page"
+
+
+def _host(site: dict[str, Any], page: dict[str, Any]) -> str | None:
+    """ "github-pages" for a page deployed there (only one can be), else None."""
+    host = page.get("host", site.get("host", Site.model_fields["host"].default))
+    return host if host == "github-pages" else None
 
 
 def _strings(item: dict[str, Any], key: str) -> list[str]:
@@ -62,8 +73,10 @@ def _protection(
     return [source.problem((*path, key) if key in own else path, message)]
 
 
-def _shared(data: dict[str, Any], key: str, value_of: Any, source: Source) -> list[Problem]:
-    """Two pages written to the same folder, or served on the same domain."""
+def _shared(
+    data: dict[str, Any], key: str, value_of: Any, source: Source, hint: str = ""
+) -> list[Problem]:
+    """Two pages written to the same folder, served on the same domain or GitHub Pages."""
     problems = []
     seen: dict[str, int] = {}
     for index, page in enumerate(items(data, "pages")):
@@ -71,7 +84,7 @@ def _shared(data: dict[str, Any], key: str, value_of: Any, source: Source) -> li
         if not isinstance(value, str):
             continue
         if value in seen:
-            message = f'pages[{seen[value]}] already uses {key} "{value}"'
+            message = f'pages[{seen[value]}] already uses {key} "{value}"{hint}'
             where = (key,) if key in page else ("id",)
             problems.append(source.problem(("pages", index, *where), message))
         seen.setdefault(value, index)

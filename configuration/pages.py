@@ -6,7 +6,8 @@ from. One rule per question, here:
 - An incident or maintenance is on a page that shows one of the monitors it concerns, or
   that its `pages:` names; concerning no monitor and naming no page, it is on every page
   (`incident_pages`). On a page it names only the monitors that page shows.
-- A page's site values are `site:` with what the page sets over it (`page_site`).
+- A page's site values are `site:` with what the page sets over it, but its address (`url`,
+  `cname`) is its own (`page_site`).
 - A `private` page is built only for a host that can keep it private (`protection_problem`).
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from configuration.incidents import Incident
-from configuration.models import PAGE_OVERRIDES, Config, Page, Site
+from configuration.models import PAGE_OVERRIDES, PAGE_OWN, Config, Page, Site
 
 # Which protection each host can apply (docs/hosting.md has the recipes).
 PROTECTIONS: dict[str, tuple[str, ...]] = {
@@ -40,8 +41,9 @@ def shown_monitors(config: Config, page: Page) -> list[str]:
 
 
 def page_site(site: Site, page: Page) -> Site:
-    """`site:` with the values `page` sets over it."""
-    return site.model_copy(update=page.model_dump(include=set(PAGE_OVERRIDES), exclude_none=True))
+    """`site:` with the values `page` sets over it, and the page's own address."""
+    values = page.model_dump(include=set(PAGE_OVERRIDES), exclude_none=True)
+    return site.model_copy(update={**{name: None for name in PAGE_OWN}, **values})
 
 
 def incident_pages(config: Config, incident: Incident) -> list[str]:
@@ -107,6 +109,30 @@ def page_config(config: Config, page: Page) -> Config:
             "notifications": channels,
         }
     )
+
+
+def deploy_plan(config: Config, out: str = "site") -> dict[str, Any]:
+    """What the build workflow deploys: `main`, the folder GitHub Pages serves (`out` for a
+    config without `pages:`; else the first page on `github-pages`, or "" for none), and
+    `deploy`, the GitHub Actions matrix of one job per other page, each with its own
+    environment (`page-<id>`) and so its own secrets; `extra` counts them."""
+    if not config.pages:
+        return {"main": out, "extra": 0, "deploy": {"include": []}}
+    main = next((p for p in config.pages if page_site(config.site, p).host == "github-pages"), None)
+    others = [
+        {
+            "page": page.id,
+            "folder": f"{out}/{page.out_folder}",
+            "host": site.host,
+            "environment": f"page-{page.id}",
+            "url": site.url or (f"https://{site.cname}" if site.cname else ""),
+        }
+        for page in config.pages
+        if page is not main
+        for site in [page_site(config.site, page)]
+    ]
+    folder = f"{out}/{main.out_folder}" if main is not None else ""
+    return {"main": folder, "extra": len(others), "deploy": {"include": others}}
 
 
 def protection_problem(site: Mapping[str, Any]) -> tuple[str, str] | None:
