@@ -78,8 +78,9 @@ class ChannelOptions(Options):
     )
     pages: list[Identifier] = Field(
         default_factory=list,
-        description="Only page events (incidents, maintenance) shown on these `pages:`, and "
-        "listed only on their subscribe pages (empty: all).",
+        description="Only what is shown on these `pages:` (empty: all): their incidents and "
+        "maintenance, and alerts about the monitors they show; a public channel is listed "
+        "only on their subscribe pages.",
     )
     send_on_resolved: bool = Field(
         True, description="Send `recovered` when a monitor it alerted about is up again."
