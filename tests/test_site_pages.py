@@ -236,8 +236,11 @@ def test_an_incident_naming_an_unknown_page_is_located(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The three pages built from one demo history (90 days, with outages)."""
-    root = tmp_path_factory.mktemp("pages")
+    return build_three_pages(tmp_path_factory.mktemp("pages"))
+
+
+def build_three_pages(root: Path) -> Path:
+    """The three pages built from one demo history (90 days, with outages): `root/site`."""
     (root / "config.yaml").write_text(CONFIG)
     config, incidents = load_project(root / "config.yaml", write_incidents(root / "incidents"), {})
     store = ResultStore(root / "data")
