@@ -45,7 +45,8 @@ monitors:
   - {id: partner-gateway-q4, name: Partner Gateway Qx, group: partnerzone, type: http,
      url: "https://gateway-q4.partners.acme.example/"}
   - {id: ledger-vault-z9, name: Ledger Vault Zeta, group: backoffice, tags: [internal],
-     type: http, url: "https://ledger-z9.internal.acme.example/"}
+     type: http, url: "https://ledger-z9.internal.acme.example/",
+     headers: {Authorization: "Bearer ${LEDGER_TOKEN}"}}
   - {id: hr-portal-k2, name: HR Portal Kappa, group: backoffice, type: tcp,
      host: hr-k2.internal.acme.example, port: 443}
 announcements:
@@ -117,6 +118,9 @@ FORBIDDEN = {
     ],
     "internal": [*MONITOR_WORDS["partner-gateway-q4"], "Phi", "Lisbon"],
 }
+SECRET = "tok-9f8e7d6c5b"  # LEDGER_TOKEN: in no page's files, the private one's included
+for words in FORBIDDEN.values():
+    words.append(SECRET)
 
 
 def write_incidents(folder: Path) -> Path:
@@ -174,17 +178,17 @@ def test_page_mistakes_are_located() -> None:
     text = text.replace("    tags: [partner]\n", "    tags: [partners]\n    folder: public\n")
     text = text.replace("  - id: internal\n", "  - id: partner\n", 1)
     assert problems_of(text) == [
-        'config.yaml:29:27: pages[0].groups[0]: unknown group "cor", did you mean "core"?',
-        'config.yaml:34:12: pages[1].tags[0]: no monitor has the tag "partners"',
-        'config.yaml:35:13: pages[1].folder: pages[0] already uses folder "public"',
-        'config.yaml:40:9: pages[2].id: duplicate id "partner", already used by pages[1]',
+        'config.yaml:30:27: pages[0].groups[0]: unknown group "cor", did you mean "core"?',
+        'config.yaml:35:12: pages[1].tags[0]: no monitor has the tag "partners"',
+        'config.yaml:36:13: pages[1].folder: pages[0] already uses folder "public"',
+        'config.yaml:41:9: pages[2].id: duplicate id "partner", already used by pages[1]',
     ]
 
 
 def test_only_one_page_is_on_github_pages() -> None:
     found = problems_of(CONFIG.replace("    host: netlify\n", ""))
     assert found == [
-        'config.yaml:30:9: pages[1].id: pages[0] already uses host "github-pages"; a repository '
+        'config.yaml:31:9: pages[1].id: pages[0] already uses host "github-pages"; a repository '
         "has one GitHub Pages site: set host: for this page"
     ]
 
@@ -242,7 +246,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def build_three_pages(root: Path) -> Path:
     """The three pages built from one demo history (90 days, with outages): `root/site`."""
     (root / "config.yaml").write_text(CONFIG)
-    config, incidents = load_project(root / "config.yaml", write_incidents(root / "incidents"), {})
+    config, incidents = load_project(
+        root / "config.yaml", write_incidents(root / "incidents"), {"LEDGER_TOKEN": SECRET}
+    )
+    assert SECRET in config.secrets
     store = ResultStore(root / "data")
     write_demo_history(config, store, NOW)
     indexes = build_pages(config, incidents, store, root / "site", NOW)
