@@ -17,6 +17,7 @@ import sys
 import click
 
 from commands.alerts import alerts
+from commands.announcement import announcement
 from commands.build import build_command
 from commands.check import check_command
 from commands.common import show_error
@@ -68,6 +69,7 @@ main.add_command(demo_command)
 main.add_command(serve_command)
 main.add_command(schema_command)
 main.add_command(incident)
+main.add_command(announcement)
 main.add_command(maintenance)
 main.add_command(publish)
 main.add_command(regions)

@@ -20,6 +20,7 @@ from commands.writing import (
     affects_option,
     commit_option,
     current_status,
+    default_message,
     existing,
     monitor_ids,
     monitor_option,
@@ -115,15 +116,8 @@ def update_incident(
         file.data.setdefault("resolved_at", now)
     else:
         file.data.pop("resolved_at", None)  # reopened: a resolved_at would keep it resolved
-    file.append_update(now, new_status, message or _default_message(new_status, changes), changes)
+    file.append_update(now, new_status, message or default_message(new_status, changes), changes)
     save(file, config_path, now, commit_)
-
-
-def _default_message(status: str, changes: dict[str, str]) -> str:
-    if not changes:
-        return f"The status is now {status}."
-    listed = ", ".join(f"{m} {impact.replace('_', ' ')}" for m, impact in changes.items())
-    return f"The status is now {status}; {listed}."
 
 
 @incident.command("resolve")

@@ -18,8 +18,11 @@ from commands.common import config_option, incidents_option, load, now_option, p
 from commands.writing import (
     IMPACTS,
     add_entry_commands,
+    affects_mapping,
+    affects_option,
     commit_option,
     current_status,
+    default_message,
     existing,
     monitor_ids,
     monitor_option,
@@ -107,6 +110,7 @@ def maintenance() -> None:
 @click.option("--from", "from_text", default=None, help="With --every: first day; now.")
 @click.option("--until", default=None, help="With --every: when it stops; never by default.")
 @monitor_option
+@affects_option
 @click.option("--impact", type=click.Choice(IMPACTS), default="none", show_default=True)
 @click.option("--message", default=None, help="What visitors are told (the write-up).")
 @click.option("--announce-before", default=None, help="Notice ahead of it; 72h by default.")
@@ -124,6 +128,7 @@ def new_maintenance(
     from_text: str | None,
     until: str | None,
     monitors: tuple[str, ...],
+    affects: tuple[str, ...],
     impact: str,
     message: str | None,
     announce_before: str | None,
@@ -140,6 +145,8 @@ def new_maintenance(
         "impact": impact,
         "monitors": monitor_ids(monitors),
     }
+    if affects:
+        data["affects"] = affects_mapping(affects)
     if every:
         zone = timezone or load(config_path)[0].site.timezone
         data["scheduled_start"] = parse_time(from_text, "--from") if from_text else now
@@ -170,6 +177,7 @@ def new_maintenance(
     help="Set the status by hand; auto: follow the clock again.",
 )
 @click.option("--message", default=None, help="An update visitors read.")
+@affects_option
 @commit_option
 @config_option
 @incidents_option
@@ -182,12 +190,15 @@ def update_maintenance(
     duration: str | None,
     status: str | None,
     message: str | None,
+    affects: tuple[str, ...],
     commit_: bool,
     config_path: Path,
     incidents_dir: Path,
     now_text: str | None,
 ) -> None:
-    """Change the title, times or status of MAINTENANCE_ID, or post an update to it."""
+    """Change the title, times or status of MAINTENANCE_ID, or post an update to it
+    (`--affects`: the monitors' statuses from now on)."""
+    changes = affects_mapping(affects)
     now = parse_now(now_text)
     file = existing(incidents_dir, maintenance_id, "maintenance")
     data = file.data
@@ -217,9 +228,12 @@ def update_maintenance(
         message = STATUS_MESSAGES[status]  # a status set by hand is an update at its time
     elif (start or end or duration) and message is None:
         message = RESCHEDULED
+    posted = "scheduled" if status == AUTO else status  # auto: the schedule again
+    posted = current_status(file, now) if posted is None else posted
+    if changes and message is None:
+        message = default_message(posted, changes)
     if message is not None:
-        posted = "scheduled" if status == AUTO else status  # auto: the schedule again
-        file.append_update(now, current_status(file, now) if posted is None else posted, message)
+        file.append_update(now, posted, message, changes)
     save(file, config_path, now, commit_)
 
 

@@ -14,6 +14,7 @@ import click
 
 from checks.runner import utc_now
 from commands.common import config_option, data_option, incidents_option, out_option, warn
+from configuration.announcement_files import announcements_folder
 from configuration.errors import CannotServe, ConfigError
 from configuration.loader import load_project
 from history.store import open_store
@@ -93,9 +94,9 @@ def site_preview(
     out_dir: Path,
     now: Callable[[], datetime] = utc_now,
 ) -> Preview:
-    """What `vigil serve` runs: the site rebuilt when the config, the incidents, the data or
-    the person's templates (`site.custom_dir`) change; a mistake is printed, and the site
-    stays as it was."""
+    """What `vigil serve` runs: the site rebuilt when the config, the incidents, the
+    announcement files, the data or the person's templates (`site.custom_dir`) change; a
+    mistake is printed, and the site stays as it was."""
 
     def rebuild() -> list[Path]:
         try:
@@ -126,7 +127,8 @@ def site_preview(
             click.echo(f"Rebuilt {out_dir}/ at {now():%H:%M:%S} UTC")
         return [custom_dir(config_path, config)]
 
-    return Preview(out_dir, [config_path, incidents_dir, data_dir], rebuild)
+    watched = [config_path, incidents_dir, announcements_folder(incidents_dir), data_dir]
+    return Preview(out_dir, watched, rebuild)
 
 
 @click.command("serve")

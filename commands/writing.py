@@ -5,7 +5,7 @@ the `list`, `show` and `delete` commands themselves (`add_entry_commands`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,14 @@ def affects_mapping(values: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def default_message(status: str, changes: Mapping[str, str]) -> str:
+    """What an update says when it is given no --message."""
+    if not changes:
+        return f"The status is now {status.replace('_', ' ')}."
+    listed = ", ".join(f"{m} {impact.replace('_', ' ')}" for m, impact in changes.items())
+    return f"The status is now {status.replace('_', ' ')}; {listed}."
+
+
 def parse_time(text: str, option: str) -> datetime:
     """An ISO 8601 time with a time zone (`Z` or an offset)."""
     try:
@@ -82,9 +90,16 @@ def save(file: IncidentFile, config_path: Path, now: datetime, commit_: bool) ->
     try:
         saved = file.save([monitor.id for monitor in config.monitors])
     except ConfigError as error:
-        lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
-        raise InvalidInput("\n".join([*lines, "Nothing was written."])) from None
+        raise invalid_input(error) from None
     finish([file.path], commit_message(saved, now), commit_)
+
+
+def invalid_input(error: ConfigError) -> InvalidInput:
+    """What a command says of the file it was about to write: each problem's key path and
+    message (the options, not a file's lines, are what the person wrote), then that nothing
+    was written."""
+    lines = [f"{p.path}: {p.message}" if p.path else p.message for p in error.problems]
+    return InvalidInput("\n".join([*lines, "Nothing was written."]))
 
 
 def existing(incidents_dir: Path, incident_id: str, kind: str) -> IncidentFile:

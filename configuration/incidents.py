@@ -15,17 +15,16 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from configuration.errors import ConfigError, Problem
 from configuration.impacts import FOR_MAINTENANCE, FROM_INCIDENT_IMPACT, Impact, worst
-from configuration.messages import CONTROL, did_you_mean, problem_from_error
+from configuration.messages import CONTROL, did_you_mean, validated
 from configuration.monitor import Duration, Identifier, Options
 from configuration.recurrence import Recurrence
-from configuration.source import parse_yaml, read_source
+from configuration.source import Source, parse_yaml, read_source
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
@@ -427,14 +426,8 @@ def parse_incident_text(
 ) -> Incident:
     """The incident written as `text` in the file `path` (which gives its default id and
     the file name in problems). Raises ConfigError with every problem found."""
-    file = path.as_posix()
-    match = FRONT_MATTER.match(text)
-    if match is None:
-        raise ConfigError([Problem(file, 1, 1, "", "expected YAML front matter between --- lines")])
-    source = parse_yaml(match.group(1), file, line_offset=1)
-    if not isinstance(source.data, dict):
-        raise ConfigError([source.problem((), "expected front matter of keys and values")])
-    data = {"id": path.stem, **source.data, "body": text[match.end() :].strip()}
+    source, body = read_front_matter(text, path.as_posix())
+    data = {"id": path.stem, **source.data, "body": body}
     problems = list(source.duplicates)
     if monitor_ids is not None:
         problems += [
@@ -453,16 +446,20 @@ def parse_incident_text(
             for i, page in enumerate(pages)
             if isinstance(page, str) and page not in page_ids
         ]
-    try:
-        incident = Incident.model_validate(data)
-    except ValidationError as error:
-        problems += [
-            problem_from_error(detail, data, source, Incident)
-            for detail in error.errors(include_url=False)
-        ]
-    if problems:
-        raise ConfigError(problems)
-    return incident
+    return validated(Incident, data, source, problems)
+
+
+def read_front_matter(text: str, file: str) -> tuple[Source, str]:
+    """The front matter (a mapping, located) and the body (stripped) of a file written as YAML
+    between `---` lines, then Markdown: incident and announcement files. A ConfigError when
+    it is not."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        raise ConfigError([Problem(file, 1, 1, "", "expected YAML front matter between --- lines")])
+    source = parse_yaml(match.group(1), file, line_offset=1)
+    if not isinstance(source.data, dict):
+        raise ConfigError([source.problem((), "expected front matter of keys and values")])
+    return source, text[match.end() :].strip()
 
 
 def _named_monitors(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:

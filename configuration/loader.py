@@ -15,10 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from checks.assertions import APPLIES_TO, assertion_kind
+from configuration.announcement_files import with_announcement_files
 from configuration.durations import format_duration, positive_duration
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import Incident, load_incidents
-from configuration.messages import did_you_mean, problem_from_error
+from configuration.messages import did_you_mean, validated
 from configuration.models import Config, Defaults
 from configuration.notifications import PUBLISHED
 from configuration.page_checks import page_problems
@@ -43,7 +44,8 @@ def load_project(
     incidents_dir: str | os.PathLike[str] | None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[Config, list[Incident]]:
-    """The config and the incident files, with the problems of both in one ConfigError."""
+    """The config (with the announcement files beside the incidents folder) and the incident
+    files, with the problems of all in one ConfigError."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     config: Config | None = None
@@ -58,6 +60,10 @@ def load_project(
         pages = [page.id for page in config.pages] if config else None
         try:
             incidents = load_incidents(FilePath(incidents_dir), ids, pages)
+        except ConfigError as error:
+            problems += error.problems
+        try:
+            config = with_announcement_files(config, FilePath(incidents_dir)) if config else None
         except ConfigError as error:
             problems += error.problems
     if problems or config is None:
@@ -100,17 +106,11 @@ def _load_config_text(text: str, file: str, environ: Mapping[str, str] | None) -
     problems += _semantic_problems(data, source)
     problems += _published_secrets(source)
     _apply_defaults(data)
-    config = None
     try:
-        config = Config.model_validate(data)
-    except ValidationError as error:
-        problems += [
-            problem_from_error(detail, data, source, Config)
-            for detail in error.errors(include_url=False)
-        ]
-    if problems or config is None:
-        redacted = [_redacted(problem, interpolate.read) for problem in problems]
-        raise ConfigError(redacted, renamed.warnings)
+        config = validated(Config, data, source, problems)
+    except ConfigError as error:
+        redacted = [_redacted(problem, interpolate.read) for problem in error.problems]
+        raise ConfigError(redacted, renamed.warnings) from None
     config.set_secrets(frozenset(interpolate.read), interpolate.uses(data, source))
     config.set_renamed(renamed)
     return config
@@ -151,9 +151,9 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
     region_ids = _ids(data, "regions", source, problems)
     group_ids = _ids(data, "groups", source, problems)
     monitor_ids = _ids(data, "monitors", source, problems)
-    announcement_ids = _ids(data, "announcements", source, problems)
+    _ids(data, "announcements", source, problems)
     problems += _notification_problems(data, source, monitor_ids, group_ids)
-    problems += page_problems(data, source, monitor_ids, group_ids, announcement_ids)
+    problems += page_problems(data, source, monitor_ids, group_ids)
     defaults = data.get("defaults")
     defaults = defaults if isinstance(defaults, dict) else {}
     problems += _unknown_refs(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from configuration.errors import Problem
+from configuration.errors import ConfigError, Problem
 from configuration.source import Path, Source
 
 _PATTERNS = {
@@ -106,6 +106,27 @@ def reword(error: ErrorDetails) -> str:
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]}, got {show(value)}"
     return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {show(value)}"
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(
+    model: type[Model], data: Any, source: Source, problems: Iterable[Problem] = ()
+) -> Model:
+    """`data` as `model`; else a ConfigError of `problems` (found before) and every problem of
+    validating it, located and reworded."""
+    found = list(problems)
+    try:
+        value = model.model_validate(data)
+    except ValidationError as error:
+        found += [
+            problem_from_error(detail, data, source, model)
+            for detail in error.errors(include_url=False)
+        ]
+    if found:
+        raise ConfigError(found)
+    return value
 
 
 def problem_from_error(

@@ -25,6 +25,7 @@ from configuration.monitor import (
     MonitorBase,
     OneLine,
     Options,
+    Slo,
 )
 from configuration.renames import Renamed
 from configuration.secrets import SecretUse
@@ -149,7 +150,9 @@ class PageSelection(Options):
         "empty it shows every monitor.",
     )
     announcements: list[Identifier] | None = Field(
-        None, description="Ids of the announcements it shows; unset: every announcement."
+        None,
+        description="Ids of the announcements it shows, from config.yaml or announcements/; "
+        "unset: every announcement.",
     )
 
     @property
@@ -202,6 +205,11 @@ class Group(Options):
     name: OneLine = Field(description='Display name, e.g. "API".')
     description: OneLine = Field("", description="Shown under the group name.")
     collapsed: bool = Field(False, description="Start collapsed on the page.")
+    slo: Slo | None = Field(
+        None,
+        description="Service level objective of the group, e.g. `99.9`: the default of its "
+        "monitors, and the group's error budget on the page (its monitors' downtime averaged).",
+    )
 
 
 class Defaults(CheckSettings):
@@ -299,7 +307,8 @@ class Config(Options):
     monitors: list[AnyMonitor] = Field(default_factory=list, description="What is checked.")
     announcements: list[Announcement] = Field(
         default_factory=list,
-        description="News that is not an incident, pinned above the services while current.",
+        description="News that is not an incident, pinned above the services while current; "
+        "files in `announcements/` add more (docs/incidents.md).",
     )
     runner: Runner = Field(default_factory=Runner, description="How `vigil check` runs.")
     history: History = Field(default_factory=History, description="How long results are kept.")
@@ -355,6 +364,14 @@ class Config(Options):
         if not monitor.checked:
             return []
         return list(monitor.regions) or [region.id for region in self.regions]
+
+    def slo_of(self, monitor: MonitorBase) -> float | None:
+        """The monitor's service level objective: its own `slo`, else its group's."""
+        return monitor.slo if monitor.slo is not None else self.group_slo(monitor.group)
+
+    def group_slo(self, group_id: str | None) -> float | None:
+        """The service level objective of the group with id `group_id`, if it has one."""
+        return next((g.slo for g in self.groups if g.id == group_id), None)
 
     def monitor(self, monitor_id: str) -> MonitorBase:
         for monitor in self.monitors:

@@ -39,6 +39,8 @@ Duration = Annotated[
     ),
 ]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+# A service level objective: the percentage of each calendar month it should be up.
+Slo = Annotated[float, Field(gt=0, lt=100, examples=[99.9, 99.5])]
 _LINK = re.compile(r"(https?://|mailto:|/|\./|[\w.-]+(/|$))\S*", re.ASCII)
 _DOMAIN = re.compile(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", re.IGNORECASE)
 
@@ -147,6 +149,12 @@ class MonitorBase(CheckSettings):
     tags: list[Identifier] = Field(
         default_factory=list,
         description="Labels that `pages:` select it by, e.g. `[partner]`; not shown.",
+    )
+    slo: Slo | None = Field(
+        None,
+        description="Service level objective: the percent of each calendar month (in "
+        "`site.timezone`) it should be up, e.g. `99.9`; its page and `api/v1` show the error "
+        "budget left this month, the monthly reports whether it was met. Unset: its group's.",
     )
     conditions: list[ConditionText] = Field(
         default_factory=list,

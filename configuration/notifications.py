@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from configuration.durations import positive_duration
+from configuration.durations import format_duration, positive_duration
 from configuration.monitor import Duration, Identifier, Options
 
 EventName = Literal[
@@ -144,6 +144,12 @@ class ChannelOptions(Options):
             raise ValueError("escalate_to needs escalate_after: how long before escalating")
         if self.id in self.escalate_to:
             raise ValueError(f'escalate_to names the channel itself ("{self.id}")')
+        if self.escalate_after is not None and self.escalate_after < self.min_duration:
+            raise ValueError(
+                f"escalate_after ({format_duration(self.escalate_after)}) is shorter than "
+                f"min_duration ({format_duration(self.min_duration)}): it would escalate "
+                "before this channel is alerted"
+            )
         return self
 
 

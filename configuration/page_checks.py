@@ -1,6 +1,7 @@
 """What no single field of `pages:` can know, checked on the raw data with locations: unique
-ids, folders and domains; monitors, groups, tags and announcements that exist; a private
-page only where it can be kept private (`configuration.pages.protection_problem`)."""
+ids, folders and domains; monitors, groups and tags that exist; a private page only where it
+can be kept private (`configuration.pages.protection_problem`). A page's `announcements` may
+name announcement files, read after the config: an unknown id there selects nothing."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ def page_problems(
     source: Source,
     monitor_ids: set[str],
     group_ids: set[str],
-    announcement_ids: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     ids(data, "pages", source, problems)
@@ -26,11 +26,7 @@ def page_problems(
     site = site if isinstance(site, dict) else {}
     problems += _protection(site, {}, ("site",), source)
     tags = {t for m in items(data, "monitors") if isinstance(m, dict) for t in _strings(m, "tags")}
-    refs = (
-        ("monitors", monitor_ids, "monitor"),
-        ("groups", group_ids, "group"),
-        ("announcements", announcement_ids, "announcement"),
-    )
+    refs = (("monitors", monitor_ids, "monitor"), ("groups", group_ids, "group"))
     for index, page in enumerate(items(data, "pages")):
         if not isinstance(page, dict):
             continue

@@ -173,6 +173,11 @@ class MonitorTimeline:
     # (`history.days.year_start`) to today, days before the raw window from the rollups.
     year: Sequence[Day] = ()
 
+    def observed_on(self, day: date) -> bool:
+        """Whether checks reported on that local day (of `days` or `year`): what tells "no
+        outage then" from "no history then"."""
+        return any(d.day == day and d.observed > 0 for d in (*self.days, *self.year))
+
     def window_uptime(self, window: str) -> float | None:
         tally = self.windows.get(window)
         return tally.uptime if tally else None

@@ -16,7 +16,16 @@ from typing import Any
 
 from checks.assertions import assertion_kind, compile_assertion
 from configuration.source import Path
-from importers.base import Document, Imported, Importer, duration, identifier, milliseconds
+from importers.base import (
+    Document,
+    Imported,
+    Importer,
+    duration,
+    identifier,
+    milliseconds,
+    moved_secret,
+    secret_variable,
+)
 from importers.reading import load_yaml
 
 DEFAULT_RETRY = 3
@@ -59,6 +68,16 @@ REGIONS = {
     "yul": "Montréal",
     "yyz": "Toronto",
     "private": "Private location",
+    "koyeb_fra": "Frankfurt (Koyeb)",
+    "koyeb_par": "Paris (Koyeb)",
+    "koyeb_sfo": "San Francisco (Koyeb)",
+    "koyeb_sin": "Singapore (Koyeb)",
+    "koyeb_tyo": "Tokyo (Koyeb)",
+    "koyeb_was": "Washington (Koyeb)",
+    "railway_us-west2": "US West (Railway)",
+    "railway_us-east4-eqdc4a": "US East (Railway)",
+    "railway_europe-west4-drams3a": "Europe West (Railway)",
+    "railway_asia-southeast1-eqsg3a": "Southeast Asia (Railway)",
 }
 MONITOR_KEYS = (
     "name",
@@ -73,6 +92,7 @@ MONITOR_KEYS = (
     "degradedAfter",
     "timeout",
     "assertions",
+    "openTelemetry",
 )
 
 
@@ -89,6 +109,7 @@ class Translation:
         self.result = Imported({"version": 1, "site": {"title": "Status"}, "regions": []})
         self.ids: set[str] = set()
         self.regions: list[str] = []
+        self.otlp: dict[str, Any] = {}
 
     def skip(self, path: Path, why: str) -> None:
         self.result.untranslated.append(self.doc.untranslated(path, why))
@@ -105,6 +126,8 @@ class Translation:
             for code in names
         ]
         self.result.config["monitors"] = monitors
+        if self.otlp:
+            self.result.config["export"] = {"otlp": self.otlp}
         if self.regions:
             self.result.comments += [
                 "openstatus's regions are brought over as Vigil regions; each is a check job",
@@ -128,6 +151,8 @@ class Translation:
             return None
         out.update(target)
         out.update(self.settings(path, monitor))
+        if monitor.get("openTelemetry"):
+            self.telemetry((*path, "openTelemetry"), monitor["openTelemetry"])
         if out["type"] == "http":
             out.update(self.assertions(path, monitor.get("assertions")))
         elif monitor.get("assertions"):
@@ -186,6 +211,26 @@ class Translation:
         if regions:
             out["regions"] = regions
         return out
+
+    def telemetry(self, path: Path, telemetry: Any) -> None:
+        """openstatus exports each monitor to its own collector; Vigil's `export.otlp` sends
+        every monitor's results to one: the first endpoint is kept, header values become
+        secrets (they are credentials), another endpoint is reported."""
+        endpoint = telemetry.get("endpoint") if isinstance(telemetry, dict) else None
+        if not endpoint:
+            self.skip(path, "no endpoint: nothing to export to")
+            return
+        if self.otlp:
+            if self.otlp["endpoint"] != endpoint:
+                why = f"Vigil exports every monitor to one collector, {self.otlp['endpoint']}"
+                self.skip((*path, "endpoint"), why)
+            return
+        self.otlp = {"endpoint": str(endpoint)}
+        headers = telemetry.get("headers") or {}
+        for name in headers:
+            variable = secret_variable("openstatus", "otlp", str(name))
+            self.skip((*path, "headers", name), moved_secret(variable))
+            self.otlp.setdefault("headers", {})[str(name)] = f"${{{variable}}}"
 
     def assertions(self, path: Path, assertions: Any) -> dict[str, Any]:
         kept = []

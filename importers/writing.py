@@ -24,10 +24,12 @@ SECTION_ORDER = (
     "groups",
     "defaults",
     "monitors",
+    "announcements",
     "runner",
     "history",
     "outage",
     "notifications",
+    "export",
 )
 MONITOR_ORDER = ("id", "name", "description", "type", "group")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -57,11 +59,9 @@ def config_text(imported: Imported, source: str) -> str:
     between sections and between monitors."""
     lines = [f"# Imported by `vigil import` from {source}.", *imported.comments]
     header = "".join(f"# {line}\n" if not line.startswith("#") else f"{line}\n" for line in lines)
-    sections = [
-        _spaced(dump({key: _ordered(key, imported.config[key])}))
-        for key in SECTION_ORDER
-        if key in imported.config
-    ]
+    keys = [key for key in SECTION_ORDER if key in imported.config]
+    keys += [key for key in imported.config if key not in SECTION_ORDER]  # never dropped
+    sections = [_spaced(dump({key: _ordered(key, imported.config[key])})) for key in keys]
     return header + "\n".join(sections)
 
 

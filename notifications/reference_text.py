@@ -209,6 +209,8 @@ notifications:
   `recovered` too. A channel named in an `escalate_to` is an escalation target: it gets
   monitor alerts only when they are escalated to it (its incident and maintenance events
   as usual). Several channels escalating to the same target escalate to it once.
+  `escalate_after` may not be shorter than the channel's own `min_duration` (it would
+  escalate an alert that was never sent); `vigil validate` says so.
 - **Filters and the rest apply** as to any alert: a channel is reminded only of alerts it
   was sent (its `events`, `monitors` and `groups`), an escalation goes only to a target
   whose own filters let the alert through and waits for the target's `min_duration`,

@@ -44,6 +44,9 @@ Decisions (the formats leave them open):
   last 24 hours over all regions, rounded to whole milliseconds; null without results in that
   window. A median over a day says what users typically get, where the latest single result
   would swing with every network blip.
+- **Error budget** (`api/v1/` `slo`): a monitor with an objective (its own `slo:` or its
+  group's) has this month's budget, used and left minutes and the share left, by the rule
+  of `history.slo`; null without one.
 - **Incidents and maintenance** come from the build's entries (`rendering.entries`), as on the
   page: a written incident with the outages it absorbed is one incident, and a detected
   outage nobody wrote about is an incident of its own (id `outage-<monitor>-<start>`, impact
@@ -62,7 +65,9 @@ from pathlib import Path
 
 from configuration.models import Config, Site
 from configuration.times import utc_iso
+from history.slo import ErrorBudget
 from history.timeline import MonitorTimeline
+from rendering.budget import monitor_budget
 from rendering.context import BuildContext
 from rendering.entries import Entry
 from rendering.view import PageView
@@ -82,6 +87,7 @@ class MonitorState:
     state: str  # up | degraded | down | maintenance | nodata
     group: str | None  # id of its (declared) group
     timeline: MonitorTimeline
+    budget: ErrorBudget | None = None  # this month's, with an objective (`slo:`)
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,15 @@ def snapshot_of(
     # The page's own view model, so that states and grouping match the page exactly.
     declared = {group.id for group in config.groups}
     monitors = [
-        MonitorState(m.id, m.name, m.description, m.state, g.id or None, timelines[m.id])
+        MonitorState(
+            m.id,
+            m.name,
+            m.description,
+            m.state,
+            g.id or None,
+            timelines[m.id],
+            monitor_budget(config, config.monitor(m.id), timelines[m.id], now),
+        )
         for g in page.groups
         for m in g.monitors
     ]

@@ -16,6 +16,7 @@ from rendering.api import (
     entry_times,
     iso_or_none,
 )
+from rendering.budget import budget_json
 from rendering.entries import Entry
 
 STATUS = {
@@ -64,10 +65,11 @@ def component_json(monitor: MonitorState) -> Json:
         "id": monitor.id,
         "name": monitor.name,
         "status": STATUS[monitor.state],
-        "uptime_day": _percent(timeline.window_uptime("24h")),
-        "uptime_week": _percent(timeline.window_uptime("7d")),
-        "uptime_month": _percent(timeline.window_uptime("30d")),
+        "uptime_day": uptime_value(timeline.window_uptime("24h")),
+        "uptime_week": uptime_value(timeline.window_uptime("7d")),
+        "uptime_month": uptime_value(timeline.window_uptime("30d")),
         "response_time_ms": _response_time(timeline),
+        "slo": budget_json(monitor.budget),
     }
 
 
@@ -77,7 +79,7 @@ def _response_time(timeline: MonitorTimeline) -> float | None:
     return None if latency is None or latency.count == 0 else float(round(latency.p50))
 
 
-def _percent(value: float | None) -> float | None:
+def uptime_value(value: float | None) -> float | None:
     """Cut to two decimals, as the page shows it: 99.996 must not become 100."""
     if value is None:
         return None
@@ -98,4 +100,22 @@ def incident_json(entry: Entry, snapshot: Snapshot) -> Json:
             {"status": update.status, "message": update.message, "timestamp": utc_iso(update.at)}
             for update in entry.updates
         ],
+        **_detection_json(entry),
+    }
+
+
+def _detection_json(entry: Entry) -> Json:
+    """The honesty line's facts (`entries.Detection`): a written incident's; a detected
+    outage nobody wrote about was detected at its start, and has no first written word."""
+    if entry.detection is not None:
+        detected_at, regions = entry.detection.detected_at, entry.detection.regions
+        first_update_at = utc_iso(entry.detection.first_update_at)
+    else:
+        outage = entry.outages[0] if entry.outages else None
+        detected_at, regions = (outage.start, outage.regions) if outage else (None, ())
+        first_update_at = None
+    return {
+        "detected_at": iso_or_none(detected_at),
+        "detected_regions": list(regions),
+        "first_update_at": first_update_at,
     }

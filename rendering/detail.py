@@ -12,6 +12,7 @@ from checks.result import Status
 from configuration.models import Config
 from configuration.monitor import MonitorBase
 from configuration.redaction import redact
+from history.slo import ErrorBudget
 from history.timeline import (
     ALL_REGIONS,
     LATENCY_WINDOWS,
@@ -19,6 +20,7 @@ from history.timeline import (
     MonitorTimeline,
     Outage,
 )
+from rendering.budget import BudgetView, budget_view, monitor_budget
 from rendering.chart import Chart, chart
 from rendering.entries import Entry
 from rendering.i18n import N_, Locale
@@ -97,6 +99,7 @@ class MonitorPage:
     outages: list[OutageView]
     incidents: list[IncidentView]
     year: YearView  # the last 12 months, a calendar grid each
+    budget: BudgetView | None = None  # this month's error budget, with an objective
 
 
 def monitor_page(
@@ -143,7 +146,12 @@ def monitor_page(
         outages=[_outage_view(o, monitor, names, now, locale) for o in reversed(timeline.outages)],
         incidents=[incident_view(e, locale, bodies.get(e.id, "")) for e in mine],
         year=year_view(timeline.year, mine, now, locale),
+        budget=_budget(monitor_budget(config, monitor, timeline, now), locale),
     )
+
+
+def _budget(budget: ErrorBudget | None, locale: Locale) -> BudgetView | None:
+    return None if budget is None else budget_view(budget, locale)
 
 
 def _target(monitor: MonitorBase, secrets: Iterable[str]) -> str | None:

@@ -15,6 +15,13 @@ one entry.
   incident; a written incident lists only its public monitors.
 - An outage wholly inside a maintenance window of its monitor is not shown (the history
   should not open one; this keeps the page right if it does).
+- The honesty line (`Detection`): a written incident's checks saw the problem at the start of
+  the earliest outage it absorbed (the rule above, so one outage speaks for one incident
+  only), of a monitor that is checked (a `manual` monitor's outages are what people wrote),
+  by the regions that saw that outage down. Its first word is its first written update
+  posted by now, else its `started_at`. With no such outage, "not detected by checks" is
+  said only where a checked monitor of it reported that local day (`observed_on`): without
+  history of that day nobody knows.
 
 Titles and messages are plain text: escape them (Jinja's autoescape does, `json.dumps`
 keeps them as text). Only `body_html` is HTML, already sanitised by `render_markdown`.
@@ -27,7 +34,7 @@ at `/`), each of `site.languages` for its own pages. What people wrote stays as 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +62,18 @@ class EntryUpdate:
 
 
 @dataclass(frozen=True)
+class Detection:
+    """When the checks first saw a written incident's problem, against its first word."""
+
+    first_update_at: datetime  # its first written update posted by now, else its started_at
+    detected_at: datetime | None  # the start of its earliest absorbed outage; None: none
+    regions: tuple[str, ...] = ()  # the region ids that saw that outage down
+    watched: bool = False  # a checked monitor of it reported on the local day it started
+    # The gap (first word minus detection, negative when people wrote first) is worded by
+    # `rendering.honesty`, between the minutes it shows.
+
+
+@dataclass(frozen=True)
 class Entry:
     """One incident, maintenance notice or detected outage, as every output shows it."""
 
@@ -76,6 +95,7 @@ class Entry:
     notify: bool  # whether notifications may be sent about it
     announced: datetime | None = None  # maintenance: its window's start - announce_before
     body: str = ""  # the write-up as written (markdown), for the API's text fields
+    detection: Detection | None = None  # written incidents only: the honesty line
 
     @property
     def updated_at(self) -> datetime:
@@ -119,7 +139,18 @@ def incident_entries(
         else:
             absorbed[match.id].append(outage)
     words = _Wording(names, regions, now, locale)
-    entries = [_written_entry(incident, absorbed[incident.id], words) for incident in incidents]
+    checked = {monitor.id for monitor in config.monitors if monitor.checked}
+    entries = [
+        _written_entry(
+            incident,
+            absorbed[incident.id],
+            words,
+            _detection(incident, absorbed[incident.id], timelines, checked, words)
+            if incident.kind == "incident"
+            else None,
+        )
+        for incident in incidents
+    ]
     entries += [_outage_entry(outage, words) for outage in alone]
     return sorted(entries, key=lambda entry: (entry.start, entry.id), reverse=True)
 
@@ -154,6 +185,29 @@ def _best_match(outage: Outage, incidents: Sequence[Incident], now: datetime) ->
         if overlap >= timedelta(0) and overlap > most:
             best, most = incident, overlap
     return best
+
+
+def _detection(
+    incident: Incident,
+    outages: Sequence[Outage],
+    timelines: Mapping[str, MonitorTimeline],
+    checked: Collection[str],
+    words: _Wording,
+) -> Detection:
+    """The honesty line's facts of a written incident (the module's rule)."""
+    posted = [update.at for update in incident.updates if update.at <= words.now]
+    first_word = min(posted, default=incident.start)
+    seen = [outage for outage in outages if outage.monitor_id in checked]
+    if seen:
+        first = min(seen, key=lambda outage: outage.start)
+        return Detection(first_word, first.start, first.regions, watched=True)
+    day = incident.start.astimezone(words.locale.zone).date()
+    watched = any(
+        timelines[monitor].observed_on(day)
+        for monitor in incident.affected
+        if monitor in checked and monitor in words.names and monitor in timelines
+    )
+    return Detection(first_word, None, watched=watched)
 
 
 @dataclass(frozen=True)
@@ -227,7 +281,9 @@ def _outage_entry(outage: Outage, words: _Wording) -> Entry:
     )
 
 
-def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -> Entry:
+def _written_entry(
+    incident: Incident, outages: list[Outage], words: _Wording, detection: Detection | None
+) -> Entry:
     outages = sorted(outages, key=lambda outage: outage.start)
     written = [
         EntryUpdate(
@@ -268,6 +324,7 @@ def _written_entry(incident: Incident, outages: list[Outage], words: _Wording) -
         notify=incident.notify,
         announced=start - incident.announce_before if incident.kind == "maintenance" else None,
         body=incident.body.strip(),
+        detection=detection,
     )
 
 

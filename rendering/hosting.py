@@ -1,7 +1,7 @@
 """Hosting files that Netlify and Cloudflare Pages read from the site root (GitHub Pages
 ignores them; see docs/api.md):
 
-- `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds, badges, calendars,
+- `_headers`: `Access-Control-Allow-Origin: *` on the API, feeds, badges, calendars, reports,
   `status-live.json` and `widget.js`, so other sites' scripts (the widget) can read them;
   a short cache (60 s) on them, so a status change shows within a minute; the content
   types of feeds, calendars and the widget, which hosts do not all know; the Prometheus
@@ -38,6 +38,7 @@ def header_rules(listed: bool = True) -> list[tuple[str, dict[str, str]]]:
     """(path pattern, headers) in file order; `*` matches anything, `:name` one segment.
     A page that is not `listed` (`Site.listed`) adds `X-Robots-Tag: noindex` everywhere."""
     rules = [("/api/*", SHARED), ("/badges/*", SHARED), ("/status-live.json", SHARED)]
+    rules.append(("/reports/*", SHARED))  # the monthly reports (`rendering.reports`)
     rules.append(("/widget.js", {**SHARED, "Content-Type": "text/javascript; charset=utf-8"}))
     rules.append((f"/{METRICS_FILE}", {**SHARED, "Content-Type": CONTENT_TYPE}))
     for folder in ("/", "/monitors/:monitor/"):

@@ -1,4 +1,5 @@
-"""The HTML pages of the site, in every configured language: the writer `write_pages`.
+"""The HTML pages of the site, in every configured language: the writer `write_pages`
+(which also writes the files beside them: status.txt, status-live.json, the reports).
 
 The page in `site.language` is at the root; each of `site.languages` is under `/<code>/`.
 CSS and the small script are inlined and allowed by their hashes in a strict
@@ -31,6 +32,7 @@ from rendering.detail import by_month, incident_page, monitor_page
 from rendering.entries import Entry
 from rendering.i18n import NATIVE_NAMES, Locale, translations
 from rendering.live import live_status, status_text
+from rendering.reports import MonthReport, build_reports, reports_page, write_reports
 from rendering.subscribe import subscribe_page
 from rendering.text import level_colours
 from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
@@ -203,9 +205,11 @@ ROBOTS = {True: "User-agent: *\nAllow: /\n", False: "User-agent: *\nDisallow: /\
 def write_pages(folder: Path, context: BuildContext) -> None:
     site = context.config.site
     codes = [site.language, *[c for c in site.languages if c != site.language]]
+    reports = build_reports(context)
     for code in codes:
         home = folder if code == site.language else folder / code
-        _write_language(home, code, codes, context)
+        _write_language(home, code, codes, context, reports)
+    write_reports(folder, context, reports)
     (folder / "robots.txt").write_text(ROBOTS[site.listed], "utf-8")
     if site.cname:
         (folder / "CNAME").write_text(site.cname + "\n", "utf-8")
@@ -272,7 +276,13 @@ def _js_text(locale: Locale) -> str:
     return json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildContext) -> None:
+def _write_language(
+    home: Path,
+    code: str,
+    codes: Sequence[str],
+    context: BuildContext,
+    reports: Sequence[MonthReport],
+) -> None:
     config, now = context.config, context.now
     locale = Locale(code, config.site.timezone)
     entries, page = context.in_language(locale)
@@ -298,6 +308,7 @@ def _write_language(home: Path, code: str, codes: Sequence[str], context: BuildC
             out.write(f"monitors/{monitor.id}/", "monitor.html", detail=detail)
     _write_incidents(out, context, entries, locale)
     out.write("subscribe/", "subscribe.html", detail=subscribe_page(config))
+    out.write("reports/", "reports.html", months=reports_page(reports, locale))
     if code == codes[0]:
         out.write("404.html", "404.html")
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from markupsafe import Markup
+
 from checks.result import Status
 from configuration.announcements import Announcement
 from configuration.impacts import PARTIAL, Impact, shown_state
@@ -15,7 +17,9 @@ from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from configuration.times import utc_iso
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
+from rendering.budget import BudgetView, budget_view, group_budget
 from rendering.entries import Entry
+from rendering.honesty import honesty_line
 from rendering.i18n import N_, Locale
 from rendering.markdown import render_markdown
 from rendering.segments import Link, Segment, segments
@@ -75,6 +79,7 @@ class GroupView:
     collapsed: bool
     state: str  # the worst state of its monitors
     monitors: list[MonitorView]
+    budget: BudgetView | None = None  # this month's error budget, with an objective
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class IncidentView:
     when: str  # start (and end) in the page's time zone and language
     message: str  # the latest update, or the first paragraph of the write-up
     href: str  # its page, relative to the language's root
+    honesty: Markup  # a written incident's detection line (`rendering.honesty`); "" for none
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def page_view(
         headline=locale.gettext(headline),
         favicon_colour=FAVICON_COLOURS.get(state, FAVICON_GREY),
         icon=state if state in STATE_TEXT else Status.DOWN.value,
-        groups=_groups(config, monitors, locale),
+        groups=_groups(config, monitors, locale, timelines, now),
         active=[v for v, e in zip(views, entries, strict=True) if e.active],
         upcoming=[v for v, e in zip(views, entries, strict=True) if e.upcoming],
         recent=[v for v, e in zip(views, entries, strict=True) if not e.active and not e.upcoming],
@@ -247,7 +253,13 @@ def _monitor_view(
     )
 
 
-def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale) -> list[GroupView]:
+def _groups(
+    config: Config,
+    monitors: Mapping[str, MonitorView],
+    locale: Locale,
+    timelines: Mapping[str, MonitorTimeline],
+    now: datetime,
+) -> list[GroupView]:
     declared = [(g.id, g.name, g.description, g.collapsed) for g in config.groups]
     ungrouped = [m for m in config.monitors if m.group is None and m.id in monitors]
     if ungrouped:
@@ -262,7 +274,9 @@ def _groups(config: Config, monitors: Mapping[str, MonitorView], locale: Locale)
         ]
         if members:
             state = worst([m.state for m in members])
-            groups.append(GroupView(group_id, name, description, collapsed, state, members))
+            budget = group_budget(config, group_id, [m.id for m in members], timelines, now)
+            shown = budget_view(budget, locale) if budget else None
+            groups.append(GroupView(group_id, name, description, collapsed, state, members, shown))
     return groups
 
 
@@ -338,4 +352,5 @@ def incident_view(entry: Entry, locale: Locale, body: str = "") -> IncidentView:
         when=when,
         message=message,
         href=f"incidents/{entry.id}/",
+        honesty=honesty_line(entry.detection, locale),
     )

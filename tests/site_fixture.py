@@ -65,6 +65,7 @@ REGIONS = ("eu-west", "us-east", "ap-south")
 def fixture_config(extra_site: str = "", extra_monitor: str = "") -> Config:
     text = SMALL_CONFIG.replace("  timezone: UTC", "  timezone: UTC\n" + extra_site)
     text = text.replace("    interval: 1h\n", "    interval: 1h\n" + extra_monitor, 1)
+    text = text.replace("  - {id: api, name: API}", "  - {id: api, name: API, slo: 99.9}")
     text = text.replace(
         "    url: https://api.example.com/health\n",
         '    url: https://api.example.com/health\n    conditions: ["[STATUS] == 200"]\n',

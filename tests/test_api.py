@@ -243,6 +243,7 @@ def test_no_data_is_never_an_outage(tmp_path: Path) -> None:
         "uptime_week": None,
         "uptime_month": None,
         "response_time_ms": None,
+        "slo": None,
     }
 
 
@@ -266,6 +267,7 @@ def test_v1_uptime_for_a_known_history(tmp_path: Path) -> None:
         "uptime_week": 80.95,  # (10 + 24 + 23 + 11) / (13 + 24 + 24 + 23) = 68 / 84
         "uptime_month": 62.96,  # 68 / (84 + 24)
         "response_time_ms": None,
+        "slo": None,
     }
     assert component in read(site, "v1/components.json")["components"]
 
@@ -305,6 +307,10 @@ def test_incidents_updates_and_lists(tmp_path: Path) -> None:
             {"status": "investigating", "message": "Down.", "timestamp": "2026-11-21T08:10:00Z"},
             {"status": "resolved", "message": "Back.", "timestamp": "2026-11-21T09:00:00Z"},
         ],
+        # The checks saw the database up all along; its first word is its first update.
+        "detected_at": None,
+        "detected_regions": [],
+        "first_update_at": "2026-11-21T08:10:00Z",
     }
     assert ids(read(site, "v1/incidents.json")["incidents"]) == ["api-errors", "db-outage"]
 

@@ -27,6 +27,7 @@ PAGES = {
     "incidents": "incidents/",
     "maintenance": "maintenance/",
     "subscribe": "subscribe/",
+    "reports": "reports/",
     "embed": "embed/",
     "not-found": "404.html",
     "german": "de/",

@@ -54,8 +54,8 @@ def test_validate_reports_three_mistakes_with_locations_and_exits_2(project: Pat
     lines = err.splitlines()
     assert lines == [
         'config.yaml:13:10: site.theme: expected one of "system", "light" or "dark", got "sepia"',
-        'config.yaml:108:15: monitors[6].interval: expected a duration like "10s", got "hourly"',
-        'config.yaml:115:11: monitors[7].port: expected a whole number, got "smtp"',
+        'config.yaml:110:15: monitors[6].interval: expected a duration like "10s", got "hourly"',
+        'config.yaml:117:11: monitors[7].port: expected a whole number, got "smtp"',
         "3 problems found; nothing was written.",
     ]
     assert "::error" not in out

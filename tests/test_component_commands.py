@@ -1,4 +1,5 @@
-"""The command line of issue 17: `--affects` on `vigil incident new|update`, and manual
+"""The command line of issue 17: `--affects` on `vigil incident new|update` and on
+`vigil maintenance new|update` (one shared option and parser), and manual
 monitors, which `vigil validate` accepts and `vigil check` never checks."""
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def front_matter(path: Path) -> dict[str, object]:
     return data
 
 
+def written_at(project: Path, *times: str) -> list[dict[str, Impact]]:
+    """What the files written in `project` say of each monitor at each of `times`."""
+    incidents = load_incidents(project / "incidents", ["api", "db"])
+    return [written_status(incidents, parse_now(at)) for at in times]
+
+
 def test_affects_is_written_by_new_and_changed_by_update(project: Path) -> None:
     new = vigil(
         "incident", "new", "--title", "Payments fail", "--affects", "api=partial_outage",
@@ -55,14 +62,36 @@ def test_affects_is_written_by_new_and_changed_by_update(project: Path) -> None:
     assert last["message"] == (
         "The status is now investigating; api major outage, db degraded performance."
     )
-    incidents = load_incidents(project / "incidents", ["api", "db"])
-    assert written_status(incidents, parse_now("2026-11-23T10:30:00Z")) == {
-        "api": Impact.PARTIAL_OUTAGE
-    }
-    assert written_status(incidents, parse_now("2026-11-23T11:30:00Z")) == {
-        "api": Impact.MAJOR_OUTAGE,
-        "db": Impact.DEGRADED_PERFORMANCE,
-    }
+    assert written_at(project, "2026-11-23T10:30:00Z", "2026-11-23T11:30:00Z") == [
+        {"api": Impact.PARTIAL_OUTAGE},
+        {"api": Impact.MAJOR_OUTAGE, "db": Impact.DEGRADED_PERFORMANCE},
+    ]
+
+
+def test_maintenance_new_and_update_write_affects(project: Path) -> None:
+    new = vigil(
+        "maintenance", "new", "--title", "Database upgrade", "--start", "2026-11-25T02:00:00Z",
+        "--duration", "2h", "--affects", "db=degraded_performance", "--now", "2026-11-23T10:00:00Z",
+    )  # fmt: skip
+    assert new.exit_code == 0, new.output
+    path = project / "incidents" / "2026-11-25-database-upgrade.md"
+    assert front_matter(path)["affects"] == {"db": "degraded_performance"}
+    update = vigil(
+        "maintenance", "update", "2026-11-25-database-upgrade", "--affects", "api=partial_outage",
+        "--now", "2026-11-25T02:30:00Z",
+    )  # fmt: skip
+    assert update.exit_code == 0, update.output
+    [last] = front_matter(path)["updates"]  # type: ignore[misc]
+    assert last["affects"] == {"api": "partial_outage"}
+    assert last["status"] == "in_progress"
+    assert last["message"] == "The status is now in progress; api partial outage."
+    assert written_at(project, "2026-11-25T02:15:00Z", "2026-11-25T03:00:00Z") == [
+        {"db": Impact.DEGRADED_PERFORMANCE},
+        {"api": Impact.PARTIAL_OUTAGE, "db": Impact.DEGRADED_PERFORMANCE},
+    ]
+    bad = vigil("maintenance", "update", "2026-11-25-database-upgrade", "--affects", "db=off")
+    assert bad.exit_code == 2 and "expected ID=STATUS" in bad.output
+    assert "Traceback" not in bad.output
 
 
 @pytest.mark.parametrize(

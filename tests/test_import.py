@@ -17,10 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from configuration.models import Config
 from generator import main
 from importers import statuspage
-from importers.base import Untranslated
+from importers.base import Imported, Untranslated
 from importers.registry import IMPORTERS
+from importers.writing import SECTION_ORDER, config_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -238,7 +240,7 @@ def test_upptime_degraded_text_with_an_operator_is_reported(tmp_path: Path) -> N
 def test_openstatus_monitors_regions_and_assertions(tmp_path: Path) -> None:
     report = imported("openstatus", tmp_path)
     data = config(tmp_path)
-    assert [r["id"] for r in data["regions"]] == ["iad", "ams", "syd", "jnb", "gru", "fra"]
+    assert [r["id"] for r in data["regions"]][:6] == ["iad", "ams", "syd", "jnb", "gru", "fra"]
     assert data["regions"][0]["name"] == "Ashburn"
     uptime = monitor(tmp_path, "uptime-monitor")
     assert uptime["regions"] == ["iad", "ams", "syd", "jnb", "gru"]
@@ -253,6 +255,30 @@ def test_openstatus_monitors_regions_and_assertions(tmp_path: Path) -> None:
     assert "openstatus.yaml:34: uptime-monitor.assertions[3]: not imported" in report
     assert "openstatus.yaml:44: fast.timeout: 45s is longer than the frequency" in report
     assert "openstatus.yaml:57: paused.active: paused in openstatus" in report
+
+
+def test_openstatus_opentelemetry_becomes_export_otlp_with_its_headers_as_secrets(
+    tmp_path: Path,
+) -> None:
+    report = imported("openstatus", tmp_path)
+    data = config(tmp_path)
+    header = "${OPENSTATUS_OTLP_AUTHORIZATION}"
+    assert data["export"] == {
+        "otlp": {"endpoint": "https://otlp.example.com", "headers": {"Authorization": header}}
+    }
+    assert "abc123" not in (tmp_path / "config.yaml").read_text()
+    assert "edge.openTelemetry.headers.Authorization: a credential written in the source" in report
+    assert "edge-copy.openTelemetry.endpoint: Vigil exports every monitor to one" in report
+    regions = {r["id"]: r["name"] for r in data["regions"]}
+    assert regions["koyeb_fra"] == "Frankfurt (Koyeb)"
+    assert regions["railway_us-west2"] == "US West (Railway)"
+    assert monitor(tmp_path, "edge")["regions"] == ["koyeb_fra", "railway_us-west2"]
+
+
+def test_every_config_section_an_importer_writes_is_written_in_the_documented_order() -> None:
+    assert list(SECTION_ORDER) == list(Config.model_fields)
+    drafted = Imported({"monitors": [], "version": 1, "later": {"a": 1}})
+    assert config_text(drafted, "x").index("version:") < config_text(drafted, "x").index("later:")
 
 
 def test_uptime_kuma_monitors_by_type_groups_and_channels(tmp_path: Path) -> None:
@@ -403,7 +429,7 @@ def test_merge_adds_free_ids_keeps_comments_and_reports_the_rest(tmp_path: Path)
     text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
     assert text.startswith("# my page\n") and "- id: database  # keep me" in text
     ids = [m["id"] for m in config(tmp_path)["monitors"]]
-    assert ids == ["database", "uptime-monitor", "fast"]
+    assert ids == ["database", "uptime-monitor", "fast", "edge", "edge-copy"]
     assert monitor(tmp_path, "database")["name"] == "My DB"
     assert 'monitors[2]: id "database" is taken' in report
     assert "openstatus.yaml: site: not merged: " in report  # the person's own site stays
@@ -415,6 +441,8 @@ def test_merge_adds_free_ids_keeps_comments_and_reports_the_rest(tmp_path: Path)
         "jnb",
         "gru",
         "fra",
+        "koyeb_fra",
+        "railway_us-west2",
     }
 
 

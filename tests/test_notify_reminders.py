@@ -193,6 +193,9 @@ def test_bad_reminder_and_escalation_settings_are_located_config_errors(tmp_path
         "escalate_after: 30m, escalate_to: [pagr]": (
             "config.yaml:7:", "notifications[1].escalate_to[0]", 'unknown channel "pagr"'),
         "escalate_after: 30m": ("config.yaml:7:", "notifications[1]", "needs escalate_to"),
+        "min_duration: 1h, escalate_after: 30m, escalate_to: [pager]": (
+            "config.yaml:7:", "notifications[1]", "escalate_after (30m) is shorter than "
+            "min_duration (1h): it would escalate before this channel is alerted"),
     }  # fmt: skip
     for setting, expected in cases.items():
         code, err = _validate(tmp_path, f"{{{base}, {setting}}}")

@@ -234,7 +234,8 @@ def test_golden_pages(site: Path, update_golden: bool) -> None:
     """The pages for the fixed history; `pytest --update-golden` rewrites them."""
     for page, name in (("index.html", "index.html"), ("monitors/api/index.html", "monitor.html"),
                        ("incidents/2026-11-21-api/index.html", "incident.html"),
-                       ("de/index.html", "index-de.html")):  # fmt: skip
+                       ("de/index.html", "index-de.html"),
+                       ("reports/index.html", "reports.html")):  # fmt: skip
         html = read(site, page)
         golden = GOLDEN / name
         if update_golden:

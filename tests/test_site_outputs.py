@@ -177,7 +177,7 @@ def test_headers_give_cors_and_a_short_cache_once(site: Path) -> None:
     written = (site / "_headers").read_text()
     for pattern, headers in rules:
         assert f"\n{pattern}\n" + "".join(f"  {k}: {v}\n" for k, v in headers.items()) in written
-    shared = [p for p in files(site) if p.parts[len(site.parts)] in ("api", "badges")]
+    shared = [p for p in files(site) if p.parts[len(site.parts)] in ("api", "badges", "reports")]
     shared += [p for p in files(site) if p.name.startswith("feed.")]
     assert len(shared) > 30
     for path in shared:

@@ -33,9 +33,9 @@ regions:
   - {id: eu-west, name: Europe}
   - {id: us-east, name: US East}
 groups:
-  - {id: core, name: Core services}
-  - {id: partnerzone, name: Partner gateway zone}
-  - {id: backoffice, name: Backoffice systems}
+  - {id: core, name: Core services, slo: 99.9}
+  - {id: partnerzone, name: Partner gateway zone, slo: 99.5}
+  - {id: backoffice, name: Backoffice systems, slo: 99.0}
 defaults: {interval: 1h}
 monitors:
   - {id: website-main, name: Main website, group: core, type: http,
@@ -285,6 +285,12 @@ def test_a_page_shows_its_monitors_incidents_and_announcements(
     text = "".join(p.read_text("utf-8") for p in (built / page).rglob("*.html"))
     text += (built / page / "feed.atom").read_text("utf-8")
     assert [word for word in shown if word not in text] == []
+
+
+def test_each_page_reports_its_own_objectives(built: Path) -> None:
+    for page in FORBIDDEN:
+        reports = [p for p in (built / page / "reports").rglob("*") if p.is_file()]
+        assert reports, page  # the monthly reports, written from the page's monitors only
 
 
 def test_each_page_has_its_own_hosting_files(built: Path) -> None:

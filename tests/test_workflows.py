@@ -235,6 +235,7 @@ def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
         "config.yaml",
         "requirements.txt",
         "incidents/**",
+        "announcements/**",
         "templates/**",
     }
     assert on["push"]["branches"] == ["main"]
