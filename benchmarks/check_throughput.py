@@ -278,6 +278,22 @@ def run(folder: Path, concurrency: int | None, monitors: int) -> None:
     print(json.dumps(figures | {"peak_rss_mb": round(peak_rss_mb, 1)}))
 
 
+def _floor(plain_round: Round, count: int, used: int) -> tuple[float, float]:
+    """The CPU time per check and the floor of a round: every target answers after DELAY_S,
+    and the probe's CPU work for all the checks runs on one core; nor can `used` checks at a
+    time do better than count / used round trips."""
+    cpu_per_check_ms = plain_round.checks_cpu_s / count * 1000
+    cpu_floor_s = DELAY_S + plain_round.checks_cpu_s
+    concurrency_floor_s = math.ceil(count / used) * DELAY_S
+    floor_s = max(cpu_floor_s, concurrency_floor_s)
+    print(
+        f"floor: {floor_s:.2f} s (slowest target {DELAY_S:.2f} s + CPU {cpu_per_check_ms:.3f} ms "
+        f"x {count:,} = {cpu_floor_s:.2f} s; {count:,} / concurrency {used} round trips = "
+        f"{concurrency_floor_s:.2f} s); the round's checks took {plain_round.checks_s:.2f} s"
+    )
+    return cpu_per_check_ms, floor_s
+
+
 def measure(
     folder: Path,
     addresses: Sequence[str],
@@ -303,18 +319,7 @@ def measure(
         tls_round = vigil_round(secure, folder / "data-tls", concurrency)
         print(f"vigil check round, https verified (CA via SSL_CERT_FILE): {tls_round}")
 
-    # The floor: every target answers after DELAY_S, and the probe's CPU work for all the
-    # checks runs on one core; nor can `used` checks at a time do better than count / used
-    # round trips.
-    cpu_per_check_ms = plain_round.checks_cpu_s / count * 1000
-    cpu_floor_s = DELAY_S + plain_round.checks_cpu_s
-    concurrency_floor_s = math.ceil(count / used) * DELAY_S
-    floor_s = max(cpu_floor_s, concurrency_floor_s)
-    print(
-        f"floor: {floor_s:.2f} s (slowest target {DELAY_S:.2f} s + CPU {cpu_per_check_ms:.3f} ms "
-        f"x {count:,} = {cpu_floor_s:.2f} s; {count:,} / concurrency {used} round trips = "
-        f"{concurrency_floor_s:.2f} s); the round's checks took {plain_round.checks_s:.2f} s"
-    )
+    cpu_per_check_ms, floor_s = _floor(plain_round, count, used)
 
     one_by_one = sequential(plain[:SEQUENTIAL])
     sequential_s = one_by_one * count / SEQUENTIAL
@@ -324,6 +329,18 @@ def measure(
         label = f"{count:,} at once, http"
         print(timed_engine(lambda: bare_aiohttp(plain), f"bare aiohttp, {label}", count))
         print(timed_engine(lambda: httpx_async(plain), f"httpx.AsyncClient, {label}", count))
+    return _figures(count, plain_round, tls_round, sequential_s, cpu_per_check_ms, floor_s)
+
+
+def _figures(
+    count: int,
+    plain_round: Round,
+    tls_round: Round | None,
+    sequential_s: float,
+    cpu_per_check_ms: float,
+    floor_s: float,
+) -> dict[str, object]:
+    """The round's figures as the JSON line prints them."""
     figures: dict[str, object] = {
         "monitors": count,
         "wall_s": round(plain_round.wall_s, 3),

@@ -47,13 +47,13 @@ sys.path.insert(0, str(ROOT))
 
 import history.store  # noqa: E402
 from history.compact import ROLLUP_COLUMNS  # noqa: E402
+from history.location import open_store  # noqa: E402
 from history.migrate import copy_history  # noqa: E402
 from history.store import (  # noqa: E402
     COMPACTED,
     RESULT_COLUMNS,
     ResultStore,
     connect,
-    open_store,
     sql_path,
 )
 from history.timeline import MonitorSpec, monitor_timelines  # noqa: E402
@@ -328,7 +328,6 @@ def timed(figures: dict[str, Any]) -> str:
 
 def minutely(scale: float, memory_limit: str | None) -> None:
     monitors = max(round(MINUTELY_MONITORS * scale), 1)
-    factor = MINUTELY_MONITORS / monitors
     interval = ["--interval", str(MINUTE)]
     if memory_limit:
         interval += ["--memory-limit", memory_limit]
@@ -336,90 +335,108 @@ def minutely(scale: float, memory_limit: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="vigil-minutely-") as temporary:
         folder = Path(temporary) / "data"
         folder.mkdir()
-        started = time.perf_counter()
-        made = child(folder, monitors, "--minutely", generate=True)
-        results = int(made["results"])
-        generate_s = time.perf_counter() - started
-        raw_mb = sum(f.stat().st_size for f in (folder / "results").rglob("*.parquet")) / 2**20
-        rollup_mb = sum(f.stat().st_size for f in (folder / "rollups").rglob("*.parquet")) / 2**20
-        print(
-            f"generated {results:,} results ({monitors} monitors x {len(REGIONS)} regions, "
-            f"1-minute checks, {RAW_DAYS} days; {raw_mb:.0f} MB) and {ROLLUP_DAYS} days of "
-            f"rollups ({rollup_mb:.1f} MB) in {generate_s:.1f} s",
-            flush=True,
-        )
+        made = _generate_minutely(folder, monitors)
         local = child(folder, monitors, *interval)
         print(f"local files: {timed(local)}", flush=True)
         naive = child(folder, monitors, *interval, "--naive", "--sample", str(NAIVE_SAMPLE))
         print(f"naive, local, {NAIVE_SAMPLE} monitors one by one: {naive['naive_s']:.1f} s scaled")
-        server, endpoint = start_moto(Path(temporary))
-        try:
-            import boto3
-
-            boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="vigil-bench")
-            url = "s3://vigil-bench/history"
-            log = Path(temporary) / "moto.log"
-            mark = log.stat().st_size
-            started = time.perf_counter()
-            copied = copy_history(ResultStore(folder), open_store(url, Path(temporary) / "s3"))
-            copy_s = time.perf_counter() - started
-            print(f"copied {copied.copied} files ({copied.results:,} results) to {endpoint} "
-                  f"in {copy_s:.1f} s", flush=True)  # fmt: skip
-            copy_requests = requests_since(log, mark)
-            mark, received = log.stat().st_size, loopback_bytes()
-            remote = child(Path(temporary) / "s3-query", monitors, *interval, "--store", url)
-            received_mb = (loopback_bytes() - received) / 2**20
-            time.sleep(0.5)  # the log's last lines
-            build_requests = requests_since(log, mark)
-            print(f"S3 on loopback: {timed(remote)}; requests: copy {copy_requests}, "
-                  f"timelines {build_requests}, {received_mb:.0f} MB over loopback "
-                  f"(every process's) while they ran")  # fmt: skip
-            # What each `vigil check` run reads to know which monitors are due.
-            mark = log.stat().st_size
-            started = time.perf_counter()
-            open_store(url, Path(temporary) / "s3-check").last_checked(REGIONS[0])
-            due_s = time.perf_counter() - started
-            time.sleep(0.5)
-            due_requests = requests_since(log, mark)
-            print(f"a check run's last_checked({REGIONS[0]}): {due_s:.2f} s, {due_requests}")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        remote = _on_s3(Path(temporary), folder, monitors, interval)
     figures: dict[str, object] = {
         "monitors": monitors,
-        "results": results,
-        "raw_mb": round(raw_mb),
-        "generate_s": round(generate_s, 1),
-        **{
-            key: _rounded(local[key])
-            for key in ("query_s", "error", "failed_after_s")
-            if key in local
-        },
+        **made,
+        **_outcome(local),
         "peak_rss_mb": round(local["peak_rss_mb"]),
         "naive_s": round(naive["naive_s"], 1),
+        **remote,
+    }
+    if "query_s" in local:
+        figures["speedup"] = round(naive["naive_s"] / local["query_s"], 1)
+    _extrapolate(figures, MINUTELY_MONITORS / monitors)
+    print(json.dumps(figures))
+
+
+def _generate_minutely(folder: Path, monitors: int) -> dict[str, Any]:
+    """A year of 1-minute history in `folder`: raw days, then rollups."""
+    started = time.perf_counter()
+    results = int(child(folder, monitors, "--minutely", generate=True)["results"])
+    generate_s = time.perf_counter() - started
+    raw_mb = sum(f.stat().st_size for f in (folder / "results").rglob("*.parquet")) / 2**20
+    rollup_mb = sum(f.stat().st_size for f in (folder / "rollups").rglob("*.parquet")) / 2**20
+    print(
+        f"generated {results:,} results ({monitors} monitors x {len(REGIONS)} regions, "
+        f"1-minute checks, {RAW_DAYS} days; {raw_mb:.0f} MB) and {ROLLUP_DAYS} days of "
+        f"rollups ({rollup_mb:.1f} MB) in {generate_s:.1f} s",
+        flush=True,
+    )
+    return {"results": results, "raw_mb": round(raw_mb), "generate_s": round(generate_s, 1)}
+
+
+def _on_s3(temporary: Path, folder: Path, monitors: int, interval: list[str]) -> dict[str, Any]:
+    """The same history copied to moto on loopback: the copy, the timelines read from there
+    and what a check run reads to know which monitors are due; with moto's request counts."""
+    server, endpoint = start_moto(temporary)
+    try:
+        import boto3
+
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="vigil-bench")
+        url = "s3://vigil-bench/history"
+        log = temporary / "moto.log"
+        mark = log.stat().st_size
+        started = time.perf_counter()
+        copied = copy_history(ResultStore(folder), open_store(url, temporary / "s3"))
+        copy_s = time.perf_counter() - started
+        print(f"copied {copied.copied} files ({copied.results:,} results) to {endpoint} "
+              f"in {copy_s:.1f} s", flush=True)  # fmt: skip
+        copy_requests = requests_since(log, mark)
+        mark, received = log.stat().st_size, loopback_bytes()
+        remote = child(temporary / "s3-query", monitors, *interval, "--store", url)
+        received_mb = (loopback_bytes() - received) / 2**20
+        time.sleep(0.5)  # the log's last lines
+        build_requests = requests_since(log, mark)
+        print(f"S3 on loopback: {timed(remote)}; requests: copy {copy_requests}, "
+              f"timelines {build_requests}, {received_mb:.0f} MB over loopback "
+              f"(every process's) while they ran")  # fmt: skip
+        # What each `vigil check` run reads to know which monitors are due.
+        mark = log.stat().st_size
+        started = time.perf_counter()
+        open_store(url, temporary / "s3-check").last_checked(REGIONS[0])
+        due_s = time.perf_counter() - started
+        time.sleep(0.5)
+        due_requests = requests_since(log, mark)
+        print(f"a check run's last_checked({REGIONS[0]}): {due_s:.2f} s, {due_requests}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
         "copy_s": round(copy_s, 1),
-        **{
-            f"s3_{key}": _rounded(remote[key])
-            for key in ("query_s", "error", "failed_after_s")
-            if key in remote
-        },
+        **{f"s3_{key}": value for key, value in _outcome(remote).items()},
         "s3_peak_rss_mb": round(remote["peak_rss_mb"]),
         "s3_requests": build_requests,
         "s3_loopback_mb": round(received_mb),
         "s3_due_s": round(due_s, 2),
         "s3_due_requests": due_requests,
     }
-    if "query_s" in local:
-        figures["speedup"] = round(naive["naive_s"] / local["query_s"], 1)
-    if factor != 1 and "query_s" in local and "query_s" in remote:
-        # Linear in the results read: an estimate, not a measurement.
-        for key in ("query_s", "s3_query_s", "naive_s"):
-            figures[f"extrapolated_{key}"] = round(float(figures[key]) * factor, 1)  # type: ignore[arg-type]
-        print(f"extrapolated linearly to {MINUTELY_MONITORS} monitors (an estimate, not "
-              "measured; high where a per-file cost dominates): "
-              f"local {figures['extrapolated_query_s']} s, "
-              f"S3 {figures['extrapolated_s3_query_s']} s")  # fmt: skip
-    print(json.dumps(figures))
+
+
+def _outcome(figures: dict[str, Any]) -> dict[str, Any]:
+    """A query's time, or how it failed."""
+    return {
+        key: _rounded(figures[key])
+        for key in ("query_s", "error", "failed_after_s")
+        if key in figures
+    }
+
+
+def _extrapolate(figures: dict[str, object], factor: float) -> None:
+    """Linear in the results read: an estimate, not a measurement."""
+    if factor == 1 or "query_s" not in figures or "s3_query_s" not in figures:
+        return
+    for key in ("query_s", "s3_query_s", "naive_s"):
+        figures[f"extrapolated_{key}"] = round(float(figures[key]) * factor, 1)  # type: ignore[arg-type]
+    print(f"extrapolated linearly to {MINUTELY_MONITORS} monitors (an estimate, not "
+          "measured; high where a per-file cost dominates): "
+          f"local {figures['extrapolated_query_s']} s, "
+          f"S3 {figures['extrapolated_s3_query_s']} s")  # fmt: skip
 
 
 def main() -> None:
@@ -458,17 +475,22 @@ def main() -> None:
     if args.minutely:
         minutely(args.scale, args.memory_limit)
         return
+    daily(args.monitors, args.days)
+
+
+def daily(monitors: int, days: int) -> None:
+    """`days` of history for `monitors`: the timelines in one query against one by one."""
     with tempfile.TemporaryDirectory(prefix="vigil-history-") as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
         # In a child too: a process started later inherits the peak RSS of its parent.
-        made = child(folder, args.monitors, "--days", str(args.days), generate=True)
+        made = child(folder, monitors, "--days", str(days), generate=True)
         results = int(made["results"])
         print(f"generated {results:,} results in {time.perf_counter() - started:.1f} s")
         size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 2**20
-        figures = child(folder, args.monitors)
-        figures |= child(folder, args.monitors, "--naive")
-    print(f"timelines for {args.monitors} monitors: {figures['query_s']:.2f} s, "
+        figures = child(folder, monitors)
+        figures |= child(folder, monitors, "--naive")
+    print(f"timelines for {monitors} monitors: {figures['query_s']:.2f} s, "
           f"naive per-monitor queries: {figures['naive_s']:.1f} s, "
           f"{figures['outages']} outages, peak RSS {figures['peak_rss_mb']:.0f} MB")  # fmt: skip
     print(json.dumps({

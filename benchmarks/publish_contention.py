@@ -16,8 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from configuration.git import run
 from publishing.branch import checkout_data_branch
-from publishing.git import run
 from publishing.publish import Retry, publish
 
 

@@ -119,7 +119,7 @@ async def probe(monitor: HeartbeatMonitor, context: ProbeContext) -> Observation
         if heartbeat_path(context.heartbeats, monitor.id).exists():
             return Observation.failed(ErrorKind.TIMEOUT, "heartbeat file is unreadable")
         return _before_the_first(monitor, context.heartbeats, context.clock())
-    return judge(monitor, heartbeat, context.clock())
+    return observation_of(monitor, heartbeat, context.clock())
 
 
 def _before_the_first(monitor: HeartbeatMonitor, folder: Path, now: datetime) -> Observation:
@@ -149,7 +149,7 @@ def _watched_since(folder: Path, monitor_id: str, now: datetime) -> datetime:
     return now
 
 
-def judge(monitor: HeartbeatMonitor, heartbeat: Heartbeat, now: datetime) -> Observation:
+def observation_of(monitor: HeartbeatMonitor, heartbeat: Heartbeat, now: datetime) -> Observation:
     """What the latest heartbeat says at `now`."""
     age = now - heartbeat.at  # negative when the recorder's clock ran ahead: fresh
     if age > monitor.grace:

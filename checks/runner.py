@@ -123,7 +123,7 @@ async def check_one(
     observation = Observation()
     for attempts in range(1, monitor.retries + 2):
         observation = await _attempt(monitor, context)
-        if judge(monitor, observation).status is not Status.DOWN:
+        if assess(monitor, observation).status is not Status.DOWN:
             break
         if attempts <= monitor.retries and settings.retry_delay:
             await asyncio.sleep(settings.retry_delay.total_seconds() * 2 ** (attempts - 1))
@@ -148,7 +148,7 @@ async def _attempt(monitor: MonitorBase, context: ProbeContext) -> Observation:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Assessment:
     """What an observation means for the monitor: its status and why."""
 
     status: Status
@@ -157,13 +157,13 @@ class Verdict:
     conditions: tuple[ConditionOutcome, ...] = ()
 
 
-def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
+def assess(monitor: MonitorBase, observation: Observation) -> Assessment:
     """Down when the probe failed or a condition fails; degraded when a degraded-only
     condition fails, the probe says so, or the answer was slower than `degraded_after`."""
     if observation.error_kind is ErrorKind.WAITING:
-        return Verdict(Status.UNKNOWN, observation.error_kind, observation.error_message)
+        return Assessment(Status.UNKNOWN, observation.error_kind, observation.error_message)
     if observation.error_kind is not None:
-        return Verdict(Status.DOWN, observation.error_kind, observation.error_message)
+        return Assessment(Status.DOWN, observation.error_kind, observation.error_message)
     hard = evaluate_all(
         _compiled(tuple(monitor.conditions))
         + [compile_assertion(assertion) for assertion in monitor.assertions],
@@ -172,7 +172,7 @@ def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
     soft = evaluate_all(_compiled(tuple(monitor.degraded_conditions)), observation.values)
     outcomes = (*hard, *soft)
     if failed := [outcome.explanation for outcome in hard if not outcome.passed]:
-        return Verdict(Status.DOWN, ErrorKind.ASSERTION, "; ".join(failed), outcomes)
+        return Assessment(Status.DOWN, ErrorKind.ASSERTION, "; ".join(failed), outcomes)
     reasons = [outcome.explanation for outcome in soft if not outcome.passed]
     reasons += [observation.degraded] if observation.degraded else []
     limit, elapsed_ms = monitor.degraded_after, observation.response_time_ms
@@ -180,8 +180,8 @@ def judge(monitor: MonitorBase, observation: Observation) -> Verdict:
         limit_ms = limit.total_seconds() * 1000
         reasons.append(f"slow: answered in {elapsed_ms:.0f} ms, over {limit_ms:.0f} ms")
     if reasons:
-        return Verdict(Status.DEGRADED, None, "; ".join(reasons), outcomes)
-    return Verdict(Status.UP, None, None, outcomes)
+        return Assessment(Status.DEGRADED, None, "; ".join(reasons), outcomes)
+    return Assessment(Status.UP, None, None, outcomes)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -196,18 +196,18 @@ def _result(
     observation: Observation,
     attempts: int,
 ) -> Result:
-    verdict = judge(monitor, observation)
+    assessment = assess(monitor, observation)
     secrets = settings.secrets
     return Result(
         monitor_id=monitor.id,
         region=settings.region,
         run_id=settings.run_id,
         checked_at=checked_at,
-        status=verdict.status,
+        status=assessment.status,
         response_time_ms=observation.response_time_ms,
         status_code=observation.status_code,
-        error_kind=verdict.error_kind,
-        error_message=redact(verdict.message, secrets) if verdict.message else None,
+        error_kind=assessment.error_kind,
+        error_message=redact(assessment.message, secrets) if assessment.message else None,
         attempts=attempts,
         timings=observation.timings,
         peer_ip=observation.peer_ip,
@@ -219,7 +219,7 @@ def _result(
                 actual=redact(outcome.actual, secrets) if outcome.actual else None,
                 explanation=redact(outcome.explanation, secrets),
             )
-            for outcome in verdict.conditions
+            for outcome in assessment.conditions
         ),
     )
 

@@ -33,7 +33,8 @@ from configuration.errors import Problem
 from configuration.messages import escape_control
 from configuration.models import Config
 from configuration.monitor import MonitorBase
-from history.store import new_run_id, open_store
+from history.location import open_store
+from history.store import new_run_id
 from notifications.run import after_check
 
 T = TypeVar("T")  # what an option's parser returns
@@ -228,7 +229,7 @@ def check_command(
 
     def on_round(done: CheckRound) -> None:
         _print_round(done)
-        export(done)
+        export(done.region, done.run_id, done.results)
 
     rounds = None
     if loop:

@@ -10,8 +10,8 @@ import click
 from commands.common import load, parse_now, project_options
 from history.compact import Compaction
 from history.compact import compact as compact_history
+from history.location import open_store
 from history.specs import maintenance_of, monitor_specs
-from history.store import open_store
 
 
 def compact(config_path: Path, data_dir: Path, incidents_dir: Path, now: datetime) -> Compaction:

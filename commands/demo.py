@@ -12,8 +12,8 @@ import click
 from commands.common import load, parse_now, project_options
 from configuration.models import Config
 from configuration.times import utc_iso
-from history.demo import DEMO_PREFIX, Event, demo_events, write_demo_history
-from history.store import open_store
+from history.demo import DEMO_PREFIX, Disturbance, demo_disturbances, write_demo_history
+from history.location import open_store
 
 
 @dataclass(frozen=True)
@@ -51,25 +51,30 @@ def write_demo_incidents(directory: Path, config: Config, now: datetime) -> list
     for old in directory.glob(f"*-{DEMO_PREFIX}*.md"):
         old.unlink()
     directory.mkdir(parents=True, exist_ok=True)
-    events = demo_events(config, now)
+    disturbances = demo_disturbances(config, now)
     written = []
-    for slug, text, when in _stories(events, now):
+    for slug, text, when in _stories(disturbances, now):
         path = directory / f"{when:%Y-%m-%d}-{DEMO_PREFIX}{slug}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
-def _stories(events: dict[str, Event], now: datetime) -> list[tuple[str, str, datetime]]:
-    api, ingest = events["api-errors"], events["ingestion-outage"]
-    api_end = api.start + api.duration
-    ingest_end = ingest.start + ingest.duration
-    past_window = events["database-upgrade"].start
-    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
+Story = tuple[str, str, datetime]  # the file's slug, its text, the day it is dated
+
+
+def _stories(disturbances: dict[str, Disturbance], now: datetime) -> list[Story]:
+    """The incident files that tell what the demo history shows."""
     return [
-        (
-            "api-errors",
-            f"""---
+        _api_errors(disturbances["api-errors"]),
+        _ingestion_outage(disturbances["ingestion-outage"]),
+        *_maintenance(disturbances, now),
+    ]
+
+
+def _api_errors(api: Disturbance) -> Story:
+    api_end = api.start + api.duration
+    text = f"""---
 title: Elevated error rates on the REST API
 impact: major
 monitors: [{api.monitor_id}]
@@ -92,12 +97,13 @@ updates:
 Between {api.start:%H:%M} and {api_end:%H:%M} UTC about 40 % of API requests failed with
 HTTP 503. A configuration change lowered the database connection pool limit; it was rolled
 back and the deployment pipeline now checks the limit.
-""",
-            api.start,
-        ),
-        (
-            "ingestion-outage",
-            f"""---
+"""
+    return "api-errors", text, api.start
+
+
+def _ingestion_outage(ingest: Disturbance) -> Story:
+    ingest_end = ingest.start + ingest.duration
+    text = f"""---
 title: Event ingestion unavailable
 impact: critical
 monitors: [{ingest.monitor_id}]
@@ -112,12 +118,16 @@ updates:
     message: A failed load balancer was replaced; no events were lost, they were retried.
 ---
 The ingestion load balancer stopped accepting connections after a kernel update.
-""",
-            ingest.start,
-        ),
-        (
-            "database-upgrade",
-            f"""---
+"""
+    return "ingestion-outage", text, ingest.start
+
+
+def _maintenance(disturbances: dict[str, Disturbance], now: datetime) -> list[Story]:
+    """A window that is over (the database upgrade) and one in two days."""
+    api = disturbances["api-errors"]
+    past_window = disturbances["database-upgrade"].start
+    next_window = (now + timedelta(days=2)).replace(hour=1, minute=0, second=0, microsecond=0)
+    past = f"""---
 title: Database upgrade
 kind: maintenance
 impact: minor
@@ -126,21 +136,18 @@ scheduled_start: {utc_iso(past_window)}
 scheduled_end: {utc_iso(past_window + timedelta(hours=1))}
 ---
 The primary database was upgraded to a new major version.
-""",
-            past_window,
-        ),
-        (
-            "network-maintenance",
-            f"""---
+"""
+    upcoming = f"""---
 title: Network maintenance in Frankfurt
 kind: maintenance
 impact: minor
-monitors: [{events["website-timeout"].monitor_id}]
+monitors: [{disturbances["website-timeout"].monitor_id}]
 scheduled_start: {utc_iso(next_window)}
 scheduled_end: {utc_iso(next_window + timedelta(hours=2))}
 ---
 Our hosting provider replaces core switches. Short interruptions are possible.
-""",
-            next_window,
-        ),
+"""
+    return [
+        ("database-upgrade", past, past_window),
+        ("network-maintenance", upcoming, next_window),
     ]

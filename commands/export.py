@@ -6,16 +6,14 @@ collector that fails loses that round's data, logged, and the check still succee
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import click
 
+from checks.result import Result
 from commands.common import report
 from configuration.models import Config
 from configuration.redaction import redact
-
-if TYPE_CHECKING:
-    from commands.check import CheckRound
 
 SECTION = "export"
 
@@ -27,19 +25,19 @@ class ResultExport:
         report(sorted(use.unset("check") for use in uses))
         self.unset: set[str] = {"export.otlp"} if uses else set()
 
-    def __call__(self, done: CheckRound) -> None:
+    def __call__(self, region: str, run_id: str, results: Sequence[Result]) -> None:
         """Send one round's results (none due: nothing sent)."""
         options = self.config.export.otlp
-        if options is None or self.unset or not done.results:
+        if options is None or self.unset or not results:
             return
         # The OpenTelemetry SDK is the `otlp` extra: imported only when it is configured.
         from exporting.otlp import Run, export_run, runner_name
 
         types = {monitor.id: monitor.type for monitor in self.config.monitors}
         runner = runner_name(os.environ)
-        run = Run(done.region, done.run_id, runner, done.results, types)
+        run = Run(region, run_id, runner, results, types)
         sent = export_run(run, options, self.config.secrets)
         if not sent.lost:
             spans = f" and {sent.spans} spans" if sent.spans else ""
             where = redact(options.endpoint, [*self.config.secrets, *options.headers.values()])
-            click.echo(f"{done.region}: {sent.points} metric points{spans} sent to {where}")
+            click.echo(f"{region}: {sent.points} metric points{spans} sent to {where}")

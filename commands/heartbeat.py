@@ -18,7 +18,7 @@ from commands.common import (
     parse_now,
 )
 from configuration.errors import NotFound
-from history.store import open_store
+from history.location import open_store
 
 
 def heartbeat(

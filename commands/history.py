@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from history.location import open_store
 from history.migrate import copy_history
-from history.store import open_store
 
 
 @click.group("history")

@@ -20,7 +20,7 @@ from commands.common import (
 from configuration.errors import DeliveryFailed, NotFound
 from configuration.incidents import Incident
 from configuration.models import Config
-from history.store import open_store
+from history.location import open_store
 from notifications.events import trial_event
 from notifications.run import describe, notify, preview_pending, send_test
 

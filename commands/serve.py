@@ -17,7 +17,7 @@ from commands.common import config_option, data_option, incidents_option, out_op
 from configuration.announcement_files import announcements_folder
 from configuration.errors import CannotServe, ConfigError
 from configuration.loader import load_project
-from history.store import open_store
+from history.location import open_store
 from rendering.pages import TEMPLATES, custom_dir, custom_templates
 from rendering.site import build_pages, build_site
 

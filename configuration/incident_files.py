@@ -12,7 +12,6 @@ the front matter are not kept.
 from __future__ import annotations
 
 import re
-import subprocess
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from configuration.errors import GitError, NotFound
+from configuration import git
+from configuration.errors import NotFound
 from configuration.files import write_atomically
 from configuration.incidents import FRONT_MATTER, Incident, parse_incident_text
 
@@ -172,26 +172,10 @@ def commit(paths: Sequence[Path], message: str) -> str | None:
     names = [
         str(path.resolve())
         for path in paths
-        if path.exists() or _git(folder, "ls-files", "--", str(path.resolve()))
+        if path.exists() or git.run(folder, "ls-files", "--", str(path.resolve()))
     ]
     if not names:
         return None
-    _git(folder, "add", "--all", "--", *names)
-    _git(folder, "commit", "--quiet", "--message", message, "--", *names)
-    return _git(folder, "rev-parse", "HEAD").strip()
-
-
-def _git(folder: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise GitError(f"git {args[0]} failed: {error}") from None
-    if done.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {(done.stderr or done.stdout).strip()}")
-    return done.stdout
+    git.run(folder, "add", "--all", "--", *names)
+    git.run(folder, "commit", "--quiet", "--message", message, "--", *names)
+    return git.run(folder, "rev-parse", "HEAD")

@@ -28,7 +28,7 @@ from configuration.source import Source, parse_yaml, read_source
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
-Status = Literal[
+IncidentStatus = Literal[
     "investigating", "identified", "monitoring", "resolved", "scheduled", "in_progress", "completed"
 ]
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*\n?", re.DOTALL | re.MULTILINE)
@@ -59,7 +59,7 @@ Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 class Update(Options):
     at: Moment = Field(description="When the update was posted, with a time zone.")
-    status: Status = Field(description="Status from this update on.")
+    status: IncidentStatus = Field(description="Status from this update on.")
     message: str = Field(description="What visitors are told.")
     affects: dict[Identifier, Impact] | None = Field(
         None,
@@ -76,7 +76,7 @@ class Incident(Options):
         min_length=1, max_length=MAX_TITLE, description="One line saying what is affected."
     )
     kind: Literal["incident", "maintenance"] = Field("incident", description="What this is.")
-    status: Status | None = Field(
+    status: IncidentStatus | None = Field(
         None, description="Current status; maintenance: its windows decide, see docs/incidents.md."
     )
     impact: Literal["none", "minor", "major", "critical"] = Field(

@@ -208,6 +208,52 @@ def _insert_consensus(
     insert_rows(connection, "rollup", rows)
 
 
+# Each region's own view of each day, from the raw results of `{source}`.
+_REGION_DAYS = """
+INSERT INTO rollup BY NAME
+WITH results AS (
+    SELECT r.monitor_id, r.region, r.status, r.response_time_ms, r.checked_at,
+           r.error_kind || ': ' || coalesce(r.error_message, '') AS error,
+           epoch(r.checked_at) AS t, s.interval_s, d.day, d.end_s - d.start_s AS span
+    FROM {source} AS r
+    JOIN spec AS s USING (monitor_id)
+    ASOF JOIN days AS d ON epoch(r.checked_at) >= d.start_s
+    WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) < ?
+      AND r.status IN ('up', 'degraded', 'down')
+),
+buckets AS (
+    SELECT monitor_id, region, day, any_value(interval_s) AS interval_s,
+           max(CASE status WHEN 'down' THEN 2 WHEN 'degraded' THEN 1 ELSE 0 END) AS sev
+    FROM results GROUP BY monitor_id, region, day, floor(t / interval_s)
+),
+seconds AS (
+    SELECT monitor_id, region, day,
+           sum(interval_s) FILTER (WHERE sev = 0) AS up_s,
+           sum(interval_s) FILTER (WHERE sev = 1) AS degraded_s,
+           sum(interval_s) FILTER (WHERE sev = 2) AS down_s
+    FROM buckets GROUP BY ALL
+)
+SELECT day, monitor_id, region, count(*) AS checks,
+       coalesce(any_value(up_s), 0) AS up_s,
+       coalesce(any_value(degraded_s), 0) AS degraded_s,
+       coalesce(any_value(down_s), 0) AS down_s,
+       0 AS maintenance_s,
+       greatest(any_value(span) - coalesce(any_value(up_s), 0)
+                - coalesce(any_value(degraded_s), 0) - coalesce(any_value(down_s), 0),
+                0) AS no_data_s,
+       quantile_cont(response_time_ms, 0.5) FILTER (WHERE status <> 'down') AS p50,
+       quantile_cont(response_time_ms, 0.75) FILTER (WHERE status <> 'down') AS p75,
+       quantile_cont(response_time_ms, 0.9) FILTER (WHERE status <> 'down') AS p90,
+       quantile_cont(response_time_ms, 0.95) FILTER (WHERE status <> 'down') AS p95,
+       quantile_cont(response_time_ms, 0.99) FILTER (WHERE status <> 'down') AS p99,
+       min(response_time_ms) FILTER (WHERE status <> 'down') AS min_ms,
+       max(response_time_ms) FILTER (WHERE status <> 'down') AS max_ms,
+       arg_min(error, checked_at) FILTER (WHERE status <> 'up') AS first_error
+FROM results JOIN seconds USING (monitor_id, region, day)
+GROUP BY day, monitor_id, region
+"""
+
+
 def _insert_regions(
     connection: duckdb.DuckDBPyConnection,
     source: str,
@@ -219,49 +265,7 @@ def _insert_regions(
     load_days(connection, calendar)
     first, last = calendar[0][1], calendar[-1][2]
     connection.execute(
-        f"""
-        INSERT INTO rollup BY NAME
-        WITH results AS (
-            SELECT r.monitor_id, r.region, r.status, r.response_time_ms, r.checked_at,
-                   r.error_kind || ': ' || coalesce(r.error_message, '') AS error,
-                   epoch(r.checked_at) AS t, s.interval_s, d.day, d.end_s - d.start_s AS span
-            FROM {source} AS r
-            JOIN spec AS s USING (monitor_id)
-            ASOF JOIN days AS d ON epoch(r.checked_at) >= d.start_s
-            WHERE r.date >= ? AND epoch(r.checked_at) >= ? AND epoch(r.checked_at) < ?
-              AND r.status IN ('up', 'degraded', 'down')
-        ),
-        buckets AS (
-            SELECT monitor_id, region, day, any_value(interval_s) AS interval_s,
-                   max(CASE status WHEN 'down' THEN 2 WHEN 'degraded' THEN 1 ELSE 0 END) AS sev
-            FROM results GROUP BY monitor_id, region, day, floor(t / interval_s)
-        ),
-        seconds AS (
-            SELECT monitor_id, region, day,
-                   sum(interval_s) FILTER (WHERE sev = 0) AS up_s,
-                   sum(interval_s) FILTER (WHERE sev = 1) AS degraded_s,
-                   sum(interval_s) FILTER (WHERE sev = 2) AS down_s
-            FROM buckets GROUP BY ALL
-        )
-        SELECT day, monitor_id, region, count(*) AS checks,
-               coalesce(any_value(up_s), 0) AS up_s,
-               coalesce(any_value(degraded_s), 0) AS degraded_s,
-               coalesce(any_value(down_s), 0) AS down_s,
-               0 AS maintenance_s,
-               greatest(any_value(span) - coalesce(any_value(up_s), 0)
-                        - coalesce(any_value(degraded_s), 0) - coalesce(any_value(down_s), 0),
-                        0) AS no_data_s,
-               quantile_cont(response_time_ms, 0.5) FILTER (WHERE status <> 'down') AS p50,
-               quantile_cont(response_time_ms, 0.75) FILTER (WHERE status <> 'down') AS p75,
-               quantile_cont(response_time_ms, 0.9) FILTER (WHERE status <> 'down') AS p90,
-               quantile_cont(response_time_ms, 0.95) FILTER (WHERE status <> 'down') AS p95,
-               quantile_cont(response_time_ms, 0.99) FILTER (WHERE status <> 'down') AS p99,
-               min(response_time_ms) FILTER (WHERE status <> 'down') AS min_ms,
-               max(response_time_ms) FILTER (WHERE status <> 'down') AS max_ms,
-               arg_min(error, checked_at) FILTER (WHERE status <> 'up') AS first_error
-        FROM results JOIN seconds USING (monitor_id, region, day)
-        GROUP BY day, monitor_id, region
-        """,
+        _REGION_DAYS.format(source=source),
         [first_partition(first), first.timestamp(), last.timestamp()],
     )
 

@@ -1,7 +1,7 @@
 """`vigil demo`: a realistic synthetic history, so a newcomer with no network sees a page.
 
 90 days of results for every monitor of the config from each of its regions, with a few
-outages, a regional blip, a degraded spell and a maintenance window (`demo_events`; the
+outages, a regional blip, a degraded spell and a maintenance window (`demo_disturbances`; the
 incident files that tell their story are written by commands/demo.py). Deterministic for
 a given `now`; generated in one DuckDB query.
 """
@@ -25,7 +25,7 @@ REGION_LATENCY_MS = (45.0, 95.0, 210.0)  # near, farther, far side of the world
 
 
 @dataclass(frozen=True)
-class Event:
+class Disturbance:
     """A stretch of time in which results differ from the healthy baseline."""
 
     monitor_id: str
@@ -35,11 +35,11 @@ class Event:
     error_kind: str | None = None
     error_message: str | None = None
     status_code: int | None = None
-    slow_ms: float | None = None  # response time during the event
+    slow_ms: float | None = None  # response time during the disturbance
     region: str | None = None  # None: every region sees it
 
 
-def demo_events(config: Config, now: datetime) -> dict[str, Event]:
+def demo_disturbances(config: Config, now: datetime) -> dict[str, Disturbance]:
     """The story of the demo page, placed relative to `now` on the sample's monitors
     (any config works: the story uses its first monitors when the ids differ)."""
     ids = [monitor.id for monitor in config.monitors]
@@ -48,66 +48,43 @@ def demo_events(config: Config, now: datetime) -> dict[str, Event]:
         for i, name in enumerate(("api", "website", "ingest", "auth"))
     }
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    far_region = config.regions[-1].id
+
+    def at(days: int, hours: int = 0, minutes: int = 0) -> datetime:
+        """`days` before today, at hours:minutes UTC."""
+        return day - timedelta(days=days) + timedelta(hours=hours, minutes=minutes)
+
     return {
-        "api-errors": Event(
-            pick["api"],
-            day - timedelta(days=12, hours=-14, minutes=-5),
-            timedelta(minutes=47),
-            "down",
-            "http_status",
-            "HTTP 503 Service Unavailable",
-            503,
-            30.0,
-        ),
-        "website-timeout": Event(
-            pick["website"],
-            day - timedelta(days=37, hours=-3, minutes=-10),
-            timedelta(minutes=18),
-            "down",
-            "timeout",
-            "no answer within 10s",
-            None,
-            10000.0,
-        ),
-        "ingestion-outage": Event(
+        "api-errors": _http_503(pick["api"], at(12, 14, 5), timedelta(minutes=47), 30.0),
+        "website-timeout": _timeout(pick["website"], at(37, 3, 10), timedelta(minutes=18)),
+        "ingestion-outage": Disturbance(
             pick["ingest"],
-            day - timedelta(days=61, hours=-9),
+            at(61, 9),
             timedelta(hours=2, minutes=30),
             "down",
             "connect",
             "Connection refused",
         ),
-        "regional-blip": Event(
-            pick["auth"],
-            day - timedelta(days=3, hours=-6, minutes=-40),
-            timedelta(minutes=15),
-            "down",
-            "timeout",
-            "no answer within 10s",
-            None,
-            10000.0,
-            far_region,
+        "regional-blip": _timeout(
+            pick["auth"], at(3, 6, 40), timedelta(minutes=15), config.regions[-1].id
         ),
-        "api-slow": Event(
-            pick["api"],
-            day - timedelta(days=5, hours=-10),
-            timedelta(hours=3),
-            "degraded",
-            slow_ms=1450.0,
+        "api-slow": Disturbance(
+            pick["api"], at(5, 10), timedelta(hours=3), "degraded", slow_ms=1450.0
         ),
         # Down on purpose: the maintenance notice keeps it out of the uptime.
-        "database-upgrade": Event(
-            pick["api"],
-            day - timedelta(days=20, hours=-2),
-            timedelta(hours=1),
-            "down",
-            "http_status",
-            "HTTP 503 Service Unavailable",
-            503,
-            25.0,
-        ),
+        "database-upgrade": _http_503(pick["api"], at(20, 2), timedelta(hours=1), 25.0),
     }
+
+
+def _http_503(monitor_id: str, start: datetime, length: timedelta, ms: float) -> Disturbance:
+    message = "HTTP 503 Service Unavailable"
+    return Disturbance(monitor_id, start, length, "down", "http_status", message, 503, ms)
+
+
+def _timeout(
+    monitor_id: str, start: datetime, length: timedelta, region: str | None = None
+) -> Disturbance:
+    message = "no answer within 10s"
+    return Disturbance(monitor_id, start, length, "down", "timeout", message, None, 10000.0, region)
 
 
 def write_demo_history(config: Config, store: ResultStore, now: datetime) -> int:
@@ -163,12 +140,12 @@ def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) 
             )
     connection.executemany("INSERT INTO spec VALUES (?, ?, ?, ?, ?, ?)", rows)
     connection.execute(
-        "CREATE TABLE events (monitor_id VARCHAR, region VARCHAR, start_s DOUBLE, end_s DOUBLE, "
-        "status VARCHAR, error_kind VARCHAR, error_message VARCHAR, status_code INTEGER, "
-        "slow_ms DOUBLE)"
+        "CREATE TABLE disturbances (monitor_id VARCHAR, region VARCHAR, start_s DOUBLE, "
+        "end_s DOUBLE, status VARCHAR, error_kind VARCHAR, error_message VARCHAR, "
+        "status_code INTEGER, slow_ms DOUBLE)"
     )
     connection.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO disturbances VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 e.monitor_id,
@@ -181,7 +158,7 @@ def _load(connection: duckdb.DuckDBPyConnection, config: Config, now: datetime) 
                 e.status_code,
                 e.slow_ms,
             )
-            for e in demo_events(config, now).values()
+            for e in demo_disturbances(config, now).values()
         ],
     )
 
@@ -211,7 +188,7 @@ SELECT ?1::UTINYINT AS schema_version,
        e.error_message,
        CASE WHEN e.status = 'down' THEN 2 ELSE 1 END::UTINYINT AS attempts,
        CAST(to_timestamp(slots.t) AS DATE) AS date
-FROM slots LEFT JOIN events AS e
+FROM slots LEFT JOIN disturbances AS e
   ON e.monitor_id = slots.monitor_id
  AND (e.region IS NULL OR e.region = slots.region)
  AND slots.t >= e.start_s AND slots.t < e.end_s

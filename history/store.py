@@ -5,7 +5,7 @@ and date, written atomically (temp file + rename) so a half-written file is neve
 
 `ResultStore` is the local folder; `history.objects.ObjectStore` keeps the same layout in
 S3-compatible object storage (`history.store: s3://bucket/prefix`) behind the same methods:
-the rest of Vigil asks `open_store` for one and never knows which.
+the rest of Vigil asks `history.location.open_store` for one and never knows which.
 """
 
 from __future__ import annotations
@@ -99,16 +99,6 @@ def first_partition(moment: datetime) -> date:
 
 def new_run_id(region: str, now: datetime) -> str:
     return f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{region}-{secrets.token_hex(3)}"
-
-
-def open_store(location: str | None, data_dir: str | os.PathLike[str]) -> ResultStore:
-    """The history at `location` (config `history.store`): the local `data_dir` when unset,
-    or an object store (`s3://bucket/prefix`) that keeps its pending uploads in `data_dir`."""
-    if location is None:
-        return ResultStore(data_dir)
-    from history.objects import ObjectStore  # the S3 client loads only when it is used
-
-    return ObjectStore(location, data_dir)
 
 
 class ResultStore:

@@ -1,6 +1,7 @@
 """Every source `vigil import` reads, by the name on the command line. Adding a source is
-one module in `importers/` and one line here; tests/test_import.py fails when a piece is
-missing (a fixture, a section of docs/migrating.md)."""
+one module in `importers/` (a package when it is large: `gatus/`, `uptime_kuma/`) and one line
+here; tests/test_import.py fails when a piece is missing (the registry line, a fixture, a
+section of docs/migrating.md)."""
 
 from __future__ import annotations
 

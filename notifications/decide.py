@@ -109,35 +109,13 @@ def _transition(
     status: str,
     now: datetime,
 ) -> tuple[MonitorState, Event]:
+    """The monitor's new state and the event of its consensus status changing to `status`."""
     seq = prev.seq + 1
     name = "recovered" if status == "up" else status
     key = f"monitor.{monitor.id}.{seq}.{name}"
     info = _monitor_info(config, monitor, seen, status, prev.status)
     if status == "up":
-        took = format_duration(_whole_seconds(now - (prev.episode_start or prev.since)))
-        event = Event(
-            name=name,
-            key=key,
-            at=now,
-            title=f"{monitor.name} has recovered",
-            text=f"Up again after {took}.",
-            severity="ok",
-            alert_key=prev.episode[0] if prev.episode else key,
-            resolves=(*prev.episode, *_escalations(prev)),
-            url=config.site.url,
-            monitor=info,
-        )
-        update = {
-            "status": status,
-            "seq": seq,
-            "since": now,
-            "episode": (),
-            "episode_start": None,
-            "ended": _ended(prev, now),
-            "reminded": {},
-            "escalated": (),
-        }
-        return prev.model_copy(update=update), event
+        return _recovery(config, monitor, prev, key, info, now)
     episode = (*prev.episode, key) if prev.status != "up" else (key,)
     event = Event(
         name=name,
@@ -161,6 +139,41 @@ def _transition(
         }
     )
     return new, event
+
+
+def _recovery(
+    config: Config,
+    monitor: MonitorBase,
+    prev: MonitorState,
+    key: str,
+    info: MonitorInfo,
+    now: datetime,
+) -> tuple[MonitorState, Event]:
+    """Back up: the episode ends, with the alert it began with and its escalations."""
+    took = format_duration(_whole_seconds(now - (prev.episode_start or prev.since)))
+    event = Event(
+        name="recovered",
+        key=key,
+        at=now,
+        title=f"{monitor.name} has recovered",
+        text=f"Up again after {took}.",
+        severity="ok",
+        alert_key=prev.episode[0] if prev.episode else key,
+        resolves=(*prev.episode, *_escalations(prev)),
+        url=config.site.url,
+        monitor=info,
+    )
+    update = {
+        "status": "up",
+        "seq": prev.seq + 1,
+        "since": now,
+        "episode": (),
+        "episode_start": None,
+        "ended": _ended(prev, now),
+        "reminded": {},
+        "escalated": (),
+    }
+    return prev.model_copy(update=update), event
 
 
 def _escalations(prev: MonitorState) -> list[str]:

@@ -18,9 +18,9 @@ from pathlib import Path
 from configuration.impacts import Impact
 from configuration.incidents import Incident, written_status
 from configuration.models import Config
+from history.location import open_store
 from history.model import MonitorTimeline
 from history.specs import monitor_specs, written_windows
-from history.store import open_store
 from history.timeline import monitor_timelines
 from notifications.decide import Observed
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from configuration.errors import GitError, PublishError
-from publishing.git import identity_args, run, succeeds
+from configuration.git import identity_args, run, succeeds
 
 # Files the history writes and renames into place; never published.
 DATA_GITIGNORE = "# Written by Vigil: temporary files of an unfinished write.\n*.tmp\n"

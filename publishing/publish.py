@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from configuration.errors import GitError, PublishError
+from configuration.git import identity_args, run, succeeds
 from publishing.branch import fetch_branch, remote_ref
-from publishing.git import identity_args, run, succeeds
 
 IGNORED_SUFFIX = ".tmp"
 

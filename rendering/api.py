@@ -1,10 +1,12 @@
-"""The public read APIs as static JSON files under `api/`: a Statuspage-compatible `api/v2/`
-(`rendering.api_v2`) and the seeds' `api/v1/` (`rendering.api_v1`).
+"""What the public read APIs are built from: the `Snapshot` of one build (public monitors and
+groups as the page shows them, incidents, maintenance) and the helpers both APIs share. The
+files are a Statuspage-compatible `api/v2/` (`rendering.api_v2`) and the seeds' `api/v1/`
+(`rendering.api_v1`), written together by `rendering.api_files`.
 
-Both are serialised from dicts built here (`json.dumps`, never templates) and say what the
-HTML page says: the states come from the same `page_view`, so the API never disagrees with
-the page. Each file shape has a JSON Schema in `schemas/`; `tests/test_api.py` validates every
-built file against it.
+Both are serialised from dicts built in those modules (`json.dumps`, never templates) and say
+what the HTML page says: the states come from the same `page_view`, so the API never
+disagrees with the page. Each file shape has a JSON Schema in `schemas/`; `tests/test_api.py`
+validates every built file against it.
 
 Decisions (the formats leave them open):
 
@@ -57,18 +59,15 @@ Decisions (the formats leave them open):
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from configuration.models import Config, Site
 from configuration.times import utc_iso
 from history.slo import ErrorBudget
 from history.timeline import MonitorTimeline
 from rendering.budget import monitor_budget
-from rendering.context import BuildContext
 from rendering.entries import Entry
 from rendering.view import PageView
 
@@ -78,7 +77,7 @@ TERMINAL = ("resolved", "completed")
 
 
 @dataclass(frozen=True)
-class MonitorState:
+class MonitorSnapshot:
     """A public monitor as the page shows it."""
 
     id: str
@@ -91,7 +90,7 @@ class MonitorState:
 
 
 @dataclass(frozen=True)
-class GroupState:
+class GroupSnapshot:
     id: str
     name: str
     description: str
@@ -106,27 +105,10 @@ class Snapshot:
     site: Site
     now: datetime
     state: str  # the page's state: up | degraded | partial | major | maintenance | nodata
-    monitors: list[MonitorState]  # in page order
-    groups: list[GroupState]
+    monitors: list[MonitorSnapshot]  # in page order
+    groups: list[GroupSnapshot]
     incidents: list[Entry]  # written incidents and detected outages, newest first
     maintenances: list[Entry]  # kind maintenance, newest first
-
-
-def write_api(folder: Path, context: BuildContext) -> list[Path]:
-    """Write `api/v1/` and `api/v2/` under `folder`; returns the files written."""
-    # Imported here because both build on this module's Snapshot and helpers.
-    from rendering import api_v1, api_v2
-
-    snapshot = snapshot_of(
-        context.config, context.page, context.timelines, context.entries, context.now
-    )
-    written = []
-    for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        written.append(path)
-    return written
 
 
 def snapshot_of(
@@ -139,7 +121,7 @@ def snapshot_of(
     # The page's own view model, so that states and grouping match the page exactly.
     declared = {group.id for group in config.groups}
     monitors = [
-        MonitorState(
+        MonitorSnapshot(
             m.id,
             m.name,
             m.description,
@@ -152,7 +134,7 @@ def snapshot_of(
         for m in g.monitors
     ]
     groups = [
-        GroupState(g.id, g.name, g.description, g.state, [m.id for m in g.monitors])
+        GroupSnapshot(g.id, g.name, g.description, g.state, [m.id for m in g.monitors])
         for g in page.groups
         if g.id in declared
     ]

@@ -11,7 +11,7 @@ from history.timeline import ALL_REGIONS, MonitorTimeline
 from rendering.api import (
     RECENT,
     Json,
-    MonitorState,
+    MonitorSnapshot,
     Snapshot,
     entry_times,
     iso_or_none,
@@ -59,7 +59,7 @@ def files(snapshot: Snapshot) -> dict[str, Json]:
     return result
 
 
-def component_json(monitor: MonitorState) -> Json:
+def component_json(monitor: MonitorSnapshot) -> Json:
     timeline = monitor.timeline
     return {
         "id": monitor.id,

@@ -12,9 +12,9 @@ from history.days import day_bounds
 from rendering.api import (
     RECENT,
     TERMINAL,
-    GroupState,
+    GroupSnapshot,
     Json,
-    MonitorState,
+    MonitorSnapshot,
     Snapshot,
     Times,
     entry_times,
@@ -118,7 +118,7 @@ def components_json(snapshot: Snapshot) -> list[Json]:
     return ordered
 
 
-def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
+def monitor_component(monitor: MonitorSnapshot, snapshot: Snapshot) -> Json:
     observed = [day.day for day in monitor.timeline.days if day.observed > 0]
     # Since when it is shown with data, as far back as the page's history goes.
     created = day_bounds(observed[0], snapshot.site.timezone)[0] if observed else None
@@ -141,7 +141,7 @@ def monitor_component(monitor: MonitorState, snapshot: Snapshot) -> Json:
     )
 
 
-def group_component(group: GroupState, children: list[Json], snapshot: Snapshot) -> Json:
+def group_component(group: GroupSnapshot, children: list[Json], snapshot: Snapshot) -> Json:
     statuses = [child["status"] for child in children]
     status = COMPONENT_STATUS[group.state]
     if status == "major_outage" and statuses.count(status) < len(statuses):

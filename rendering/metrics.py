@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from history.timeline import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS
-from rendering.api import MonitorState, Snapshot, snapshot_of
+from rendering.api import MonitorSnapshot, Snapshot, snapshot_of
 from rendering.context import BuildContext
 from rendering.entries import Entry
 
@@ -90,7 +90,7 @@ def page_families(snapshot: Snapshot, checked: dict[str, str]) -> list[Family]:
     return [status, groups, incidents, maintenance, regions, built]
 
 
-def monitor_families(monitors: Sequence[MonitorState], entries: Sequence[Entry]) -> list[Family]:
+def monitor_families(monitors: Sequence[MonitorSnapshot], entries: Sequence[Entry]) -> list[Family]:
     info = Family("vigil_monitor_info", "A public monitor's display name and group; always 1.")
     status = Family("vigil_monitor_status", "A monitor's status on the page: 1 for it.")
     up = Family("vigil_monitor_up", "1 when up or degraded, 0 when down; absent without data.")
@@ -105,7 +105,7 @@ def monitor_families(monitors: Sequence[MonitorState], entries: Sequence[Entry])
     return [info, status, up, *_history_families(monitors), incidents]
 
 
-def _history_families(monitors: Iterable[MonitorState]) -> list[Family]:
+def _history_families(monitors: Iterable[MonitorSnapshot]) -> list[Family]:
     uptime = Family(
         "vigil_monitor_uptime_ratio",
         "Time up or degraded over time observed (maintenance and no data left out).",

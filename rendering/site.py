@@ -24,7 +24,7 @@ from configuration.pages import page_config, page_incidents
 from history.specs import monitor_specs, written_windows
 from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
-from rendering.api import write_api
+from rendering.api_files import write_api
 from rendering.badges import write_badges
 from rendering.calendar import write_calendars
 from rendering.context import BuildContext, Writer

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from publishing.git import run as git
+from configuration.git import run as git
 from tests.installed import Installed, build_and_install
 
 pytest_plugins = ["tests.s3_server"]  # a real S3 server on loopback, for the object store

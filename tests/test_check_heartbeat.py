@@ -17,7 +17,7 @@ from checks.heartbeat import (
     Heartbeat,
     HeartbeatMonitor,
     HeartbeatStatus,
-    judge,
+    observation_of,
     probe,
     read_heartbeat,
     record_heartbeat,
@@ -116,18 +116,18 @@ def test_missing_file_or_folder_reads_as_none(tmp_path: Path) -> None:
 
 
 def test_recent_heartbeat_is_up() -> None:
-    observation = judge(_monitor(), _beat(minutes_ago=9), NOW)
+    observation = observation_of(_monitor(), _beat(minutes_ago=9), NOW)
     assert observation.error_kind is None
     assert observation.values == {"CONNECTED": True}
     assert observation.response_time_ms is None
 
 
 def test_heartbeat_exactly_at_the_grace_is_still_up() -> None:
-    assert judge(_monitor(grace="30m"), _beat(minutes_ago=30), NOW).error_kind is None
+    assert observation_of(_monitor(grace="30m"), _beat(minutes_ago=30), NOW).error_kind is None
 
 
 def test_late_heartbeat_is_down() -> None:
-    observation = judge(_monitor(), _beat(minutes_ago=25), NOW)
+    observation = observation_of(_monitor(), _beat(minutes_ago=25), NOW)
     assert observation.error_kind is ErrorKind.TIMEOUT
     assert observation.error_message == "no heartbeat for 25 min (grace 10m)"
     assert observation.values["CONNECTED"] is False
@@ -138,25 +138,27 @@ def test_late_heartbeat_is_down() -> None:
     [(0.75, "45 s"), (119, "119 min"), (60 * 47, "47 h"), (60 * 24 * 3 + 5, "3 days")],
 )
 def test_lateness_reads_in_a_sensible_unit(minutes_ago: float, said: str) -> None:
-    observation = judge(_monitor(grace="30s"), _beat(minutes_ago), NOW)
+    observation = observation_of(_monitor(grace="30s"), _beat(minutes_ago), NOW)
     assert observation.error_message == f"no heartbeat for {said} (grace 30s)"
 
 
 def test_late_wins_over_an_old_report_of_down() -> None:
-    observation = judge(_monitor(), _beat(minutes_ago=60, status="down", message="disk full"), NOW)
+    beat = _beat(minutes_ago=60, status="down", message="disk full")
+    observation = observation_of(_monitor(), beat, NOW)
     assert observation.error_message == "no heartbeat for 60 min (grace 10m)"
 
 
 def test_reported_down_is_down_with_its_message() -> None:
-    observation = judge(_monitor(), _beat(minutes_ago=1, status="down", message="disk full"), NOW)
+    beat = _beat(minutes_ago=1, status="down", message="disk full")
+    observation = observation_of(_monitor(), beat, NOW)
     assert observation.error_kind is ErrorKind.ASSERTION
     assert observation.error_message == "disk full"
-    silent = judge(_monitor(), _beat(minutes_ago=1, status="down"), NOW)
+    silent = observation_of(_monitor(), _beat(minutes_ago=1, status="down"), NOW)
     assert silent.error_message == "the job reported down"
 
 
 def test_heartbeat_from_a_clock_running_ahead_is_up() -> None:
-    assert judge(_monitor(), _beat(minutes_ago=-3), NOW).error_kind is None
+    assert observation_of(_monitor(), _beat(minutes_ago=-3), NOW).error_kind is None
 
 
 def _probe_at(folder: Path, now: datetime, **fields: object) -> Observation:

@@ -6,6 +6,8 @@ and secrets that stay `${NAME}`."""
 from __future__ import annotations
 
 import functools
+import importlib
+import pkgutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -73,6 +75,24 @@ def test_every_registered_source_has_a_fixture_a_docs_section_and_a_test() -> No
         assert (FIXTURES / name / SOURCES[name]).is_file(), name
         assert f"\n## {name}\n" in docs, f"docs/migrating.md has no section for {name}"
         assert name in help_text
+
+
+def test_every_importer_module_is_registered_once() -> None:
+    """An importer is one module (or package) of `importers/` with an `IMPORTER`, and one line
+    in the registry: a module with an IMPORTER that is not listed, or a registry entry that
+    is no module's IMPORTER, fails here."""
+    package = ROOT / "importers"
+    found = {
+        info.name: importlib.import_module(f"importers.{info.name}")
+        for info in pkgutil.iter_modules([str(package)])
+    }
+    defined = {
+        name: module.IMPORTER for name, module in found.items() if hasattr(module, "IMPORTER")
+    }
+    assert sorted(importer.name for importer in defined.values()) == sorted(IMPORTERS)
+    for module_name, importer in defined.items():
+        assert IMPORTERS[importer.name] is importer, module_name
+        assert importer.run.__module__.startswith(f"importers.{module_name}"), module_name
 
 
 def test_gatus_endpoints_alerting_maintenance_and_ui(tmp_path: Path) -> None:

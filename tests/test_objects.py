@@ -23,9 +23,10 @@ from click.testing import CliRunner
 from checks.result import Result, Status
 from generator import main
 from history.compact import compact
+from history.location import open_store
 from history.migrate import copy_history
 from history.objects import ObjectStore
-from history.store import COMPACTED, ResultStore, StoreError, open_store
+from history.store import COMPACTED, ResultStore, StoreError
 from history.timeline import MonitorSpec, MonitorTimeline, monitor_timelines
 from tests.conftest import NOW
 from tests.s3_server import SECRET, StallingProxy, s3_client, s3_environment
@@ -191,7 +192,7 @@ import sys
 from datetime import datetime, UTC
 sys.path.insert(0, {str(Path.cwd())!r})
 from checks.result import Result, Status
-from history.store import open_store
+from history.location import open_store
 at = datetime(2026, 11, 23, 12, tzinfo=UTC)
 results = [Result(monitor_id=f"m{{m}}", region="eu-west", run_id="run-killed", checked_at=at,
                   status=Status.UP, response_time_ms=1.0, error_message="x" * 200)

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from configuration.errors import PublishError
+from configuration.git import run
 from generator import main
 from publishing.branch import checkout_data_branch, fetch_branch
-from publishing.git import run
 from publishing.publish import Published, Retry, publish, push_root, squash
 
 BRANCH = "status-data"

@@ -19,22 +19,13 @@ from configuration.models import Config
 from history.store import ResultStore
 from rendering.site import _swap, build_site
 from tests.conftest import NOW, SMALL_CONFIG
+from tests.site_fixture import MAINTENANCE
 
 GOLDEN = Path(__file__).parent / "golden"
 SEGMENT = re.compile(
     r'<li class="day day-(?P<state>\w+)" style="background:(?P<colour>#[0-9a-f]{6})" '
     r'title="(?P<label>[^"]*)" data-date="(?P<date>[\d-]+)">'
 )
-MAINTENANCE = """\
----
-title: Database upgrade
-kind: maintenance
-monitors: [api]
-scheduled_start: 2026-11-18T00:00:00Z
-scheduled_end: 2026-11-19T00:00:00Z
----
-Upgrading the primary database.
-"""
 INCIDENT = """\
 ---
 title: API errors <script>alert(1)</script>

@@ -20,7 +20,7 @@ from configuration.loader import load_config_text
 from history.store import ResultStore
 from history.timeline import MonitorTimeline
 from rendering import api_v1
-from rendering.api import MonitorState
+from rendering.api import MonitorSnapshot
 from rendering.hosting import header_rules
 from rendering.site import build_site
 from tests.conftest import NOW
@@ -160,7 +160,7 @@ def test_every_feed_and_badge_json_matches_its_schema(site: Path) -> None:
 
 def test_v1_response_time_is_the_24h_median() -> None:
     def component(timeline: MonitorTimeline) -> object:
-        state = MonitorState("api", "API", "", "up", None, timeline)
+        state = MonitorSnapshot("api", "API", "", "up", None, timeline)
         return api_v1.component_json(state)["response_time_ms"]
 
     assert component(timeline("api", p50=123.4)) == 123.0

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from publishing.git import run as git
+from configuration.git import run as git
 from tests.actions import Actions
 from tests.installed import Installed
 from tests.notify_receivers import Receiver, http_receiver

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from checks.http import HttpMonitor
 from checks.result import ErrorKind, Observation, Result, Status, Timings
-from checks.runner import RunSettings, _result, judge
+from checks.runner import RunSettings, _result, assess
 from history.store import ResultStore
 
 
@@ -29,19 +29,19 @@ def seen(status: int = 200, elapsed: float = 100.0, body: str = '{"state": "ok"}
 
 
 def test_every_condition_is_kept_with_its_actual_value() -> None:
-    verdict = judge(monitor(conditions=["[STATUS] == 200", "[BODY].state == ok"]), seen())
-    assert verdict.status is Status.UP
-    assert [(c.condition, c.passed, c.actual) for c in verdict.conditions] == [
+    assessment = assess(monitor(conditions=["[STATUS] == 200", "[BODY].state == ok"]), seen())
+    assert assessment.status is Status.UP
+    assert [(c.condition, c.passed, c.actual) for c in assessment.conditions] == [
         ("[STATUS] == 200", True, "200"),
         ("[BODY].state == ok", True, "ok"),
     ]
 
 
 def test_a_failed_condition_is_down_and_says_expected_and_got() -> None:
-    verdict = judge(monitor(conditions=["[STATUS] == 200"]), seen(status=503))
-    assert verdict.status is Status.DOWN
-    assert verdict.error_kind is ErrorKind.ASSERTION
-    assert verdict.message == "[STATUS] (503) == 200"
+    assessment = assess(monitor(conditions=["[STATUS] == 200"]), seen(status=503))
+    assert assessment.status is Status.DOWN
+    assert assessment.error_kind is ErrorKind.ASSERTION
+    assert assessment.message == "[STATUS] (503) == 200"
 
 
 def test_openstatus_assertions_are_conditions_too() -> None:
@@ -51,10 +51,10 @@ def test_openstatus_assertions_are_conditions_too() -> None:
             {"kind": "textBody", "compare": "contains", "target": "ok"},
         ]
     )
-    assert judge(watched, seen()).status is Status.UP
-    verdict = judge(watched, seen(status=503))
-    assert verdict.status is Status.DOWN
-    assert [c.passed for c in verdict.conditions] == [False, True]
+    assert assess(watched, seen()).status is Status.UP
+    assessment = assess(watched, seen(status=503))
+    assert assessment.status is Status.DOWN
+    assert [c.passed for c in assessment.conditions] == [False, True]
 
 
 def test_a_bad_assertion_is_a_config_error() -> None:
@@ -64,25 +64,26 @@ def test_a_bad_assertion_is_a_config_error() -> None:
 
 def test_degraded_only_conditions_give_the_third_state() -> None:
     watched = monitor(conditions=["[STATUS] == 200"], degraded_conditions=["[RESPONSE_TIME] < 300"])
-    assert judge(watched, seen(elapsed=120)).status is Status.UP
-    slow = judge(watched, seen(elapsed=450))
+    assert assess(watched, seen(elapsed=120)).status is Status.UP
+    slow = assess(watched, seen(elapsed=450))
     assert slow.status is Status.DEGRADED
     assert slow.error_kind is None
     assert slow.message == "[RESPONSE_TIME] (450) < 300"
-    assert judge(watched, seen(status=500, elapsed=450)).status is Status.DOWN
+    assert assess(watched, seen(status=500, elapsed=450)).status is Status.DOWN
 
 
 def test_degraded_after_and_probe_reasons_are_joined() -> None:
     observation = Observation(response_time_ms=900.0, degraded="certificate expires in 9 days")
-    verdict = judge(monitor(degraded_after="500ms"), observation)
-    assert verdict.status is Status.DEGRADED
-    assert verdict.message == "certificate expires in 9 days; slow: answered in 900 ms, over 500 ms"
+    assessment = assess(monitor(degraded_after="500ms"), observation)
+    assert assessment.status is Status.DEGRADED
+    expected = "certificate expires in 9 days; slow: answered in 900 ms, over 500 ms"
+    assert assessment.message == expected
 
 
 def test_a_probe_failure_skips_the_conditions() -> None:
     failed = Observation.failed(ErrorKind.CONNECT, "Connection refused")
-    verdict = judge(monitor(conditions=["[STATUS] == 200"]), failed)
-    assert (verdict.status, verdict.error_kind, verdict.conditions) == (
+    assessment = assess(monitor(conditions=["[STATUS] == 200"]), failed)
+    assert (assessment.status, assessment.error_kind, assessment.conditions) == (
         Status.DOWN,
         ErrorKind.CONNECT,
         (),
