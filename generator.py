@@ -30,6 +30,7 @@ from commands.incident import incident
 from commands.init import init
 from commands.maintenance import maintenance
 from commands.notify import notify_group
+from commands.pages import pages
 from commands.publish import publish
 from commands.regions import regions
 from commands.schema import schema_command
@@ -72,6 +73,7 @@ main.add_command(announcement)
 main.add_command(maintenance)
 main.add_command(publish)
 main.add_command(regions)
+main.add_command(pages)
 main.add_command(notify_group)
 main.add_command(init)
 main.add_command(upgrade)

@@ -2,12 +2,20 @@
 the demo's DuckDB SQL) and load each index in headless Chromium (Debian's).
 
     python3 benchmarks/site_build.py [--monitors 500]
+    python3 benchmarks/site_build.py --pages 10
+
 
 Prints one line per size, then one JSON object: build_s_500, build_cpu_s_500, index_gzip_kb_50,
 index_gzip_kb_500, fcp_ms_500, widget_gzip_bytes (the built `widget.js`); with `--monitors N`
 the keys end in N instead of 500, and `results_N` and `files_N` (the site's files) are added.
 Targets: build_s_500 <= 10, index_gzip_kb_50 <= 25, fcp_ms_500 <= 300, widget_gzip_bytes <=
 5120; build_s_2000 <= 10 (issue 20). Figures, never assertions.
+
+With `--pages N` (issue 19) it builds, from one history of 500 monitors, N pages of 200
+monitors each (`pages:` selecting by tag, each monitor on several pages) next to the one
+page of all 500, and prints pages_build_s, pages_build_cpu_s, pages_judge_s (reading the
+history, once for all pages), pages_judged (how often the history was read: 1),
+pages_files, and the same for one_page_*.
 """
 
 from __future__ import annotations
@@ -23,11 +31,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from collections.abc import Callable
+from typing import Any
+
 from playwright.sync_api import sync_playwright
 
 from configuration.loader import load_config_text
+from configuration.models import Config
 from history.demo import write_demo_history
 from history.store import ResultStore
+from rendering import site
 from rendering.site import build_site
 from rendering.widget import WIDGET_FILE, gzip_size
 
@@ -35,7 +48,8 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 GROUPS = ("website", "api", "infrastructure", "data", "regions")
 
 
-def config_text(monitors: int) -> str:
+def config_text(monitors: int, tags: Callable[[int], list[str]] | None = None) -> str:
+    """`monitors` http monitors in five groups; `tags(n)`: monitor n's tags, when given."""
     lines = [
         "version: 1",
         "site: {title: Benchmark Status, timezone: Europe/Berlin}",
@@ -50,10 +64,78 @@ def config_text(monitors: int) -> str:
     ]
     lines += [
         f"  - {{id: m{n}, name: Service {n}, description: Service number {n}., "
-        f"group: {GROUPS[n % len(GROUPS)]}, type: http, url: https://s{n}.example.com/}}"
+        f"group: {GROUPS[n % len(GROUPS)]}, type: http, url: https://s{n}.example.com/"
+        + (f", tags: [{', '.join(tags(n))}]" if tags else "")
+        + "}"
         for n in range(monitors)
     ]
     return "\n".join(lines) + "\n"
+
+
+PAGE_SIZE = 200
+
+
+def pages_config_text(monitors: int, pages: int) -> str:
+    """`monitors` monitors and `pages` pages of PAGE_SIZE monitors each, spread evenly (a
+    page shows the monitors tagged with its id)."""
+    step = monitors // pages
+
+    def tags(n: int) -> list[str]:
+        return [f"p{k}" for k in range(pages) if (n - k * step) % monitors < PAGE_SIZE]
+
+    hosts = ["github-pages"] + ["netlify"] * (pages - 1)
+    lines = ["pages:"] + [
+        f"  - {{id: page{k}, title: Page {k}, tags: [p{k}], host: {hosts[k]}}}"
+        for k in range(pages)
+    ]
+    return config_text(monitors, tags) + "\n".join(lines) + "\n"
+
+
+def timed_build(config: Config, store: ResultStore, out: Path) -> dict[str, float]:
+    """Build `config` (its pages, or its one page) counting how often the history is read."""
+    judged = {"count": 0, "s": 0.0}
+    real_judge = site.judge
+
+    def counting_judge(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return real_judge(*args)
+        finally:
+            judged["count"] += 1
+            judged["s"] += time.perf_counter() - started
+
+    site.judge = counting_judge
+    try:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if config.pages:
+            site.build_pages(config, [], store, out, NOW)
+        else:
+            site.build_site(config, [], store, out, NOW)
+        build_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    finally:
+        site.judge = real_judge
+    return {
+        "build_s": round(build_s, 2),
+        "build_cpu_s": round(cpu_s, 2),
+        "judge_s": round(judged["s"], 2),
+        "judged": judged["count"],
+        "files": sum(1 for f in out.rglob("*") if f.is_file()),
+    }
+
+
+def run_pages(pages: int, folder: Path) -> dict[str, float]:
+    monitors = 500
+    config = load_config_text(pages_config_text(monitors, pages), environ={})
+    one_page = config.model_copy(update={"pages": []})
+    store = ResultStore(folder / "data")
+    results = write_demo_history(config, store, NOW)
+    one = timed_build(one_page, store, folder / "one")
+    many = timed_build(config, store, folder / "many")
+    print(f"1 page x {monitors} monitors, {results} results: {one}")
+    print(f"{pages} pages x {PAGE_SIZE} monitors, same history: {many}")
+    figures: dict[str, float] = {f"pages_{key}": value for key, value in many.items()}
+    figures |= {f"one_page_{key}": value for key, value in one.items()}
+    return figures | {"pages": pages, "results": results}
 
 
 def fcp_ms(index: Path) -> float:
@@ -102,7 +184,13 @@ def run(monitors: int, folder: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--monitors", type=int, default=500, help="the larger site's monitors")
-    n = parser.parse_args().monitors
+    parser.add_argument("--pages", type=int, default=0, help="N pages of 200 monitors instead")
+    arguments = parser.parse_args()
+    if arguments.pages:
+        with tempfile.TemporaryDirectory() as temp:
+            print(json.dumps(run_pages(arguments.pages, Path(temp))))
+        return
+    n = arguments.monitors
     with tempfile.TemporaryDirectory() as temp:
         small = run(50, Path(temp) / "50")
         large = run(n, Path(temp) / str(n))

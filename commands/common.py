@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 import click
 
-from configuration.errors import ConfigError, Problem, UnsetSecret, VigilError
+from configuration.errors import ConfigError, InvalidInput, Problem, UnsetSecret, VigilError
 from configuration.incidents import Incident
 from configuration.loader import load_project
 from configuration.models import Config
@@ -48,6 +48,25 @@ incidents_option = _folder_option(
     "--incidents", "incidents_dir", "incidents", "Folder of incident files."
 )
 out_option = _folder_option("--out", "out_dir", "site", "Where the site is written.")
+
+
+def json_option(help_text: str) -> Callable[[FC], FC]:
+    """`--json`: print what the command lists as one line of JSON."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def github_output_option(what: str) -> Callable[[FC], FC]:
+    """`--github-output NAME`: also write `what` (JSON) as a workflow step's output."""
+    return click.option(
+        "--github-output",
+        "output_name",
+        default=None,
+        metavar="NAME",
+        help=f"Also append NAME=<{what}> to the file $GITHUB_OUTPUT names (a workflow step's "
+        "output); a config error then fails the step with its annotations in the log.",
+    )
+
+
 now_option = click.option(
     "--now",
     "now_text",
@@ -141,3 +160,25 @@ def raise_if_unset(not_run: Mapping[str, Collection[str]]) -> None:
     ]
     if parts:
         raise UnsetSecret(f"{' and '.join(parts)}: a secret they use is not set")
+
+
+def append_github_output(name: str, value: str) -> None:
+    """Write a step output the way GitHub Actions reads them: `name=value` lines."""
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        raise InvalidInput(
+            "--github-output: GITHUB_OUTPUT is not set (not in a GitHub Actions step)"
+        )
+    with open(target, "a", encoding="utf-8") as file:
+        file.write(f"{name}={value}\n")
+
+
+def printed_json(value: str, as_json: bool, output_name: str | None) -> bool:
+    """Print `value` (one line of JSON) for `--json` or `--github-output NAME`, which also
+    writes it as that step output; False when neither was asked for."""
+    if output_name is not None:
+        append_github_output(output_name, value)
+    if as_json or output_name is not None:
+        click.echo(value)
+        return True
+    return False

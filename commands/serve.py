@@ -19,7 +19,7 @@ from configuration.errors import CannotServe, ConfigError
 from configuration.loader import load_project
 from history.location import open_store
 from rendering.pages import TEMPLATES, custom_dir, custom_templates
-from rendering.site import build_site
+from rendering.site import build_pages, build_site
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -106,16 +106,21 @@ def site_preview(
             click.echo(f"Not rebuilt:\n{error}", err=True)
             return []
         warn(config.renamed.warnings)
-        templates = custom_templates(config_path, config)
+        store = open_store(config.history.store, data_dir)
         try:
-            build_site(
-                config,
-                incidents,
-                open_store(config.history.store, data_dir),
-                out_dir,
-                now(),
-                templates,
-            )
+            if config.pages:  # each page under /<its folder>/
+                build_pages(
+                    config,
+                    incidents,
+                    store,
+                    out_dir,
+                    now(),
+                    templates=lambda page: custom_templates(config_path, page),
+                )
+            else:
+                build_site(
+                    config, incidents, store, out_dir, now(), custom_templates(config_path, config)
+                )
         except ConfigError as error:  # a mistake in a template: watch it until it is mended
             click.echo(f"Not rebuilt:\n{error}", err=True)
         else:

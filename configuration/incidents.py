@@ -93,6 +93,11 @@ class Incident(Options):
         "(maintenance: during its windows), e.g. `{api: partial_outage}`: operational, "
         "degraded_performance, partial_outage, major_outage or under_maintenance.",
     )
+    pages: list[Identifier] = Field(
+        default_factory=list,
+        description="Ids of `pages:` it is also shown on, besides the pages that show one of "
+        "its monitors; with neither, it is shown on every page.",
+    )
     started_at: Moment | None = Field(None, description="When the incident began.")
     resolved_at: Moment | None = Field(None, description="When it was resolved.")
     scheduled_start: Moment | None = Field(
@@ -378,15 +383,20 @@ class Incident(Options):
         return changes
 
 
-def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) -> list[Incident]:
-    """Every `*.md` in `directory`, newest first. `monitor_ids` (when given) are the ids the
-    files may reference. Raises ConfigError listing the problems of all files."""
+def load_incidents(
+    directory: Path,
+    monitor_ids: Collection[str] | None = None,
+    page_ids: Collection[str] | None = None,
+) -> list[Incident]:
+    """Every `*.md` in `directory`, newest first. `monitor_ids` and `page_ids` (when given)
+    are the ids the files may reference. Raises ConfigError listing the problems of all
+    files."""
     incidents: list[Incident] = []
     problems: list[Problem] = []
     first_with_id: dict[str, Path] = {}
     for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
         try:
-            incident = parse_incident(path, monitor_ids)
+            incident = parse_incident(path, monitor_ids, page_ids)
         except ConfigError as error:
             problems += error.problems
             continue
@@ -400,12 +410,19 @@ def load_incidents(directory: Path, monitor_ids: Collection[str] | None = None) 
     return sorted(incidents, key=lambda incident: incident.start, reverse=True)
 
 
-def parse_incident(path: Path, monitor_ids: Collection[str] | None = None) -> Incident:
-    return parse_incident_text(read_source(path), path, monitor_ids)
+def parse_incident(
+    path: Path,
+    monitor_ids: Collection[str] | None = None,
+    page_ids: Collection[str] | None = None,
+) -> Incident:
+    return parse_incident_text(read_source(path), path, monitor_ids, page_ids)
 
 
 def parse_incident_text(
-    text: str, path: Path, monitor_ids: Collection[str] | None = None
+    text: str,
+    path: Path,
+    monitor_ids: Collection[str] | None = None,
+    page_ids: Collection[str] | None = None,
 ) -> Incident:
     """The incident written as `text` in the file `path` (which gives its default id and
     the file name in problems). Raises ConfigError with every problem found."""
@@ -421,6 +438,13 @@ def parse_incident_text(
             )
             for where, monitor in _named_monitors(data)
             if monitor not in monitor_ids
+        ]
+    pages = data.get("pages")
+    if page_ids is not None and isinstance(pages, list):
+        problems += [
+            source.problem(("pages", i), f'unknown page "{page}"{did_you_mean(page, page_ids)}')
+            for i, page in enumerate(pages)
+            if isinstance(page, str) and page not in page_ids
         ]
     return validated(Incident, data, source, problems)
 

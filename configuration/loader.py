@@ -22,7 +22,11 @@ from configuration.incidents import Incident, load_incidents
 from configuration.messages import did_you_mean, validated
 from configuration.models import Config, Defaults
 from configuration.notifications import PUBLISHED
+from configuration.page_checks import page_problems
 from configuration.redaction import redact
+from configuration.references import ids as _ids
+from configuration.references import items as _list
+from configuration.references import unknown_refs as _unknown_refs
 from configuration.renames import apply_renames
 from configuration.secrets import Interpolation, SecretValues
 from configuration.source import Path, Source, parse_yaml, read_source
@@ -53,8 +57,9 @@ def load_project(
         warnings += error.warnings
     if incidents_dir is not None:
         ids = [monitor.id for monitor in config.monitors] if config else None
+        pages = [page.id for page in config.pages] if config else None
         try:
-            incidents = load_incidents(FilePath(incidents_dir), ids)
+            incidents = load_incidents(FilePath(incidents_dir), ids, pages)
         except ConfigError as error:
             problems += error.problems
         try:
@@ -148,6 +153,7 @@ def _semantic_problems(data: dict[str, Any], source: Source) -> list[Problem]:
     monitor_ids = _ids(data, "monitors", source, problems)
     _ids(data, "announcements", source, problems)
     problems += _notification_problems(data, source, monitor_ids, group_ids)
+    problems += page_problems(data, source, monitor_ids, group_ids)
     defaults = data.get("defaults")
     defaults = defaults if isinstance(defaults, dict) else {}
     problems += _unknown_refs(
@@ -189,42 +195,14 @@ def _notification_problems(
             problems += _unknown_refs(
                 channel.get("escalate_to"), (*path, "escalate_to"), channel_ids, "channel", source
             )
+            problems += _unknown_refs(
+                channel.get("pages"), (*path, "pages"), _page_ids(data), "page", source
+            )
     return problems
 
 
-def _list(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key)
-    return value if isinstance(value, list) else []
-
-
-def _ids(data: dict[str, Any], key: str, source: Source, problems: list[Problem]) -> set[str]:
-    seen: dict[str, int] = {}
-    for index, item in enumerate(_list(data, key)):
-        item_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(item_id, str):
-            continue
-        if item_id in seen:
-            problems.append(
-                source.problem(
-                    (key, index, "id"),
-                    f'duplicate id "{item_id}", already used by {key}[{seen[item_id]}]',
-                )
-            )
-        else:
-            seen[item_id] = index
-    return set(seen)
-
-
-def _unknown_refs(
-    refs: Any, path: Path, known: set[str], what: str, source: Source
-) -> list[Problem]:
-    if not isinstance(refs, list):
-        return []
-    return [
-        source.problem((*path, i), f'unknown {what} "{ref}"{did_you_mean(ref, known)}')
-        for i, ref in enumerate(refs)
-        if isinstance(ref, str) and ref not in known
-    ]
+def _page_ids(data: dict[str, Any]) -> set[str]:
+    return {p["id"] for p in _list(data, "pages") if isinstance(p, dict) and "id" in p}
 
 
 def _assertion_problems(monitor: dict[str, Any], path: Path, source: Source) -> list[Problem]:

@@ -7,10 +7,10 @@ the JSON Schema that editors use (`vigil schema`).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, create_model, field_validator
 
 from checks.registry import CHECKS
 from configuration.announcements import Announcement
@@ -42,6 +42,9 @@ else:
 
 # The languages the page's message catalogs (locales/) are written in.
 Language = Literal["en", "de", "fr", "es", "pt_BR", "ja"]
+Visibility = Literal["public", "unlisted", "private"]
+Host = Literal["github-pages", "cloudflare-pages", "netlify", "server"]
+Protection = Literal["none", "cloudflare-access", "password", "basic-auth"]
 
 
 class Site(Options):
@@ -87,6 +90,29 @@ class Site(Options):
         "`extra.css` added to the style; see docs/templates.md.",
     )
 
+    visibility: Visibility = Field(
+        "public",
+        description="Who finds it: `public`; `unlisted`: kept out of search engines "
+        "(`noindex`, robots.txt `Disallow: /`, `X-Robots-Tag`); `private`: unlisted, and only "
+        "built for a `host` with `protection`; see docs/hosting.md.",
+    )
+    host: Host = Field(
+        "github-pages",
+        description="Where it is deployed: `github-pages`, `cloudflare-pages`, `netlify` or "
+        "`server` (your web server, e.g. nginx); decides which `protection` can work.",
+    )
+    protection: Protection = Field(
+        "none",
+        description="What keeps a `private` page to its readers, set up on the host as "
+        "docs/hosting.md shows: `cloudflare-access` (cloudflare-pages or a server behind "
+        "Cloudflare), `password` (netlify or cloudflare-pages) or `basic-auth` (server).",
+    )
+
+    @property
+    def listed(self) -> bool:
+        """Whether search engines may list it: only a `public` page."""
+        return self.visibility == "public"
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -97,6 +123,61 @@ class Site(Options):
                 f'expected an IANA time zone like "Europe/Berlin", got "{value}"'
             ) from None
         return value
+
+
+# Site values a page may set for itself; the time zone is the history's, one for all pages.
+PAGE_OVERRIDES = tuple(name for name in Site.model_fields if name != "timezone")
+# The page's own address: never taken from `site:`, so two pages never share one.
+PAGE_OWN = ("url", "cname")
+
+
+class PageSelection(Options):
+    """A page's id and what it shows; `Page` adds the `site:` values it may override."""
+
+    id: Identifier = Field(description="Stable key: `vigil build --page ID`, notifications.")
+    folder: Identifier | None = Field(
+        None, description="Folder under the build's output it is written to; default: its id."
+    )
+    monitors: list[Identifier] = Field(
+        default_factory=list, description="Ids of monitors it shows."
+    )
+    groups: list[Identifier] = Field(
+        default_factory=list, description="Ids of groups whose monitors it shows."
+    )
+    tags: list[Identifier] = Field(
+        default_factory=list,
+        description="Tags whose monitors it shows. With `monitors`, `groups` and `tags` all "
+        "empty it shows every monitor.",
+    )
+    announcements: list[Identifier] | None = Field(
+        None,
+        description="Ids of the announcements it shows, from config.yaml or announcements/; "
+        "unset: every announcement.",
+    )
+
+    @property
+    def out_folder(self) -> str:
+        return self.folder or self.id
+
+
+def _override(name: str) -> Any:
+    field = Site.model_fields[name]
+    kind: Any = field.annotation
+    if field.metadata:
+        kind = Annotated[kind, *field.metadata]
+    default = "none: not taken from `site:`" if name in PAGE_OWN else f"`site.{name}`"
+    return (kind | None, Field(None, description=f"{field.description} Default: {default}."))
+
+
+if TYPE_CHECKING:
+    Page = PageSelection
+else:
+    Page = create_model(
+        "Page",
+        __base__=PageSelection,
+        __doc__="One status page built from this config; unset values come from `site:`.",
+        **{name: _override(name) for name in PAGE_OVERRIDES},
+    )
 
 
 class Region(Options):
@@ -207,7 +288,15 @@ class Config(Options):
     """The whole of `config.yaml`."""
 
     version: Literal[1] = Field(1, description="Format version of this file.")
-    site: Site = Field(default_factory=Site, description="The page itself.")
+    site: Site = Field(
+        default_factory=Site,
+        description="The page itself; with `pages:`, the values each page may override.",
+    )
+    pages: list[Page] = Field(
+        default_factory=list,
+        description="Several pages from one config, each built into its own folder "
+        "(`site/<page>/`); unset: one page from `site:`. See docs/site.md.",
+    )
     regions: list[Region] = Field(
         min_length=1, description="Where checks run; each region is one CI job."
     )

@@ -146,6 +146,10 @@ class MonitorBase(CheckSettings):
     name: OneLine = Field(description="Display name on the page.")
     description: OneLine = Field("", description="One line under the name.")
     group: Identifier | None = Field(None, description="Id of the group it is shown in.")
+    tags: list[Identifier] = Field(
+        default_factory=list,
+        description="Labels that `pages:` select it by, e.g. `[partner]`; not shown.",
+    )
     slo: Slo | None = Field(
         None,
         description="Service level objective: the percent of each calendar month (in "

@@ -76,6 +76,12 @@ class ChannelOptions(Options):
         default_factory=list,
         description="Only monitors of these groups (empty: all); with `monitors`, either matches.",
     )
+    pages: list[Identifier] = Field(
+        default_factory=list,
+        description="Only what is shown on these `pages:` (empty: all): their incidents and "
+        "maintenance, and alerts about the monitors they show; a public channel is listed "
+        "only on their subscribe pages.",
+    )
     send_on_resolved: bool = Field(
         True, description="Send `recovered` when a monitor it alerted about is up again."
     )

@@ -15,7 +15,7 @@ from pydantic.fields import FieldInfo
 from checks.registry import CHECKS
 from configuration.durations import format_duration
 from configuration.export import Export, OtlpExport
-from configuration.models import Config, Defaults, Group, Region, Runner, Site
+from configuration.models import Config, Defaults, Group, Page, Region, Runner, Site
 from configuration.monitor import MonitorBase
 
 SCHEMA_ID = "https://github.com/vigil-status/vigil/config.schema.json"
@@ -42,6 +42,7 @@ def config_reference() -> str:
     sections: list[tuple[str, type[BaseModel], set[str]]] = [
         ("Top level", Config, set()),
         ("`site`", Site, set()),
+        ("`pages[]`", Page, set()),
         ("`regions[]`", Region, set()),
         ("`groups[]`", Group, set()),
         ("`defaults`", Defaults, set()),

@@ -20,6 +20,7 @@ from importers.base import Imported, IncidentDraft
 SECTION_ORDER = (
     "version",
     "site",
+    "pages",
     "regions",
     "groups",
     "defaults",

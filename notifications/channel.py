@@ -160,6 +160,8 @@ def facts(event: Event) -> list[tuple[str, str]]:
             rows.append(("Window", window))
         if incident.monitors:
             rows.append(("Affects", ", ".join(incident.monitors)))
+        if incident.pages:
+            rows.append(("Pages", ", ".join(incident.pages)))
     return rows
 
 

@@ -51,6 +51,7 @@ class IncidentInfo(Frozen):
     scheduled_start: AwareDatetime | None = None
     scheduled_end: AwareDatetime | None = None
     updates: tuple[UpdateInfo, ...] = ()  # oldest first
+    pages: tuple[str, ...] = ()  # ids of the `pages:` it is shown on; none without pages
 
     @property
     def message(self) -> str:

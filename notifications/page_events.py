@@ -16,6 +16,7 @@ from datetime import datetime
 
 from configuration.incidents import Incident
 from configuration.models import Config
+from configuration.pages import incident_pages, page_site
 from notifications.events import Event, IncidentInfo, Severity, UpdateInfo
 from notifications.state import PageItemState
 
@@ -78,7 +79,7 @@ def _phase(status: str) -> str:
 def _maintenance_event(
     config: Config, incident: Incident, phase: str, start: datetime | None, now: datetime
 ) -> Event:
-    info = _incident_info(incident, PHASE_STATUS[phase])
+    info = _incident_info(config, incident, PHASE_STATUS[phase])
     occurrence = ""
     if incident.recurrence is not None and start is not None:
         occurrence = f".{start:%Y%m%dT%H%MZ}"
@@ -116,7 +117,7 @@ def _incident_event(
         title = f"{incident.title} ({status})"
     else:
         return None
-    info = _incident_info(incident, status)
+    info = _incident_info(config, incident, status)
     return _event(config, incident, name, key, title, severity, info, now)
 
 
@@ -130,7 +131,7 @@ def _event(
     info: IncidentInfo,
     now: datetime,
 ) -> Event:
-    page = config.site.url.rstrip("/") if config.site.url else None
+    page = _page_url(config, info.pages)
     return Event(
         name=name,
         key=key,
@@ -144,7 +145,19 @@ def _event(
     )
 
 
-def _incident_info(incident: Incident, status: str) -> IncidentInfo:
+def _page_url(config: Config, pages: tuple[str, ...]) -> str | None:
+    """The address of the page the event links to: the site's, or with `pages:` that of
+    the first page it is shown on that has one."""
+    urls = (
+        [config.site.url]
+        if not config.pages
+        else [page_site(config.site, page).url for page in config.pages if page.id in pages]
+    )
+    url = next((url for url in urls if url), None)
+    return url.rstrip("/") if url else None
+
+
+def _incident_info(config: Config, incident: Incident, status: str) -> IncidentInfo:
     return IncidentInfo(
         id=incident.id,
         title=incident.title,
@@ -159,4 +172,5 @@ def _incident_info(incident: Incident, status: str) -> IncidentInfo:
         updates=tuple(
             UpdateInfo(at=u.at, status=u.status, message=u.message) for u in incident.updates
         ),
+        pages=tuple(incident_pages(config, incident)),
     )

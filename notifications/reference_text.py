@@ -120,6 +120,11 @@ holds `title`, `text`, `url` and the `incident`, `maintenance` or `component`:
 {page}
 ```
 
+With `pages:` in config.yaml, the `incident` or `maintenance` also holds `pages`: the ids
+of the pages it is shown on (`["partner", "internal"]`), and `url` links to the first of
+them that has a `url`; chat messages add a *Pages* line. A channel's `pages:` sends only
+what those pages show.
+
 #### The signature
 
 With `secret:` set, every request carries the header `{signature_header}: sha256=<hex>`,

@@ -1,5 +1,5 @@
 """Which channels an event goes to: each channel's filters (`events`, `monitors`, `groups`,
-`send_on_resolved`), and escalation: a channel named in an `escalate_to` is sent monitor
+`pages`, `send_on_resolved`), and escalation: a channel named in an `escalate_to` is sent monitor
 alerts only when they are escalated to it, and then the recovery that ends them.
 `min_duration` and what was sent before are judged at delivery (notifications/run.py)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from configuration.models import Config
 from configuration.notifications import MONITOR_ALERTS, ChannelOptions
+from configuration.pages import shown_monitors
 from notifications.events import Event
 
 ESCALATE = ":escalate:"  # in the key of an escalation: <first alert key>:escalate:<channel>
@@ -39,6 +40,8 @@ def passes(config: Config, channel: ChannelOptions, event: Event) -> bool:
         return False
     if event.name == "recovered" and not channel.send_on_resolved:
         return False
+    if channel.pages and not on_pages(config, channel, event):
+        return False
     if not channel.monitors and not channel.groups:
         return True
     if event.monitor is not None:
@@ -49,6 +52,17 @@ def passes(config: Config, channel: ChannelOptions, event: Event) -> bool:
             return True  # about the whole page
     groups = {m.id: m.group for m in config.monitors}
     return any(i in channel.monitors or groups.get(i) in channel.groups for i in ids)
+
+
+def on_pages(config: Config, channel: ChannelOptions, event: Event) -> bool:
+    """The event is shown on one of the channel's `pages`: an incident or maintenance on
+    one of them, a monitor alert about a monitor one of them shows."""
+    if event.incident is not None:
+        return any(page in channel.pages for page in event.incident.pages)
+    if event.monitor is None:
+        return True
+    pages = [page for page in config.pages if page.id in channel.pages]
+    return any(event.monitor.id in shown_monitors(config, page) for page in pages)
 
 
 def escalation_targets(config: Config) -> set[str]:

@@ -34,8 +34,9 @@ FEED_TYPES = {
 }
 
 
-def header_rules() -> list[tuple[str, dict[str, str]]]:
-    """(path pattern, headers) in file order; `*` matches anything, `:name` one segment."""
+def header_rules(listed: bool = True) -> list[tuple[str, dict[str, str]]]:
+    """(path pattern, headers) in file order; `*` matches anything, `:name` one segment.
+    A page that is not `listed` (`Site.listed`) adds `X-Robots-Tag: noindex` everywhere."""
     rules = [("/api/*", SHARED), ("/badges/*", SHARED), ("/status-live.json", SHARED)]
     rules.append(("/reports/*", SHARED))  # the monthly reports (`rendering.reports`)
     rules.append(("/widget.js", {**SHARED, "Content-Type": "text/javascript; charset=utf-8"}))
@@ -44,6 +45,8 @@ def header_rules() -> list[tuple[str, dict[str, str]]]:
         rules += [
             (folder + name, {**SHARED, "Content-Type": kind}) for name, kind in FEED_TYPES.items()
         ]
+    if not listed:
+        rules.append(("/*", {"X-Robots-Tag": "noindex"}))
     return rules
 
 
@@ -66,7 +69,7 @@ def built_site(path: Path) -> Path | None:
 def write_hosting(folder: Path, context: BuildContext) -> list[Path]:
     """Write `_headers` and `_redirects`; runs after the API files are written."""
     headers = [HEADERS_TITLE]
-    for pattern, values in header_rules():
+    for pattern, values in header_rules(context.config.site.listed):
         headers += [pattern, *(f"  {name}: {value}" for name, value in values.items())]
     redirects = ["# Extension-less API paths for Netlify and Cloudflare Pages (200: rewrite)."]
     for path in sorted((folder / "api").rglob("*.json")):

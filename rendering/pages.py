@@ -201,6 +201,10 @@ def _source(env: jinja2.Environment, name: str) -> str:
     return env.loader.get_source(env, name)[0]
 
 
+# robots.txt of a listed page and of an unlisted or private one.
+ROBOTS = {True: "User-agent: *\nAllow: /\n", False: "User-agent: *\nDisallow: /\n"}
+
+
 def write_pages(folder: Path, context: BuildContext) -> None:
     site = context.config.site
     codes = [site.language, *[c for c in site.languages if c != site.language]]
@@ -209,7 +213,7 @@ def write_pages(folder: Path, context: BuildContext) -> None:
         home = folder if code == site.language else folder / code
         _write_language(home, code, codes, context, reports)
     write_reports(folder, context, reports)
-    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    (folder / "robots.txt").write_text(ROBOTS[site.listed], "utf-8")
     if site.cname:
         (folder / "CNAME").write_text(site.cname + "\n", "utf-8")
     (folder / "status.txt").write_text(status_text(context.page), "utf-8")

@@ -13,12 +13,14 @@ import fcntl
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from configuration.incidents import Incident
 from configuration.models import Config
+from configuration.pages import page_config, page_incidents
 from history.specs import monitor_specs, written_windows
 from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
@@ -37,10 +39,18 @@ from rendering.widget import write_widget
 BAR_DAYS = 90
 
 
-def collect(
+@dataclass(frozen=True)
+class Judged:
+    """The history judged once for a build, for every monitor of the config."""
+
+    timelines: dict[str, MonitorTimeline]  # by monitor id
+    checked: dict[str, datetime]  # when each region last checked
+
+
+def judge(
     config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
-) -> tuple[PageView, dict[str, MonitorTimeline], list[Entry]]:
-    """Query the history and prepare the entries and the page's view model."""
+) -> Judged:
+    """Query the history: every monitor's timeline, and when each region last checked."""
     timelines = monitor_timelines(
         store,
         monitor_specs(config),
@@ -50,9 +60,23 @@ def collect(
         timezone=config.site.timezone,
         raw_days=config.history.raw_days,
     )
+    return Judged(timelines, store.last_checked_by_region())
+
+
+def collect(
+    config: Config, incidents: Sequence[Incident], store: ResultStore, now: datetime
+) -> tuple[PageView, dict[str, MonitorTimeline], list[Entry]]:
+    """Query the history and prepare the entries and the page's view model."""
+    judged = judge(config, incidents, store, now)
+    return _prepare(config, incidents, judged, now)
+
+
+def _prepare(
+    config: Config, incidents: Sequence[Incident], judged: Judged, now: datetime
+) -> tuple[PageView, dict[str, MonitorTimeline], list[Entry]]:
+    timelines = judged.timelines
     entries = incident_entries(incidents, timelines, config, now)
-    checked = store.last_checked_by_region()
-    return page_view(config, timelines, incidents, entries, checked, now), timelines, entries
+    return page_view(config, timelines, incidents, entries, judged.checked, now), timelines, entries
 
 
 def build_site(
@@ -65,7 +89,44 @@ def build_site(
 ) -> Path:
     """Render the whole site into `out`; returns the path of the index page. `templates`:
     the folder whose files override the package's (`custom_templates`)."""
-    page, timelines, entries = collect(config, incidents, store, now)
+    return _render(config, incidents, judge(config, incidents, store, now), out, now, templates)
+
+
+def build_pages(
+    config: Config,
+    incidents: Sequence[Incident],
+    store: ResultStore,
+    out: Path,
+    now: datetime,
+    only: str | None = None,
+    templates: Callable[[Config], Path | None] = lambda config: None,
+) -> list[Path]:
+    """Render each of `config.pages` (or the one with id `only`) into its folder under
+    `out` from one judgement of the history; returns their index pages. `templates`: the
+    folder of a page's own templates, from its config."""
+    judged = judge(config, incidents, store, now)
+    indexes = []
+    for page in config.pages:
+        if only is None or page.id == only:
+            restricted = page_config(config, page)
+            shown = Judged(
+                {m.id: judged.timelines[m.id] for m in restricted.monitors}, judged.checked
+            )
+            written = page_incidents(config, page, incidents)
+            folder = out / page.out_folder
+            indexes.append(_render(restricted, written, shown, folder, now, templates(restricted)))
+    return indexes
+
+
+def _render(
+    config: Config,
+    incidents: Sequence[Incident],
+    judged: Judged,
+    out: Path,
+    now: datetime,
+    templates: Path | None,
+) -> Path:
+    page, timelines, entries = _prepare(config, incidents, judged, now)
     forget_templates()  # each build reads the templates as they are now
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)

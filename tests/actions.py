@@ -99,6 +99,7 @@ class Actions:
             "secrets": {"github_token": "ghs_test", **self.secrets},
             "vars": dict(self.variables),
             "github": {"token": "ghs_test", "run_id": str(1000 + number)},
+            "steps": {},  # by step id: {"outputs": {...}}, as each step ends
         }
         done = Job()
         output_file = temp / "github_output"
@@ -123,7 +124,7 @@ class Actions:
             name = step.get("name") or step.get("run") or step["uses"]
             env = {**base, **evaluate_all(step.get("env", {}), contexts)}
             if "uses" in step:
-                result = self._uses(step, workspace, done)
+                result = self._uses(step, workspace, done, contexts)
             else:
                 result = subprocess.run(
                     ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
@@ -137,6 +138,8 @@ class Actions:
             done.steps.append(
                 Step(f"{index}: {name}", result.returncode, result.stdout + result.stderr)
             )
+            if "id" in step:
+                contexts["steps"][step["id"]] = {"outputs": read_outputs(output_file)}
         done.outputs = read_outputs(output_file)
         for key, value in job.get("outputs", {}).items():
             output = value.removesuffix(" }}").rsplit(".", 1)[-1]  # ${{ steps.X.outputs.Y }}
@@ -144,7 +147,7 @@ class Actions:
         return done
 
     def _uses(
-        self, step: dict[str, Any], workspace: Path, done: Job
+        self, step: dict[str, Any], workspace: Path, done: Job, contexts: Mapping[str, Any]
     ) -> subprocess.CompletedProcess[str]:
         action = step["uses"].split("@")[0]
         if action == "actions/checkout":
@@ -155,7 +158,7 @@ class Actions:
                 check=False,
             )
         if action == "actions/upload-pages-artifact":
-            done.artifact = workspace / step["with"]["path"]
+            done.artifact = workspace / evaluate(step["with"]["path"], contexts)
         elif action not in {"actions/setup-python", "actions/deploy-pages"}:
             raise AssertionError(f"the emulator does not know {action}")
         return subprocess.CompletedProcess([action], 0, "", "")
@@ -184,6 +187,9 @@ def _term(term: str, contexts: Mapping[str, Any]) -> str:
     call = re.fullmatch(r"toJSON\((\w+)\)", term)
     if call:
         return json.dumps(contexts[call.group(1)])
+    field = re.fullmatch(r"fromJSON\(([\w.-]+)\)\.(\w+)", term)  # fromJSON(x).key
+    if field:
+        return str(json.loads(_term(field.group(1), contexts) or "{}").get(field.group(2), ""))
     if not re.fullmatch(r"[\w-]+(\.[\w-]+)+", term):
         raise AssertionError(f"the emulator does not understand ${{{{ {term} }}}}")
     value: Any = contexts

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -47,6 +48,14 @@ def test_every_page_of_the_demo_site_has_no_html_error(tmp_path: Path) -> None:
     for folder in [site, *(site / code for code in others)]:
         missing = [kind for kind in kinds if not any(folder.glob(kind))]
         assert missing == [], folder  # every kind of page, in every language
+    messages = nu_errors(java, pages)
+    assert messages == [], "\n".join(
+        f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages[:20]
+    )
+
+
+def nu_errors(java: str, pages: list[str]) -> list[dict[str, Any]]:
+    """The Nu Html Checker's errors in the HTML files `pages`."""
     checked = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *pages],
         capture_output=True,
@@ -55,7 +64,5 @@ def test_every_page_of_the_demo_site_has_no_html_error(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.stderr.startswith("{"), checked.stderr[-2000:]  # the checker itself failed
-    messages = json.loads(checked.stderr)["messages"]
-    assert messages == [], "\n".join(
-        f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages[:20]
-    )
+    messages: list[dict[str, Any]] = json.loads(checked.stderr)["messages"]
+    return messages

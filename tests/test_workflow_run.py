@@ -186,6 +186,32 @@ def test_a_broken_config_fails_the_regions_step_with_its_annotation(
     assert "::error file=config.yaml" in validate.log
 
 
+PAGES = """\
+pages:
+  - {id: public, monitors: [shop], url: "https://status.workflow.test", cname: status.workflow.test}
+  - {id: internal, title: Internal, monitors: [api, legacy], visibility: private, host: server,
+     protection: basic-auth}
+"""
+
+
+def test_with_pages_github_pages_gets_only_the_main_page(actions: Actions, tmp_path: Path) -> None:
+    clone = tmp_path / "edit"
+    git(tmp_path, "clone", "--quiet", str(actions.origin), str(clone))
+    (clone / "config.yaml").write_text((clone / "config.yaml").read_text() + PAGES)
+    commit_all(clone, "Two pages")
+    build = actions.run("build", "build")
+    assert build.ok, build.log
+    plan = json.loads(build.outputs["plan"])
+    assert (plan["main"], plan["extra"]) == ("site/public", 1)
+    assert [job["page"] for job in plan["deploy"]["include"]] == ["internal"]
+    assert build.artifact is not None and build.artifact.parts[-2:] == ("site", "public")
+    assert (build.artifact / "CNAME").read_text() == "status.workflow.test\n"
+    texts = [p.read_text("utf-8") for p in build.artifact.rglob("*") if p.is_file()]
+    assert len(texts) > 30
+    assert not any("Legacy API" in text or "monitors/legacy" in text for text in texts)
+    assert (build.artifact.parent / "internal" / "index.html").is_file()  # built, not uploaded
+
+
 PROTECT_MAIN = """#!/bin/sh
 # GitHub's answer to a push that branch protection refuses.
 while read -r old new ref; do

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from configuration.incidents import INCIDENT_STATUSES, Incident
+from configuration.pages import PROTECTIONS
 from generator import main
 
 ROOT = Path(__file__).parent.parent
@@ -46,6 +47,7 @@ HISTORY_JOBS = {
     ("check", "notify"),
     ("check", "heartbeat"),
     ("build", "build"),
+    ("build", "deploy-page"),
     ("compact", "compact"),
 }
 
@@ -171,13 +173,28 @@ def test_only_the_check_and_notify_steps_are_given_the_secrets() -> None:
         if "secrets" in str(step.get("env", {}))
         or "secrets" in str(without_object_store(job.get("env", {})))
     }
+    deploys = {
+        step["run"]: step["env"]
+        for step in workflow("build")["jobs"]["deploy-page"]["steps"]
+        if "secrets" in str(step.get("env", {}))
+    }
     assert given == {
         ("check", "check", 'vigil check --region "$REGION" --shard "$SHARD" --no-notify'),
         ("check", "notify", "vigil notify send"),
+        *(("build", "deploy-page", run) for run in deploys),
     }
     for job_id in ("check", "notify"):
         step = next(s for s in workflow("check")["jobs"][job_id]["steps"] if "env" in s)
         assert step["env"] == {"VIGIL_SECRETS": "${{ toJSON(secrets) }}"}
+    # A page's deploy step gets its host's secrets by name, from the page's environment.
+    assert sorted(name for env in deploys.values() for name in env if "secrets" in env[name]) == [
+        "CLOUDFLARE_ACCOUNT_ID",
+        "CLOUDFLARE_API_TOKEN",
+        "KNOWN_HOSTS",
+        "NETLIFY_AUTH_TOKEN",
+        "NETLIFY_SITE_ID",
+        "SSH_KEY",
+    ]
 
 
 def without_object_store(env: dict[str, str]) -> dict[str, str]:
@@ -240,14 +257,19 @@ def test_every_action_is_pinned_to_a_full_commit_with_its_version(name: str) -> 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_expression_or_secret_reaches_a_shell_script(name: str) -> None:
-    """Untrusted input and secrets go through `env:`; a script never expands `${{ }}`."""
-    for job in workflow(name)["jobs"].values():
+    """Untrusted input and secrets go through `env:`; a script never expands `${{ }}`, and
+    `secrets.` is read only in a step's `env:` (a page's deploy step, build.yml)."""
+    flow = workflow(name)
+    for job in flow["jobs"].values():
         for script in runs(job):
             assert "${{" not in script, script
-    text = re.sub(r"#.*", "", (WORKFLOWS / f"{name}.yml").read_text())
-    for value in OBJECT_STORE_ENV.values():
-        text = text.replace(value, "")  # a job's env, checked above
-    assert "secrets." not in text
+        for step in job["steps"]:
+            outside_env = {k: v for k, v in step.items() if k != "env"}
+            assert "secrets." not in str(outside_env), step
+        job_env = without_object_store(job.get("env", {}))  # a job's env, checked above
+        rest = {k: v for k, v in job.items() if k not in ("steps", "env")}
+        assert "secrets." not in str(rest) + str(job_env)
+    assert "secrets." not in str({k: v for k, v in flow.items() if k != "jobs"})
 
 
 def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
@@ -269,7 +291,8 @@ def test_build_deploys_with_pages_after_checks_incidents_and_edits() -> None:
     assert runs(build)[-2:] == ["vigil publish --checkout", "vigil build --out site"]
     upload = build["steps"][-1]
     assert upload["uses"].startswith("actions/upload-pages-artifact@")
-    assert upload["with"] == {"path": "site"}
+    # The folder `vigil pages` plans for Pages: `site` without `pages:` (test_site_pages).
+    assert upload["with"] == {"path": "${{ fromJSON(steps.plan.outputs.plan).main }}"}
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
@@ -350,6 +373,11 @@ def runs_a_day(cron: str) -> int:
     return 1
 
 
+def billed(flow: dict[str, Any]) -> list[str]:
+    """The jobs a config without `pages:` runs: a page's deploy job runs only with pages."""
+    return [job_id for job_id, job in flow["jobs"].items() if ".extra > 0" not in job.get("if", "")]
+
+
 def test_the_cost_table_follows_the_workflows() -> None:
     """docs/schedule.md's job-minutes, recomputed from the workflow files: every job is billed
     one minute, a round is the scheduled jobs of check.yml plus the build it triggers."""
@@ -362,7 +390,7 @@ def test_the_cost_table_follows_the_workflows() -> None:
     ]
     assert fixed_jobs == ["regions", "notify"]
     daily_extra = sum(
-        runs_a_day(entry["cron"]) * len(flow["jobs"])
+        runs_a_day(entry["cron"]) * len(billed(flow))
         for flow in (build, compact)
         for entry in flow["on"]["schedule"]
     )
@@ -374,6 +402,25 @@ def test_the_cost_table_follows_the_workflows() -> None:
     assert len(rows) == 6
     assert rows[0][0] == check["on"]["schedule"][0]["cron"], "the first row is as shipped"
     for cron, regions, per_round, per_day, per_month in rows:
-        jobs = int(regions) + len(fixed_jobs) + len(build["jobs"])
+        jobs = int(regions) + len(fixed_jobs) + len(billed(build))
         day = runs_a_day(cron) * jobs + daily_extra
         assert (int(per_round), per_day, per_month) == (jobs, f"{day:,}", f"{30 * day:,}")
+
+
+def test_every_other_page_is_deployed_by_its_own_job_from_the_pages_plan() -> None:
+    build, job = workflow("build")["jobs"]["build"], workflow("build")["jobs"]["deploy-page"]
+    plan = next(step for step in build["steps"] if step.get("id") == "plan")
+    assert plan["run"] == "vigil pages --github-output plan"
+    assert build["outputs"] == {"plan": "${{ steps.plan.outputs.plan }}"}
+    assert job["strategy"]["matrix"] == "${{ fromJSON(needs.build.outputs.plan).deploy }}"
+    assert job["environment"]["name"] == "${{ matrix.environment }}"
+    assert job["if"] == "fromJSON(needs.build.outputs.plan).extra > 0"
+    assert (
+        workflow("build")["jobs"]["deploy"]["if"] == "fromJSON(needs.build.outputs.plan).main != ''"
+    )
+    scripts = runs(job)
+    assert scripts[-4] == 'vigil build --out site --page "$PAGE"'
+    hosts = {
+        step["if"].split("'")[1] for step in job["steps"] if "matrix.host" in step.get("if", "")
+    }
+    assert hosts == set(PROTECTIONS) - {"github-pages"}, "a step for every host but Pages"

@@ -55,7 +55,9 @@ def _data(event: Event) -> dict[str, Any]:
     data: dict[str, Any] = {"title": event.title, "text": event.text, "url": event.url}
     if event.incident is not None:
         key = event.incident.kind  # "incident" or "maintenance"
-        data[key] = event.incident.model_dump(mode="json")
+        # `pages` only with `pages:` in the config: a one-page config's payload is unchanged.
+        omit = set() if event.incident.pages else {"pages"}
+        data[key] = event.incident.model_dump(mode="json", exclude=omit)
     if event.monitor is not None:
         monitor = event.monitor
         old = COMPONENT_STATUS.get(monitor.old_status or "")
