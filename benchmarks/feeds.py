@@ -26,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from checks.result import Status
 from configuration.loader import load_config_text
 from history.model import MonitorTimeline, Outage
-from rendering.context import BuildContext
-from rendering.entries import incident_entries
-from rendering.feed_items import MAX_ITEMS, FeedItem, _item
-from rendering.feeds import FEED_FILES, _feed, atom, json_feed, rss, write_feeds
-from rendering.markup import xml_safe
-from rendering.view import page_view
+from rendering.feeds.items import MAX_ITEMS, FeedItem, _item
+from rendering.feeds.writer import FEED_FILES, _feed, atom, json_feed, rss, write_feeds
+from rendering.text.markup import xml_safe
+from rendering.views.context import BuildContext
+from rendering.views.entries import incident_entries
+from rendering.views.index import page_view
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

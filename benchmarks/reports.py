@@ -28,11 +28,11 @@ from site_build import GROUPS, NOW, config_text
 from configuration.loader import load_config_text
 from history.demo import write_demo_history
 from history.store import ResultStore
-from rendering.budget import monitor_budget
-from rendering.context import BuildContext
-from rendering.i18n import Locale
-from rendering.reports import build_reports, reports_page, write_reports
+from rendering.pages.reports import build_reports, reports_page, write_reports
 from rendering.site import collect
+from rendering.text.i18n import Locale
+from rendering.views.budget import monitor_budget
+from rendering.views.context import BuildContext
 
 
 def best(work: Callable[[], object]) -> float:

@@ -41,8 +41,8 @@ from configuration.models import Config
 from history.demo import write_demo_history
 from history.store import ResultStore
 from rendering import site
+from rendering.pages.widget import WIDGET_FILE, gzip_size
 from rendering.site import build_site
-from rendering.widget import WIDGET_FILE, gzip_size
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 GROUPS = ("website", "api", "infrastructure", "data", "regions")

@@ -29,7 +29,7 @@ from notifications.alert_history import (
     known_ids,
 )
 from notifications.ledger import KEEP, Ledger
-from rendering.hosting import built_site
+from rendering.hosting.writer import built_site
 
 
 def _since(text: str) -> timedelta:

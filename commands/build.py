@@ -19,7 +19,7 @@ from commands.common import (
 from configuration.errors import InvalidInput
 from configuration.messages import did_you_mean
 from history.location import open_store
-from rendering.pages import custom_templates
+from rendering.pages.writer import custom_templates
 from rendering.site import build_pages, build_site
 
 

@@ -18,7 +18,7 @@ from configuration.announcement_files import announcements_folder
 from configuration.errors import CannotServe, ConfigError
 from configuration.loader import load_project
 from history.location import open_store
-from rendering.pages import TEMPLATES, custom_dir, custom_templates
+from rendering.pages.writer import TEMPLATES, custom_dir, custom_templates
 from rendering.site import build_pages, build_site
 
 Fingerprint = tuple[tuple[str, int, int], ...]

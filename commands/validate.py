@@ -14,7 +14,7 @@ from configuration.loader import load_project
 from configuration.models import Config
 from configuration.renames import Fixed, fix_renames
 from configuration.secrets import needed_secrets
-from rendering.pages import check_templates, custom_templates
+from rendering.pages.writer import check_templates, custom_templates
 
 
 def validate(config_path: Path, incidents_dir: Path) -> tuple[Config, list[Incident]]:

@@ -24,17 +24,17 @@ from configuration.pages import page_config, page_incidents
 from history.specs import monitor_specs, written_windows
 from history.store import ResultStore
 from history.timeline import HISTORY_DAYS, MonitorTimeline, monitor_timelines
-from rendering.api_files import write_api
-from rendering.badges import write_badges
-from rendering.calendar import write_calendars
-from rendering.context import BuildContext, Writer
-from rendering.entries import Entry, incident_entries
-from rendering.feeds import write_feeds
-from rendering.hosting import write_hosting
-from rendering.metrics import write_metrics
-from rendering.pages import forget_templates, write_pages
-from rendering.view import PageView, page_view
-from rendering.widget import write_widget
+from rendering.api.metrics import write_metrics
+from rendering.api.writer import write_api
+from rendering.badges.writer import write_badges
+from rendering.feeds.calendar import write_calendars
+from rendering.feeds.writer import write_feeds
+from rendering.hosting.writer import write_hosting
+from rendering.pages.widget import write_widget
+from rendering.pages.writer import forget_templates, write_pages
+from rendering.views.context import BuildContext, Writer
+from rendering.views.entries import Entry, incident_entries
+from rendering.views.index import PageView, page_view
 
 BAR_DAYS = 90
 

@@ -15,9 +15,9 @@ from checks.result import Status
 from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from history.timeline import Latency, MonitorTimeline, Outage, Tally
-from rendering.context import BuildContext
-from rendering.entries import incident_entries
-from rendering.view import page_view
+from rendering.views.context import BuildContext
+from rendering.views.entries import incident_entries
+from rendering.views.index import page_view
 from tests.conftest import NOW
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"

@@ -12,10 +12,10 @@ from configuration.incidents import Incident, load_incidents
 from configuration.loader import load_config_text
 from configuration.models import Config
 from history.timeline import Day, Latency, MonitorTimeline, Outage, RegionLatest, Tally
-from rendering.context import BuildContext
-from rendering.entries import incident_entries
 from rendering.site import WRITERS
-from rendering.view import page_view
+from rendering.views.context import BuildContext
+from rendering.views.entries import incident_entries
+from rendering.views.index import page_view
 from tests.conftest import NOW, SMALL_CONFIG
 
 OUTAGE_DAY = date(2026, 11, 21)

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from checks.result import Status
-from rendering.badge_font import FONT_FAMILY
-from rendering.badge_svg import DARK, LIGHT, MAX_CHARACTERS, badge_svg, fit, text_width
-from rendering.badges import badge_snippets, monitor_badges, write_badges
-from rendering.markup import xml_escape
+from rendering.badges.font import FONT_FAMILY
+from rendering.badges.svg import DARK, LIGHT, MAX_CHARACTERS, badge_svg, fit, text_width
+from rendering.badges.writer import badge_snippets, monitor_badges, write_badges
+from rendering.text.markup import xml_escape
 from tests.contexts import make_context, timeline, validator
 
 SVG = "{http://www.w3.org/2000/svg}"

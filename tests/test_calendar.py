@@ -16,7 +16,7 @@ import vobject  # type: ignore[import-untyped]
 from dateutil.rrule import rrulestr
 
 from configuration.incidents import parse_incident_text
-from rendering.calendar import calendar_bytes, maintenance_events
+from rendering.feeds.calendar import calendar_bytes, maintenance_events
 from tests.conftest import NOW
 from tests.site_fixture import build_fixture_site
 from tests.test_incident_commands import project, vigil

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from history.model import Day
-from rendering.entries import Entry
-from rendering.i18n import Locale
-from rendering.segments import segment
+from rendering.text.i18n import Locale
+from rendering.views.entries import Entry
+from rendering.views.segments import segment
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

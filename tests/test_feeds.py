@@ -13,7 +13,7 @@ from typing import Any
 
 import feedparser
 
-from rendering.feeds import FEED_FILES, write_feeds
+from rendering.feeds.writer import FEED_FILES, write_feeds
 from tests.contexts import (
     CONFIG,
     INCIDENT,

@@ -16,10 +16,10 @@ from checks.result import Result, Status
 from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from history.store import ResultStore
-from rendering.entries import Detection
-from rendering.honesty import honesty_line
-from rendering.i18n import Locale
 from rendering.site import build_site, collect
+from rendering.text.i18n import Locale
+from rendering.views.entries import Detection
+from rendering.views.honesty import honesty_line
 
 NOW = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the history: every 5 min from here to NOW

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from generator import main
-from rendering.i18n import LANGUAGES
+from rendering.text.i18n import LANGUAGES
 from tests.conftest import NOW
 
 ROOT = Path(__file__).parent.parent

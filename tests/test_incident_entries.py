@@ -13,8 +13,8 @@ from configuration.incidents import Incident
 from configuration.loader import load_config_text
 from configuration.models import Config
 from history.timeline import MonitorTimeline, Outage
-from rendering.entries import Entry, incident_entries
-from rendering.i18n import Locale
+from rendering.text.i18n import Locale
+from rendering.views.entries import Entry, incident_entries
 from tests.conftest import SMALL_CONFIG
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

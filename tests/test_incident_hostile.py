@@ -15,8 +15,8 @@ from configuration.incident_files import IncidentFile
 from configuration.incidents import Incident, load_incidents, parse_incident_text
 from configuration.loader import load_config_text
 from history.store import ResultStore
-from rendering.markdown import MAX_MARKDOWN, render_markdown
 from rendering.site import build_site
+from rendering.text.markdown import MAX_MARKDOWN, render_markdown
 from tests.conftest import NOW, SMALL_CONFIG
 
 PAYLOADS = [

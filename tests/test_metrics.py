@@ -20,7 +20,7 @@ from checks.result import ErrorKind, Result, Status
 from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from history.store import ResultStore
-from rendering.hosting import header_rules
+from rendering.hosting.writer import header_rules
 from rendering.site import build_site
 from tests.conftest import NOW, SMALL_CONFIG
 from tests.contexts import PRIVATE_MONITOR

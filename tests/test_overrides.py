@@ -22,8 +22,16 @@ from commands.serve import site_preview
 from configuration.errors import ConfigError
 from configuration.loader import load_config
 from generator import main
-from rendering import budget, detail, subscribe, view, year
-from rendering.pages import TEMPLATES, assets, custom_dir, custom_templates, environment, render
+from rendering.pages import subscribe
+from rendering.pages.writer import (
+    TEMPLATES,
+    assets,
+    custom_dir,
+    custom_templates,
+    environment,
+    render,
+)
+from rendering.views import budget, detail, index, year
 from tests.conftest import NOW, SMALL_CONFIG
 
 ROOT = Path(__file__).parent.parent
@@ -274,7 +282,7 @@ def test_the_docs_name_every_field_of_every_view_model() -> None:
     text = DOCS.split("<!-- fields:start")[1].split("<!-- fields:end")[0]
     models = [
         cls
-        for module in (view, detail, year, subscribe, budget)
+        for module in (index, detail, year, subscribe, budget)
         for cls in vars(module).values()
         if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
     ]
@@ -303,7 +311,7 @@ def _table(heading: str, end: str) -> list[list[str]]:
 def test_the_docs_name_every_variable_each_template_receives() -> None:
     """Compared with the code that renders the pages: `_Writer.write` passes every
     template the same variables, and each `out.write(path, template, …)` adds its own."""
-    tree = ast.parse((ROOT / "rendering" / "pages.py").read_text())
+    tree = ast.parse((ROOT / "rendering" / "pages" / "writer.py").read_text())
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
     writer = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "_Writer")
     common = {

@@ -20,13 +20,13 @@ from checks.result import Status
 from configuration.errors import ConfigError, Problem
 from configuration.incidents import load_incidents
 from history.timeline import RegionLatest
-from rendering import pages
-from rendering.context import BuildContext
-from rendering.detail import monitor_page
-from rendering.entries import incident_entries
-from rendering.i18n import Locale
-from rendering.pages import write_pages
-from rendering.view import page_view
+from rendering.pages import writer as pages
+from rendering.pages.writer import write_pages
+from rendering.text.i18n import Locale
+from rendering.views.context import BuildContext
+from rendering.views.detail import monitor_page
+from rendering.views.entries import incident_entries
+from rendering.views.index import page_view
 from tests.conftest import NOW
 from tests.site_fixture import api_timeline, build_fixture_site, fixture_config, fixture_timelines
 

@@ -13,7 +13,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from rendering.i18n import LANGUAGES, LOCALES, Locale
+from rendering.text.i18n import LANGUAGES, LOCALES, Locale
 
 ROOT = Path(__file__).parent.parent
 METHODS = [("rendering/**.py", "python"), ("templates/**.html", "jinja2")]

@@ -19,9 +19,9 @@ from configuration.incidents import load_incidents
 from configuration.loader import load_config_text
 from history.store import ResultStore
 from history.timeline import MonitorTimeline
-from rendering import api_v1
-from rendering.api import MonitorSnapshot
-from rendering.hosting import header_rules
+from rendering.api import v1 as api_v1
+from rendering.api.snapshot import MonitorSnapshot
+from rendering.hosting.writer import header_rules
 from rendering.site import build_site
 from tests.conftest import NOW
 from tests.contexts import timeline, validator

@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from rendering.widget import WIDGET_GZIP_LIMIT, gzip_size, widget_script
+from rendering.pages.widget import WIDGET_GZIP_LIMIT, gzip_size, widget_script
 from tests.conftest import NOW
 from tests.site_fixture import build_fixture_site
 from tests.web import SiteServer, browser

@@ -23,13 +23,13 @@ from history.days import year_start
 from history.specs import monitor_specs
 from history.store import ResultStore
 from history.timeline import MonitorSpec, monitor_timelines
-from rendering.context import BuildContext
-from rendering.i18n import Locale
-from rendering.pages import write_pages
-from rendering.segments import segment
+from rendering.pages.writer import write_pages
 from rendering.site import collect
-from rendering.text import level_colours
-from rendering.year import year_view
+from rendering.text.display import level_colours
+from rendering.text.i18n import Locale
+from rendering.views.context import BuildContext
+from rendering.views.segments import segment
+from rendering.views.year import year_view
 from tests.conftest import NOW, SMALL_CONFIG
 from tests.test_history_windows import REGIONS, hourly, write
 
@@ -158,7 +158,7 @@ def test_days_before_the_history_are_grey_no_data(utc_page: str) -> None:
 
 
 def test_a_day_links_as_the_bars_day_does(utc: tuple[Path, ResultStore]) -> None:
-    """The same link rule (`rendering.segments.segment`): the incident's day, and only it."""
+    """The same link rule (`rendering.views.segments.segment`): the incident's day, and only it."""
     tmp, store = utc
     incidents = load_incidents(tmp / "incidents", ["api", "db"])
     _, timelines, entries = collect(site_config("UTC"), incidents, store, NOW)

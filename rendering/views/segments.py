@@ -10,9 +10,9 @@ from datetime import datetime
 
 from history.days import day_bounds
 from history.timeline import Day
-from rendering.entries import Entry
-from rendering.i18n import Locale
-from rendering.text import down_level
+from rendering.text.display import down_level
+from rendering.text.i18n import Locale
+from rendering.views.entries import Entry
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def segments(
 
 
 def segment(day: Day, entries: Sequence[Entry], now: datetime, locale: Locale) -> Segment:
-    """`entries` are the monitor's (see `rendering.entries`): each links to its own page."""
+    """`entries` are the monitor's (see `rendering.views.entries`): each links to its own page."""
     links: tuple[Link, ...] = ()
     if entries:
         start, end = day_bounds(day.day, locale.timezone)  # the page's day, not UTC's

@@ -1,6 +1,6 @@
 """`widget.js`: the drop-in banner other sites add with one `<script>` tag (or as the
 `<vigil-status>` custom element). It reads `status-live.json` (its `active` list, see
-`rendering.live`) from the status page, so the host page's Content-Security-Policy needs
+`rendering.pages.live`) from the status page, so the host page's Content-Security-Policy needs
 the status page's origin in `script-src` and `connect-src`; `_headers` lets it read
 cross-origin. The script is the template `widget.js`, which a file of the person's
 `site.custom_dir` replaces like any other; it has no dependencies and stays below
@@ -11,9 +11,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from rendering.context import BuildContext
-from rendering.live import WIDGET_FILE
-from rendering.pages import environment
+from rendering.pages.live import WIDGET_FILE
+from rendering.pages.writer import environment
+from rendering.views.context import BuildContext
 
 __all__ = ["WIDGET_FILE", "gzip_size", "widget_script", "write_widget"]
 WIDGET_GZIP_LIMIT = 5 * 1024  # bytes

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 
 from configuration.times import utc_iso
-from rendering.entries import Detection
-from rendering.i18n import Locale
+from rendering.text.i18n import Locale
+from rendering.views.entries import Detection
 
 SEPARATOR = " · "
 

@@ -41,9 +41,9 @@ from datetime import UTC, datetime, timedelta
 from configuration.incidents import Incident, maintenance_windows
 from configuration.models import Config
 from history.timeline import MonitorTimeline, Outage
-from rendering.i18n import Locale
-from rendering.markdown import render_markdown
-from rendering.text import human_duration
+from rendering.text.display import human_duration
+from rendering.text.i18n import Locale
+from rendering.text.markdown import render_markdown
 
 MERGE_SLACK = timedelta(minutes=15)
 OUTAGE_IMPACT = "major"  # a quorum of regions saw it down
@@ -70,7 +70,7 @@ class Detection:
     regions: tuple[str, ...] = ()  # the region ids that saw that outage down
     watched: bool = False  # a checked monitor of it reported on the local day it started
     # The gap (first word minus detection, negative when people wrote first) is worded by
-    # `rendering.honesty`, between the minutes it shows.
+    # `rendering.views.honesty`, between the minutes it shows.
 
 
 @dataclass(frozen=True)

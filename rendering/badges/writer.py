@@ -23,10 +23,10 @@ from urllib.parse import quote
 
 from configuration.impacts import PARTIAL
 from history.timeline import ALL_REGIONS, MonitorTimeline, combined_uptime
-from rendering.badge_svg import THEMES, badge_svg, fit
-from rendering.context import BuildContext
-from rendering.markup import site_link
-from rendering.text import percent
+from rendering.badges.svg import THEMES, badge_svg, fit
+from rendering.text.display import percent
+from rendering.text.markup import site_link
+from rendering.views.context import BuildContext
 
 UPTIME_WINDOWS = ("24h", "7d", "30d", "90d")
 LATENCY_WINDOW = "24h"

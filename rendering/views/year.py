@@ -1,7 +1,7 @@
 """A year of history on a monitor's page: one calendar grid per month (weeks in rows,
 weekdays in columns), this month and the 11 before, each day a `Segment` of the 90-day bar:
 the same colour (state and grade), the same words and the same links to the day's outages
-and incidents (`rendering.segments.segment`). Days are the page's (`site.timezone`), days
+and incidents (`rendering.views.segments.segment`). Days are the page's (`site.timezone`), days
 the history has nothing for are no data, days after today are not shown."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 from history.days import YEAR_MONTHS, day_bounds, year_start
 from history.model import DAY, Day, uptime_percent
-from rendering.entries import Entry
-from rendering.i18n import Locale
-from rendering.segments import Segment, segment
+from rendering.text.i18n import Locale
+from rendering.views.entries import Entry
+from rendering.views.segments import Segment, segment
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 from history.timeline import ALL_REGIONS, LATENCY_WINDOWS, UPTIME_WINDOWS
-from rendering.api import MonitorSnapshot, Snapshot, snapshot_of
-from rendering.context import BuildContext
-from rendering.entries import Entry
+from rendering.api.snapshot import MonitorSnapshot, Snapshot, snapshot_of
+from rendering.views.context import BuildContext
+from rendering.views.entries import Entry
 
 METRICS_FILE = "metrics"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

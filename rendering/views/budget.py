@@ -11,7 +11,7 @@ from configuration.models import Config
 from configuration.monitor import MonitorBase
 from history.slo import ErrorBudget, Month, current_month, error_budget, shared_budget
 from history.timeline import MonitorTimeline
-from rendering.i18n import Locale
+from rendering.text.i18n import Locale
 
 
 @dataclass(frozen=True)

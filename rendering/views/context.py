@@ -16,9 +16,9 @@ from typing import Protocol
 from configuration.incidents import Incident
 from configuration.models import Config
 from history.timeline import MonitorTimeline
-from rendering.entries import Entry, incident_entries
-from rendering.i18n import Locale
-from rendering.view import PageView, page_view
+from rendering.text.i18n import Locale
+from rendering.views.entries import Entry, incident_entries
+from rendering.views.index import PageView, page_view
 
 
 @dataclass(frozen=True)

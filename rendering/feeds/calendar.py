@@ -35,9 +35,9 @@ import icalendar
 from configuration.incidents import RECURRENCE_HORIZON, Incident, Span
 from configuration.models import Site
 from configuration.recurrence import WEEKDAYS
-from rendering.api import page_id
-from rendering.context import BuildContext
-from rendering.markup import site_link
+from rendering.api.snapshot import page_id
+from rendering.text.markup import site_link
+from rendering.views.context import BuildContext
 
 CALENDAR_FILE = "maintenance.ics"
 REFRESH = timedelta(hours=1)  # how often a subscribed calendar should look again

@@ -17,12 +17,12 @@ from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from configuration.times import utc_iso
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
-from rendering.budget import BudgetView, budget_view, group_budget
-from rendering.entries import Entry
-from rendering.honesty import honesty_line
-from rendering.i18n import N_, Locale
-from rendering.markdown import render_markdown
-from rendering.segments import Link, Segment, segments
+from rendering.text.i18n import N_, Locale
+from rendering.text.markdown import render_markdown
+from rendering.views.budget import BudgetView, budget_view, group_budget
+from rendering.views.entries import Entry
+from rendering.views.honesty import honesty_line
+from rendering.views.segments import Link, Segment, segments
 
 # Display state of a monitor: a check status, or what the page knows beyond the checks.
 MAINTENANCE, NO_DATA = "maintenance", "nodata"
@@ -92,7 +92,7 @@ class IncidentView:
     when: str  # start (and end) in the page's time zone and language
     message: str  # the latest update, or the first paragraph of the write-up
     href: str  # its page, relative to the language's root
-    honesty: Markup  # a written incident's detection line (`rendering.honesty`); "" for none
+    honesty: Markup  # a written incident's detection line (`rendering.views.honesty`); "" for none
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ ignores them; see docs/api.md):
   `status-live.json` and `widget.js`, so other sites' scripts (the widget) can read them;
   a short cache (60 s) on them, so a status change shows within a minute; the content
   types of feeds, calendars and the widget, which hosts do not all know; the Prometheus
-  text format's content type on `/metrics` (`rendering.metrics`), which Prometheus 3
+  text format's content type on `/metrics` (`rendering.api.metrics`), which Prometheus 3
   insists on.
 - `_redirects`: `/api/v1/status` (without `.json`) serves `/api/v1/status.json`, for every
   file under `api/`, as 200 rewrites (the address stays, no redirect round trip).
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rendering.context import BuildContext
-from rendering.metrics import CONTENT_TYPE, METRICS_FILE
+from rendering.api.metrics import CONTENT_TYPE, METRICS_FILE
+from rendering.views.context import BuildContext
 
 CACHE_SECONDS = 60
 SHARED = {
@@ -38,7 +38,7 @@ def header_rules(listed: bool = True) -> list[tuple[str, dict[str, str]]]:
     """(path pattern, headers) in file order; `*` matches anything, `:name` one segment.
     A page that is not `listed` (`Site.listed`) adds `X-Robots-Tag: noindex` everywhere."""
     rules = [("/api/*", SHARED), ("/badges/*", SHARED), ("/status-live.json", SHARED)]
-    rules.append(("/reports/*", SHARED))  # the monthly reports (`rendering.reports`)
+    rules.append(("/reports/*", SHARED))  # the monthly reports (`rendering.pages.reports`)
     rules.append(("/widget.js", {**SHARED, "Content-Type": "text/javascript; charset=utf-8"}))
     rules.append((f"/{METRICS_FILE}", {**SHARED, "Content-Type": CONTENT_TYPE}))
     for folder in ("/", "/monitors/:monitor/"):

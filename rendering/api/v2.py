@@ -1,5 +1,5 @@
 """`api/v2/`: the Statuspage public API v2 shapes that aggregators, chat bots and exporters
-read. The decisions behind the values are in `rendering.api`'s docstring."""
+read. The decisions behind the values are in `rendering.api.snapshot`'s docstring."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from configuration.impacts import STATE
 from configuration.models import Site
 from history.days import day_bounds
-from rendering.api import (
+from rendering.api.snapshot import (
     RECENT,
     TERMINAL,
     GroupSnapshot,
@@ -20,11 +20,11 @@ from rendering.api import (
     entry_times,
     page_id,
 )
-from rendering.entries import Entry, EntryUpdate
+from rendering.views.entries import Entry, EntryUpdate
 
 COMPONENT_STATUS = {
     **{state: str(impact) for impact, state in STATE.items()},  # up: operational, ...
-    "nodata": "operational",  # Statuspage has no "unknown"; see rendering.api
+    "nodata": "operational",  # Statuspage has no "unknown"; see rendering.api.snapshot
 }
 INDICATOR = {
     "up": ("none", "All Systems Operational"),

@@ -29,16 +29,16 @@ from jinja2.loaders import split_template_path
 from configuration.errors import ConfigError, Problem
 from configuration.models import Config
 from configuration.source import read_source
-from rendering.calendar import webcal_link
-from rendering.context import BuildContext
-from rendering.detail import by_month, incident_page, monitor_page
-from rendering.entries import Entry
-from rendering.i18n import NATIVE_NAMES, Locale, translations
-from rendering.live import live_status, status_text
-from rendering.reports import MonthReport, build_reports, reports_page, write_reports
-from rendering.subscribe import subscribe_page
-from rendering.text import level_colours
-from rendering.view import HEADLINES, STATE_TEXT, PageView, incident_view
+from rendering.feeds.calendar import webcal_link
+from rendering.pages.live import live_status, status_text
+from rendering.pages.reports import MonthReport, build_reports, reports_page, write_reports
+from rendering.pages.subscribe import subscribe_page
+from rendering.text.display import level_colours
+from rendering.text.i18n import NATIVE_NAMES, Locale, translations
+from rendering.views.context import BuildContext
+from rendering.views.detail import by_month, incident_page, monitor_page
+from rendering.views.entries import Entry
+from rendering.views.index import HEADLINES, STATE_TEXT, PageView, incident_view
 
 # The package's templates: `rendering/templates` links to the repository's `templates/`, and
 # the wheel carries them as package data.

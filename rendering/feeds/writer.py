@@ -3,7 +3,7 @@ JSON Feed 1.1 (`json.dumps`, schema in `schemas/jsonfeed-1.1.schema.json`).
 
 One set for the whole page (`feed.rss`, `feed.atom`, `feed.json` at the site root) and one
 per public monitor (`monitors/<id>/feed.rss|feed.atom|feed.json`). What they hold is decided
-by `rendering.feed_items.feed_items`; this module only serialises.
+by `rendering.feeds.items.feed_items`; this module only serialises.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from configuration.times import utc_iso
-from rendering.api import page_id
-from rendering.context import BuildContext
-from rendering.feed_items import FeedItem, feed_items
-from rendering.markup import site_link, xml_safe
+from rendering.api.snapshot import page_id
+from rendering.feeds.items import FeedItem, feed_items
+from rendering.text.markup import site_link, xml_safe
+from rendering.views.context import BuildContext
 
 FEED_FILES = ("feed.rss", "feed.atom", "feed.json")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

@@ -1,4 +1,4 @@
-"""What the feeds list: one `FeedItem` per entry of the build (`rendering.entries`): written
+"""What the feeds list: one `FeedItem` per entry of the build (`rendering.views.entries`): written
 incidents and maintenance, with the outages they absorbed, and detected outages nobody wrote
 about, exactly as the page and the API list them.
 
@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from configuration.announcements import Announcement
-from rendering.api import entry_times, page_id
-from rendering.context import BuildContext
-from rendering.entries import Entry, EntryUpdate
-from rendering.i18n import Locale
-from rendering.markdown import render_markdown
-from rendering.markup import site_link, xml_safe
-from rendering.text import local_time
-from rendering.view import STATUS_TEXT
+from rendering.api.snapshot import entry_times, page_id
+from rendering.text.display import local_time
+from rendering.text.i18n import Locale
+from rendering.text.markdown import render_markdown
+from rendering.text.markup import site_link, xml_safe
+from rendering.views.context import BuildContext
+from rendering.views.entries import Entry, EntryUpdate
+from rendering.views.index import STATUS_TEXT
 
 MAX_ITEMS = 50  # newest first, as many as the API's incident lists
 

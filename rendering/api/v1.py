@@ -1,5 +1,5 @@
 """`api/v1/`: the seeds' read API (JustKalm style, snake_case) as static files. The decisions
-behind the values are in `rendering.api`'s docstring."""
+behind the values are in `rendering.api.snapshot`'s docstring."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 from configuration.impacts import PARTIAL
 from configuration.times import utc_iso
 from history.timeline import ALL_REGIONS, MonitorTimeline
-from rendering.api import (
+from rendering.api.snapshot import (
     RECENT,
     Json,
     MonitorSnapshot,
@@ -16,8 +16,8 @@ from rendering.api import (
     entry_times,
     iso_or_none,
 )
-from rendering.budget import budget_json
-from rendering.entries import Entry
+from rendering.views.budget import budget_json
+from rendering.views.entries import Entry
 
 STATUS = {
     "up": "operational",

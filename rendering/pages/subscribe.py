@@ -1,16 +1,16 @@
 """The view model of `/subscribe/`: every way to follow the page and each monitor. Feeds
-and calendars are files of the build (`rendering.feeds`, `rendering.calendar`); the chat
-and push channels are the `notifications:` entries marked `public: true`, with their
-`join_url`; the badge and widget snippets are absolute when `site.url` is known."""
+and calendars are files of the build (`rendering.feeds.writer`, `rendering.feeds.calendar`);
+the chat and push channels are the `notifications:` entries marked `public: true`, with
+their `join_url`; the badge and widget snippets are absolute when `site.url` is known."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from configuration.models import Config
-from rendering.calendar import webcal_link
-from rendering.live import WIDGET_FILE
-from rendering.markup import site_link
+from rendering.feeds.calendar import webcal_link
+from rendering.pages.live import WIDGET_FILE
+from rendering.text.markup import site_link
 
 
 @dataclass(frozen=True)

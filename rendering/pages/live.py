@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from history.timeline import MonitorTimeline
-from rendering.view import PageView
+from rendering.views.index import PageView
 
 LIVE_WINDOWS = ("24h", "7d", "30d", "90d")
-WIDGET_FILE = "widget.js"  # the script other sites add; it shows `active` (rendering.widget)
+WIDGET_FILE = "widget.js"  # the script other sites add; it shows `active` (rendering.pages.widget)
 
 
 def live_status(page: PageView, timelines: Mapping[str, MonitorTimeline]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Self-rendered SVG badges in the flat style of shields.io, light and dark.
 
-Text is measured with the embedded width table of the declared font (`rendering.badge_font`,
+Text is measured with the embedded width table of the declared font (`rendering.badges.font`,
 DejaVu Sans 11 px). Characters outside the table get conservative widths: none for
 combining marks and joiners, 1.3 em for wide ones (CJK, emoji, symbols; colour emoji fonts
 draw about 1.28 em), 1.5 em for any other (the widest DejaVu glyphs outside the table, like
@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from rendering.badge_font import FONT_FAMILY, FONT_SIZE, WIDTHS
-from rendering.markup import xml_escape, xml_safe
+from rendering.badges.font import FONT_FAMILY, FONT_SIZE, WIDTHS
+from rendering.text.markup import xml_escape, xml_safe
 
 HEIGHT = 20
 PADDING = 6  # on each side of a text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rendering import api_v1, api_v2
-from rendering.api import snapshot_of
-from rendering.context import BuildContext
+from rendering.api import v1, v2
+from rendering.api.snapshot import snapshot_of
+from rendering.views.context import BuildContext
 
 
 def write_api(folder: Path, context: BuildContext) -> list[Path]:
@@ -16,7 +16,7 @@ def write_api(folder: Path, context: BuildContext) -> list[Path]:
         context.config, context.page, context.timelines, context.entries, context.now
     )
     written = []
-    for relative, data in {**api_v2.files(snapshot), **api_v1.files(snapshot)}.items():
+    for relative, data in {**v2.files(snapshot), **v1.files(snapshot)}.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")

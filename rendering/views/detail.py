@@ -20,11 +20,11 @@ from history.timeline import (
     MonitorTimeline,
     Outage,
 )
-from rendering.budget import BudgetView, budget_view, monitor_budget
-from rendering.chart import Chart, chart
-from rendering.entries import Entry
-from rendering.i18n import N_, Locale
-from rendering.view import (
+from rendering.text.i18n import N_, Locale
+from rendering.views.budget import BudgetView, budget_view, monitor_budget
+from rendering.views.chart import Chart, chart
+from rendering.views.entries import Entry
+from rendering.views.index import (
     NO_DATA,
     STATE_TEXT,
     STATUS_TEXT,
@@ -32,7 +32,7 @@ from rendering.view import (
     MonitorView,
     incident_view,
 )
-from rendering.year import YearView, year_view
+from rendering.views.year import YearView, year_view
 
 WINDOW_NAMES = {
     "24h": N_("24 hours"),

@@ -23,11 +23,11 @@ from configuration.models import Config
 from configuration.times import utc_iso
 from history.slo import ErrorBudget, Month, error_budget, months
 from history.timeline import MonitorTimeline
-from rendering.api_v1 import uptime_value
-from rendering.budget import minutes, month_name
-from rendering.context import BuildContext
-from rendering.entries import Entry
-from rendering.i18n import Locale
+from rendering.api.v1 import uptime_value
+from rendering.text.i18n import Locale
+from rendering.views.budget import minutes, month_name
+from rendering.views.context import BuildContext
+from rendering.views.entries import Entry
 
 FOLDER = "reports"
 CSV_COLUMNS = (

@@ -1,7 +1,7 @@
 """What the public read APIs are built from: the `Snapshot` of one build (public monitors and
 groups as the page shows them, incidents, maintenance) and the helpers both APIs share. The
-files are a Statuspage-compatible `api/v2/` (`rendering.api_v2`) and the seeds' `api/v1/`
-(`rendering.api_v1`), written together by `rendering.api_files`.
+files are a Statuspage-compatible `api/v2/` (`rendering.api.v2`) and the seeds' `api/v1/`
+(`rendering.api.v1`), written together by `rendering.api.writer`.
 
 Both are serialised from dicts built in those modules (`json.dumps`, never templates) and say
 what the HTML page says: the states come from the same `page_view`, so the API never
@@ -41,7 +41,7 @@ Decisions (the formats leave them open):
   `resolved_at` (or `status`) alone gets one at that time in `api/v2/`, with Statuspage's
   words "This incident has been resolved.", so every resolved incident has exactly one.
 - **The page indicator** follows the components, raised to the worst impact of the open
-  incidents, as Statuspage raises it (minor, major, critical; see `rendering.view`).
+  incidents, as Statuspage raises it (minor, major, critical; see `rendering.views.index`).
 - **Response time** (`api/v1/` `response_time_ms`) is the median (p50) response time of the
   last 24 hours over all regions, rounded to whole milliseconds; null without results in that
   window. A median over a day says what users typically get, where the latest single result
@@ -49,7 +49,7 @@ Decisions (the formats leave them open):
 - **Error budget** (`api/v1/` `slo`): a monitor with an objective (its own `slo:` or its
   group's) has this month's budget, used and left minutes and the share left, by the rule
   of `history.slo`; null without one.
-- **Incidents and maintenance** come from the build's entries (`rendering.entries`), as on the
+- **Incidents and maintenance** come from the build's entries (`rendering.views.entries`), as on the
   page: a written incident with the outages it absorbed is one incident, and a detected
   outage nobody wrote about is an incident of its own (id `outage-<monitor>-<start>`, impact
   major). Listed newest first by their start; `incidents.json` holds incidents and outages,
@@ -67,9 +67,9 @@ from configuration.models import Config, Site
 from configuration.times import utc_iso
 from history.slo import ErrorBudget
 from history.timeline import MonitorTimeline
-from rendering.budget import monitor_budget
-from rendering.entries import Entry
-from rendering.view import PageView
+from rendering.views.budget import monitor_budget
+from rendering.views.entries import Entry
+from rendering.views.index import PageView
 
 Json = dict[str, object]
 RECENT = 50  # incidents per list, as Statuspage's incidents.json
