@@ -2,7 +2,9 @@
 
 `site` is the entry point (`build_site`): it prepares one `views.context.BuildContext` and
 runs each output's writer (`site.WRITERS`) into a staging folder swapped in at the end.
-The subpackages, each importing only those listed before it:
+The subpackages, by job: `text` imports no other part, `views` only `text`, and the writers
+of each output (`api`, `feeds`, `pages`, `badges`, `hosting`) both and each other's parts,
+never in a cycle (tests/test_layout.py checks it):
 
 - `text`: text helpers (display formats, languages, Markdown, XML/SVG safety).
 - `views`: the view models the templates and the other outputs are given.

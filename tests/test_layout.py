@@ -1,13 +1,15 @@
 """The shape of the code: no import cycle between Vigil's modules, the packages import in one
 direction only (configuration → checks → history → rendering/notifications →
-publishing/exporting/importers → commands), and each third-party library stays in the
-package that owns it. Read from the source with `ast`: every import counts, at the top of a
-module, inside a function or under `TYPE_CHECKING`, so a lazy import cannot hide a cycle.
+publishing/exporting/importers → commands), inside `rendering` too (text → views → the
+outputs → site), and each third-party library stays in the package that owns it. Read from
+the source with `ast`: every import counts, at the top of a module, inside a function or under
+`TYPE_CHECKING`, so a lazy import cannot hide a cycle.
 """
 
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -145,3 +147,76 @@ def test_each_library_is_imported_only_by_its_package() -> None:
         if target.split(".")[0] in OWNERS and name.split(".")[0] not in OWNERS[target.split(".")[0]]
     ]
     assert strays == []
+
+
+# Inside `rendering`, by job: the text helpers, then the view models, then the writers of
+# each output (which may use each other's parts, never in a cycle), then `rendering.site`.
+RENDERING_TIER = {"text": 0, "views": 1, "site": 3}  # each output family (api, feeds, …): 2
+RENDERING_OUTPUTS = {"api", "badges", "feeds", "hosting", "pages"}
+
+
+def _part(module: str) -> str | None:
+    """The part of `rendering` a module belongs to (`views`, `site`, …), or None outside it."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "rendering" and len(parts) > 1 else None
+
+
+def _rendering_graph() -> dict[str, dict[str, int]]:
+    """The parts of `rendering` and the other parts each imports, with the first line."""
+    graph: dict[str, dict[str, int]] = {}
+    for name, edges in _graph().items():
+        if (part := _part(name)) is not None:
+            targets = graph.setdefault(part, {})
+            for target, line in edges.items():
+                if (other := _part(target)) not in (None, part):
+                    targets.setdefault(other, line)
+    return graph
+
+
+def test_rendering_is_split_into_the_parts_its_docstring_names() -> None:
+    parts = {_part(name) for name in MODULES} - {None}
+    assert parts == RENDERING_TIER.keys() | RENDERING_OUTPUTS
+    documented = (ROOT / "rendering" / "__init__.py").read_text(encoding="utf-8")
+    assert all(f"- `{part}`:" in documented for part in parts - {"site"})
+
+
+def test_rendering_parts_import_text_then_views_then_outputs_then_site() -> None:
+    graph = _rendering_graph()
+    tier = {part: RENDERING_TIER.get(part, 2) for part in graph}
+    upward = [
+        f"rendering.{part} imports rendering.{target}"
+        for part, targets in graph.items()
+        for target in targets
+        if tier[target] > tier[part] or (tier[target] == tier[part] != 2)
+    ]
+    assert upward == []
+    cycle = _cycle(graph)
+    assert cycle is None, "cycle between parts of rendering: " + " → ".join(cycle or [])
+
+
+def _packages() -> list[str]:
+    """The packages the wheel carries: pyproject's list, which setuptools does not extend."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        packages: list[str] = tomllib.load(file)["tool"]["setuptools"]["packages"]
+    return packages
+
+
+def test_pyproject_lists_every_package_of_the_source() -> None:
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for package in LAYER.keys() - {"generator"}
+        for path in (ROOT / package).rglob("__init__.py")
+    }
+    assert sorted(_packages()) == sorted(found)
+
+
+def test_the_readme_names_every_package_where_it_tells_how_it_fits_together() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it fits together")[1].split("\n#")[0]  # to the next heading
+    unnamed = [
+        package
+        for package in _packages()
+        if f"`{package.split('.')[0]}/`" not in section
+        or f"`{package.split('.')[-1]}/`" not in section
+    ]
+    assert unnamed == []

@@ -48,6 +48,15 @@ def test_wheel_and_sdist_carry_templates_catalogs_and_the_scaffold(installed: In
     assert {"rendering/templates/index.html", "commands/scaffold/workflows/check.yml"} <= inside
 
 
+def test_the_wheel_carries_every_module_of_the_source_and_no_other(installed: Installed) -> None:
+    """Subpackages are listed in pyproject by hand: one left out would be missing here."""
+    wheel = {name for name in zipfile.ZipFile(installed.wheel).namelist() if name.endswith(".py")}
+    tops = {name.split("/")[0] for name in wheel} - {"generator.py"}
+    source = {p.relative_to(ROOT).as_posix() for top in tops for p in (ROOT / top).rglob("*.py")}
+    assert wheel == source | {"generator.py"}
+    assert "rendering/views/index.py" in wheel
+
+
 def test_the_installed_package_is_not_this_source_tree(
     installed: Installed, tmp_path: Path
 ) -> None:
