@@ -1,0 +1,135 @@
+"""Split a large run over worker processes, one per core.
+
+One process checks about 2,000 monitors a second: each check costs some 0.5 ms of CPU in
+aiohttp and asyncio, so 10,000 monitors keep one core busy for 5 s. Above `AUTO_THRESHOLD`
+due monitors, `runner.processes: auto` gives each core a share (the shard rule of
+`--shard`, so the split is the same every run); each worker runs the ordinary asyncio
+checker over its share with its part of the concurrency, and sends its results back. The
+parent returns them all, in the order given, for one result file.
+
+Workers are started with `spawn` (a fresh interpreter): the parent may hold DuckDB's threads,
+which a `fork` would copy mid-lock. A worker that dies, or has not answered by the run
+deadline plus `GRACE_S`, leaves its monitors with an `unknown` result that says so; the other
+workers' results are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from checks.result import Result
+from checks.runner import Clock, RunSettings, not_checked, run_checks, utc_now
+from checks.schedule import in_shard
+from configuration.monitor import MonitorBase
+
+AUTO_THRESHOLD = 1000  # due monitors from which `auto` uses a process per core
+GRACE_S = 60.0  # past the run deadline, for the workers' start and their answer
+logger = logging.getLogger(__name__)
+
+Work = Callable[[Connection], None]  # a worker's body: receives its share, sends its results
+
+
+def process_count(processes: int | None, monitors: int) -> int:
+    """How many processes check `monitors` monitors: `processes` (None: `auto`, one per
+    core from `AUTO_THRESHOLD` monitors on, else one), never more than the monitors."""
+    if processes is None:
+        processes = _cores() if monitors >= AUTO_THRESHOLD else 1
+    return max(1, min(processes, monitors))
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))  # the cores this process may use
+    return os.cpu_count() or 1
+
+
+def run_in_processes(
+    monitors: Sequence[MonitorBase],
+    settings: RunSettings,
+    processes: int | None,
+    clock: Clock = utc_now,
+    work: Work | None = None,
+) -> list[Result]:
+    """`run_checks` over `processes` worker processes (see `process_count`; 1: in this
+    process); one result per monitor, in the order given. A clock that cannot be sent to
+    another process (a test's lambda) keeps the run in this one."""
+    count = process_count(processes, len(monitors))
+    if count == 1 or not _picklable(clock):
+        return run_checks(monitors, settings, clock)
+    shares = [in_shard(monitors, index, count) for index in range(1, count + 1)]
+    share_settings = replace(settings, concurrency=max(1, settings.concurrency // count))
+    started_at = clock()
+    outcomes = _gather(shares, share_settings, clock, work or _work)
+    results: dict[str, Result] = {}
+    for number, (share, outcome) in enumerate(zip(shares, outcomes, strict=True), start=1):
+        if isinstance(outcome, str):
+            logger.error("worker %d of %d: %s", number, count, outcome)
+            reason = f"worker process {number} of {count} {outcome}"
+            outcome = [not_checked(m, settings, started_at, reason) for m in share]
+        results |= {result.monitor_id: result for result in outcome}
+    return [results[monitor.id] for monitor in monitors]
+
+
+def _picklable(clock: Clock) -> bool:
+    try:
+        pickle.dumps(clock)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _gather(
+    shares: Sequence[Sequence[MonitorBase]], settings: RunSettings, clock: Clock, work: Work
+) -> list[list[Result] | str]:
+    """Each share's results from a worker of its own, or why there are none. All workers
+    start before any is sent its share, so their interpreters start side by side."""
+    context = multiprocessing.get_context("spawn")
+    workers: list[tuple[BaseProcess, Connection]] = []
+    try:
+        for _ in shares:
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=work, args=(child_end,), daemon=True)
+            process.start()
+            child_end.close()  # so a worker's death reads as the end of its pipe
+            workers.append((process, parent_end))
+        for (_, connection), share in zip(workers, shares, strict=True):
+            connection.send((list(share), settings, clock))
+        deadline = time.monotonic() + settings.deadline.total_seconds() + GRACE_S
+        return [_receive(process, connection, deadline) for process, connection in workers]
+    finally:
+        for worker, connection in workers:
+            connection.close()
+            _stop(worker)
+
+
+def _receive(process: BaseProcess, connection: Connection, deadline: float) -> list[Result] | str:
+    try:
+        if connection.poll(max(0.0, deadline - time.monotonic())):
+            results: list[Result] = connection.recv()
+            return results
+    except (EOFError, OSError):
+        process.join(timeout=5)
+        return f"died (exit status {process.exitcode})"
+    return "did not answer by the run deadline"
+
+
+def _stop(process: BaseProcess) -> None:
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+def _work(connection: Connection) -> None:
+    """A worker: receive a share, the settings and the clock; check; send the results."""
+    monitors, settings, clock = connection.recv()
+    connection.send(run_checks(monitors, settings, clock))
+    connection.close()
