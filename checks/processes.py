@@ -15,10 +15,12 @@ workers' results are kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -58,20 +60,24 @@ def run_in_processes(
     clock: Clock = utc_now,
     work: Work | None = None,
 ) -> list[Result]:
-    """`run_checks` over `processes` worker processes (see `process_count`; 1: in this
-    process); one result per monitor, in the order given. A clock that cannot be sent to
-    another process (a test's lambda) keeps the run in this one."""
+    """`run_checks` over `processes` processes (see `process_count`; 1: this one alone):
+    this process checks the first share while worker processes check the others; one result
+    per monitor, in the order given. A clock that cannot be sent to another process (a
+    test's lambda) keeps the run in this one."""
     count = process_count(processes, len(monitors))
+    shares = [in_shard(monitors, index, count) for index in range(1, count + 1)]
+    shares = [share for share in shares if share]
+    count = len(shares)
     if count == 1 or not _picklable(clock):
         return run_checks(monitors, settings, clock)
-    shares = [in_shard(monitors, index, count) for index in range(1, count + 1)]
     share_settings = replace(settings, concurrency=max(1, settings.concurrency // count))
     started_at = clock()
-    outcomes = _gather(shares, share_settings, clock, work or _work)
-    results: dict[str, Result] = {}
-    for number, (share, outcome) in enumerate(zip(shares, outcomes, strict=True), start=1):
+    with _Workers(shares[1:], share_settings, clock, work or _work) as workers:
+        results = {r.monitor_id: r for r in run_checks(shares[0], share_settings, clock)}
+        outcomes = workers.results()
+    for number, (share, outcome) in enumerate(zip(shares[1:], outcomes, strict=True), start=2):
         if isinstance(outcome, str):
-            logger.error("worker %d of %d: %s", number, count, outcome)
+            logger.error("worker process %d of %d: %s", number, count, outcome)
             reason = f"worker process {number} of {count} {outcome}"
             outcome = [not_checked(m, settings, started_at, reason) for m in share]
         results |= {result.monitor_id: result for result in outcome}
@@ -86,28 +92,50 @@ def _picklable(clock: Clock) -> bool:
     return True
 
 
-def _gather(
-    shares: Sequence[Sequence[MonitorBase]], settings: RunSettings, clock: Clock, work: Work
-) -> list[list[Result] | str]:
-    """Each share's results from a worker of its own, or why there are none. All workers
-    start before any is sent its share, so their interpreters start side by side."""
-    context = multiprocessing.get_context("spawn")
-    workers: list[tuple[BaseProcess, Connection]] = []
-    try:
-        for _ in shares:
+class _Workers:
+    """A worker process per share, started on entry and each sent its share from a thread
+    (a fresh interpreter takes a while to read it); `results` waits for them; exit stops
+    any still running."""
+
+    def __init__(
+        self,
+        shares: Sequence[Sequence[MonitorBase]],
+        settings: RunSettings,
+        clock: Clock,
+        work: Work,
+    ) -> None:
+        self.payloads = [pickle.dumps((list(share), settings, clock)) for share in shares]
+        self.work = work
+        self.deadline = settings.deadline.total_seconds() + GRACE_S
+        self.started: list[tuple[BaseProcess, Connection, threading.Thread]] = []
+
+    def __enter__(self) -> _Workers:
+        context = multiprocessing.get_context("spawn")
+        self.deadline += time.monotonic()
+        for payload in self.payloads:
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=work, args=(child_end,), daemon=True)
+            process = context.Process(target=self.work, args=(child_end,), daemon=True)
             process.start()
             child_end.close()  # so a worker's death reads as the end of its pipe
-            workers.append((process, parent_end))
-        for (_, connection), share in zip(workers, shares, strict=True):
-            connection.send((list(share), settings, clock))
-        deadline = time.monotonic() + settings.deadline.total_seconds() + GRACE_S
-        return [_receive(process, connection, deadline) for process, connection in workers]
-    finally:
-        for worker, connection in workers:
+            sender = threading.Thread(target=_send, args=(parent_end, payload), daemon=True)
+            sender.start()
+            self.started.append((process, parent_end, sender))
+        return self
+
+    def results(self) -> list[list[Result] | str]:
+        """Each worker's results, or why there are none."""
+        return [_receive(process, end, self.deadline) for process, end, _ in self.started]
+
+    def __exit__(self, *_: object) -> None:
+        for process, connection, sender in self.started:
             connection.close()
-            _stop(worker)
+            _stop(process)
+            sender.join()
+
+
+def _send(connection: Connection, payload: bytes) -> None:
+    with contextlib.suppress(OSError):  # the worker died: `_receive` says so
+        connection.send_bytes(payload)
 
 
 def _receive(process: BaseProcess, connection: Connection, deadline: float) -> list[Result] | str:
