@@ -139,6 +139,7 @@ class Round:
     append_s: float
     outcome: str
     checks_cpu_s: float  # the CPU time of this process and its workers during the checks
+    server_cpu_s: float  # the server's CPU time meanwhile, on the same cores
     written: int  # results read back from the round's result file
 
     @property
@@ -148,13 +149,18 @@ class Round:
     def __str__(self) -> str:
         return (
             f"{self.wall_s:.2f} s (load {self.load_s:.2f} s, checks {self.checks_s:.2f} s, "
-            f"of it CPU {self.checks_cpu_s:.2f} s, append {self.append_s:.2f} s; "
+            f"of it CPU {self.checks_cpu_s:.2f} s and the server's {self.server_cpu_s:.2f} s, "
+            f"append {self.append_s:.2f} s; "
             f"{self.written:,} results written; {self.outcome})"
         )
 
 
 def vigil_round(
-    urls: Sequence[str], data: Path, concurrency: int | None, processes: int | None = None
+    urls: Sequence[str],
+    data: Path,
+    concurrency: int | None,
+    server: int,
+    processes: int | None = None,
 ) -> Round:
     """One `vigil check --all` round, as generator.check runs it, over `processes` worker
     processes (None: `auto`, the default)."""
@@ -165,9 +171,10 @@ def vigil_round(
     if concurrency is not None:
         settings = RunSettings(REGION, run_id, concurrency=concurrency)
     loaded = time.perf_counter()
-    cpu_started = _cpu_s()
+    cpu_started, server_started = _cpu_s(), _process_cpu_s(server)
     results = run_in_processes(config.monitors, settings, processes)
     checked, checks_cpu_s = time.perf_counter(), _cpu_s() - cpu_started
+    server_cpu_s = _process_cpu_s(server) - server_started
     ResultStore(data).append(results)
     done = time.perf_counter()
     outcome = ", ".join(f"{n} {s}" for s, n in Counter(str(r.status) for r in results).items())
@@ -175,7 +182,13 @@ def vigil_round(
     if errors:
         outcome += f"; errors: {errors.most_common(3)}"
     timings = (loaded - started, checked - loaded, done - checked)
-    return Round(*timings, outcome, checks_cpu_s, written_results(data))
+    return Round(*timings, outcome, checks_cpu_s, server_cpu_s, written_results(data))
+
+
+def _process_cpu_s(pid: int) -> float:
+    """The CPU time of process `pid` so far (Linux: user and system ticks in /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_s() -> float:
@@ -324,7 +337,8 @@ def run(folder: Path, concurrency: int | None, monitors: int) -> None:
         check_loopback(addresses[-1], plain_port)
         with TreeRss() as tree:
             tree.skip.add(server.pid or 0)
-            figures = measure(folder, addresses, (plain_port, tls_port), cafile, concurrency)
+            ports_ = (plain_port, tls_port)
+            figures = measure(folder, addresses, ports_, cafile, concurrency, server.pid or 0)
     finally:
         stop.set()
         server.join(timeout=5)
@@ -360,6 +374,7 @@ def measure(
     ports: tuple[int, int],
     cafile: Path,
     concurrency: int | None,
+    server: int,
 ) -> dict[str, object]:
     count = len(addresses)
     plain = [f"http://{host}:{ports[0]}/" for host in addresses]
@@ -372,16 +387,16 @@ def measure(
     )
 
     processes = process_count(None, count)  # what `auto` uses
-    plain_round = vigil_round(plain, folder / "data", concurrency)
+    plain_round = vigil_round(plain, folder / "data", concurrency, server)
     print(f"vigil check round, http, {processes} process(es) (auto): {plain_round}")
-    one_round = vigil_round(plain, folder / "data-one", concurrency, processes=1)
+    one_round = vigil_round(plain, folder / "data-one", concurrency, server, processes=1)
     print(f"the same in 1 process (processes: 1): {one_round}")
     ratio = one_round.wall_s / plain_round.wall_s
     print(f"auto is {ratio:.2f} times as fast as 1 process; load average {os.getloadavg()}")
     tls_round = None
     if count <= MONITORS:
         os.environ["SSL_CERT_FILE"] = str(cafile)  # the probe's TLS context trusts the CA
-        tls_round = vigil_round(secure, folder / "data-tls", concurrency)
+        tls_round = vigil_round(secure, folder / "data-tls", concurrency, server)
         print(f"vigil check round, https verified (CA via SSL_CERT_FILE): {tls_round}")
 
     cpu_per_check_ms, floor_s = _floor(plain_round, count, used, processes)
@@ -399,6 +414,8 @@ def measure(
         "processes": processes,
         "wall_s_one_process": round(one_round.wall_s, 3),
         "checks_cpu_s_one_process": round(one_round.checks_cpu_s, 3),
+        "server_cpu_s": round(plain_round.server_cpu_s, 3),
+        "server_cpu_s_one_process": round(one_round.server_cpu_s, 3),
         "ratio": round(ratio, 2),
         "load_average": [round(load, 2) for load in os.getloadavg()],
     }

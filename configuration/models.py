@@ -222,10 +222,11 @@ class Runner(Options):
     concurrency: int = Field(256, ge=1, le=10000, description="Checks in flight at once.")
     processes: Literal["auto"] | Annotated[int, Field(ge=1, le=64)] = Field(
         "auto",
-        description="Worker processes a run is split over, each checking its share of the "
-        "monitors with its part of `concurrency`: `auto` is one per core when 1,000 or more "
-        "monitors are due, else one; `1` checks everything in the `vigil check` process. "
-        "One process manages about 2,000 checks a second (see docs/scaling.md).",
+        description="Processes a run is split over (`vigil check` and workers it starts), "
+        "each checking a share of the due monitors (the `--shard` rule) with its part of "
+        "`concurrency`, the results written to one file: `auto` is one per core when 1,000 "
+        "or more monitors are due, else one; `1` checks everything in `vigil check` itself. "
+        "A process manages about 2,000 checks a second (see docs/scaling.md).",
     )
     deadline: Duration = Field(
         timedelta(minutes=4),
