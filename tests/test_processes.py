@@ -7,14 +7,18 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from pathlib import Path
 
+import duckdb
 import pytest
+from click.testing import CliRunner
 
 from checks.http import HttpMonitor
 from checks.processes import AUTO_THRESHOLD, process_count, run_in_processes
 from checks.result import ErrorKind, Result, Status
 from checks.runner import FixedClock, RunSettings, run_checks
 from checks.schedule import in_shard
+from generator import main
 from tests.loopback_http import LoopbackServer, QuietHandler, serving
 
 NOW = datetime(2026, 12, 5, 22, 0, tzinfo=UTC)
@@ -106,3 +110,26 @@ def test_a_clock_that_cannot_travel_keeps_the_run_here(server: LoopbackServer) -
     monitors = _monitors(server, 12)
     results = run_in_processes(monitors, SETTINGS, 2, lambda: NOW, work=_dying)
     assert Status.UNKNOWN not in {r.status for r in results}
+
+
+def test_vigil_check_with_two_processes_writes_one_result_file(
+    server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monitors = "".join(
+        f'  - {{id: {m.id}, name: {m.name}, type: http, url: "{m.url}"}}\n'
+        for m in _monitors(server, 12)
+    )
+    (tmp_path / "config.yaml").write_text(
+        "version: 1\nregions: [{id: local, name: Loopback}]\n"
+        f"runner: {{processes: 2, canary: []}}\nmonitors:\n{monitors}"
+    )
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--region", "local", "--no-notify", "--now", "2026-12-05T22:00:00Z"]
+    result = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [path] = (tmp_path / "data" / "results").rglob("*.parquet")
+    rows = duckdb.sql(f"SELECT monitor_id, status, checked_at, run_id FROM '{path}'").fetchall()
+    assert [(row[0], Status(row[1])) for row in rows] == [
+        (f"m{i:02d}", _expected(f"m{i:02d}")) for i in range(12)
+    ]
+    assert {(row[2], row[3]) for row in rows} == {(NOW, rows[0][3])}  # one run, its clock
