@@ -68,7 +68,7 @@ def run_in_processes(
     shares = [in_shard(monitors, index, count) for index in range(1, count + 1)]
     shares = [share for share in shares if share]
     count = len(shares)
-    if count == 1 or not _picklable(clock):
+    if count <= 1 or not _picklable(clock):  # 0: nothing is due
         return run_checks(monitors, settings, clock)
     share_settings = replace(settings, concurrency=max(1, settings.concurrency // count))
     started_at = clock()

@@ -99,6 +99,7 @@ def test_small_runs_stay_in_one_process(server: LoopbackServer) -> None:
     assert process_count(None, AUTO_THRESHOLD - 1) == 1
     assert process_count(None, AUTO_THRESHOLD) == len(os.sched_getaffinity(0))
     assert process_count(4, 3) == 3  # never more processes than monitors
+    assert run_in_processes([], SETTINGS, 2) == []  # nothing due
     monitors = _monitors(server, 12)
     # `auto` with 12 monitors: were there a worker, `_dying` would leave its monitors unknown
     results = run_in_processes(monitors, SETTINGS, None, FixedClock(NOW), work=_dying)
