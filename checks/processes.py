@@ -1,16 +1,17 @@
-"""Split a large run over worker processes, one per core.
+"""Split a large run over processes, one per core.
 
 One process checks about 2,000 monitors a second: each check costs some 0.5 ms of CPU in
-aiohttp and asyncio, so 10,000 monitors keep one core busy for 5 s. Above `AUTO_THRESHOLD`
-due monitors, `runner.processes: auto` gives each core a share (the shard rule of
-`--shard`, so the split is the same every run); each worker runs the ordinary asyncio
-checker over its share with its part of the concurrency, and sends its results back. The
-parent returns them all, in the order given, for one result file.
+aiohttp and asyncio, so 10,000 monitors keep one core busy for 5 s. From `AUTO_THRESHOLD`
+due monitors on, `runner.processes: auto` gives each core a share (the rule of `--shard`,
+so the split is the same every run): this process checks the first share while worker
+processes check the others, each with the ordinary asyncio checker and its part of the
+concurrency, and send their results back. All of them come back in the order given, for
+one result file.
 
-Workers are started with `spawn` (a fresh interpreter): the parent may hold DuckDB's threads,
-which a `fork` would copy mid-lock. A worker that dies, or has not answered by the run
-deadline plus `GRACE_S`, leaves its monitors with an `unknown` result that says so; the other
-workers' results are kept.
+Workers are started with `spawn` (a fresh interpreter): the parent may hold DuckDB's or the
+object store's threads, which a `fork` would copy mid-lock. A worker that dies, or has not
+answered by the run deadline plus `GRACE_S`, leaves its monitors with an `unknown` result
+that says so (no data, never down); the other shares' results are kept and written.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from checks.runner import Clock, RunSettings, not_checked, run_checks, utc_now
 from checks.schedule import in_shard
 from configuration.monitor import MonitorBase
 
-AUTO_THRESHOLD = 1000  # due monitors from which `auto` uses a process per core
+AUTO_THRESHOLD = 4000  # due monitors from which `auto` uses a process per core: below, a
+# worker's start (about 1 s of CPU: a fresh interpreter imports Vigil) costs more than it saves
 GRACE_S = 60.0  # past the run deadline, for the workers' start and their answer
 logger = logging.getLogger(__name__)
 

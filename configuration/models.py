@@ -224,7 +224,7 @@ class Runner(Options):
         "auto",
         description="Processes a run is split over (`vigil check` and workers it starts), "
         "each checking a share of the due monitors (the `--shard` rule) with its part of "
-        "`concurrency`, the results written to one file: `auto` is one per core when 1,000 "
+        "`concurrency`, the results written to one file: `auto` is one per core when 4,000 "
         "or more monitors are due, else one; `1` checks everything in `vigil check` itself. "
         "A process manages about 2,000 checks a second (see docs/scaling.md).",
     )
