@@ -78,9 +78,12 @@ def test_two_processes_give_the_results_of_one(server: LoopbackServer) -> None:
     assert {r.checked_at for r in two} == {NOW}  # the clock reached the workers
 
 
-def test_a_worker_that_dies_leaves_its_monitors_unknown(server: LoopbackServer) -> None:
+def test_a_worker_that_dies_leaves_its_monitors_unknown(
+    server: LoopbackServer, caplog: pytest.LogCaptureFixture
+) -> None:
     monitors = _monitors(server, 12)
     results = run_in_processes(monitors, SETTINGS, 2, FixedClock(NOW), work=_dying)
+    assert "worker process 2 of 2: died (exit status 3)" in caplog.messages
     assert [r.monitor_id for r in results] == [m.id for m in monitors]
     lost = {m.id for m in in_shard(monitors, 2, 2)}  # the worker's; this process checks 1/2
     assert lost and lost != {m.id for m in monitors}
