@@ -38,6 +38,7 @@ import socket
 import ssl
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -54,7 +55,8 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 from checks.base import HTTP_CONNECTIONS
-from checks.runner import RunSettings, run_checks
+from checks.processes import process_count, run_in_processes
+from checks.runner import RunSettings
 from configuration.loader import load_config_text
 from history.store import ResultStore, connect, new_run_id, sql_path
 
@@ -136,7 +138,8 @@ class Round:
     checks_s: float
     append_s: float
     outcome: str
-    checks_cpu_s: float  # this process's CPU time during run_checks
+    checks_cpu_s: float  # the CPU time of this process and its workers during the checks
+    server_cpu_s: float  # the server's CPU time meanwhile, on the same cores
     written: int  # results read back from the round's result file
 
     @property
@@ -146,13 +149,21 @@ class Round:
     def __str__(self) -> str:
         return (
             f"{self.wall_s:.2f} s (load {self.load_s:.2f} s, checks {self.checks_s:.2f} s, "
-            f"of it CPU {self.checks_cpu_s:.2f} s, append {self.append_s:.2f} s; "
+            f"of it CPU {self.checks_cpu_s:.2f} s and the server's {self.server_cpu_s:.2f} s, "
+            f"append {self.append_s:.2f} s; "
             f"{self.written:,} results written; {self.outcome})"
         )
 
 
-def vigil_round(urls: Sequence[str], data: Path, concurrency: int | None) -> Round:
-    """One `vigil check --all` round, as generator.check runs it."""
+def vigil_round(
+    urls: Sequence[str],
+    data: Path,
+    concurrency: int | None,
+    server: int,
+    processes: int | None = None,
+) -> Round:
+    """One `vigil check --all` round, as generator.check runs it, over `processes` worker
+    processes (None: `auto`, the default)."""
     started = time.perf_counter()
     config = load_config_text(config_text(urls), "bench.yaml", environ={})
     run_id = new_run_id(REGION, datetime.now(UTC))
@@ -160,9 +171,10 @@ def vigil_round(urls: Sequence[str], data: Path, concurrency: int | None) -> Rou
     if concurrency is not None:
         settings = RunSettings(REGION, run_id, concurrency=concurrency)
     loaded = time.perf_counter()
-    cpu_started = time.process_time()
-    results = run_checks(config.monitors, settings)
-    checked, checks_cpu_s = time.perf_counter(), time.process_time() - cpu_started
+    cpu_started, server_started = _cpu_s(), _process_cpu_s(server)
+    results = run_in_processes(config.monitors, settings, processes)
+    checked, checks_cpu_s = time.perf_counter(), _cpu_s() - cpu_started
+    server_cpu_s = _process_cpu_s(server) - server_started
     ResultStore(data).append(results)
     done = time.perf_counter()
     outcome = ", ".join(f"{n} {s}" for s, n in Counter(str(r.status) for r in results).items())
@@ -170,7 +182,63 @@ def vigil_round(urls: Sequence[str], data: Path, concurrency: int | None) -> Rou
     if errors:
         outcome += f"; errors: {errors.most_common(3)}"
     timings = (loaded - started, checked - loaded, done - checked)
-    return Round(*timings, outcome, checks_cpu_s, written_results(data))
+    return Round(*timings, outcome, checks_cpu_s, server_cpu_s, written_results(data))
+
+
+def _process_cpu_s(pid: int) -> float:
+    """The CPU time of process `pid` so far (Linux: user and system ticks in /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s() -> float:
+    """The CPU time of this process and of its children that ended (the workers, not the
+    server: it runs until the end)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class TreeRss:
+    """The peak RSS of this process and its descendants but `skip` (the server), in MB,
+    sampled every 50 ms in a thread while the block runs."""
+
+    def __init__(self) -> None:
+        self.skip: set[int] = set()
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        while not self._stop.wait(0.05):
+            pages = sum(_rss_pages(pid) for pid in self._tree(os.getpid()))
+            self.peak_mb = max(self.peak_mb, pages * page_mb)
+
+    def _tree(self, pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        found = [pid]
+        for child in map(int, children):
+            if child not in self.skip:
+                found += self._tree(child)
+        return found
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError):
+        return 0  # it ended meanwhile
 
 
 def written_results(data: Path) -> int:
@@ -267,7 +335,10 @@ def run(folder: Path, concurrency: int | None, monitors: int) -> None:
     try:
         plain_port, tls_port = ports.get(timeout=60)
         check_loopback(addresses[-1], plain_port)
-        figures = measure(folder, addresses, (plain_port, tls_port), cafile, concurrency)
+        with TreeRss() as tree:
+            tree.skip.add(server.pid or 0)
+            ports_ = (plain_port, tls_port)
+            figures = measure(folder, addresses, ports_, cafile, concurrency, server.pid or 0)
     finally:
         stop.set()
         server.join(timeout=5)
@@ -275,20 +346,23 @@ def run(folder: Path, concurrency: int | None, monitors: int) -> None:
             server.terminate()
             server.join(timeout=5)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps(figures | {"peak_rss_mb": round(peak_rss_mb, 1)}))
+    print(f"peak RSS: {peak_rss_mb:.0f} MB this process, {tree.peak_mb:.0f} MB with its workers")
+    tree_mb = round(tree.peak_mb, 1)
+    print(json.dumps(figures | {"peak_rss_mb": round(peak_rss_mb, 1), "tree_rss_mb": tree_mb}))
 
 
-def _floor(plain_round: Round, count: int, used: int) -> tuple[float, float]:
+def _floor(plain_round: Round, count: int, used: int, processes: int) -> tuple[float, float]:
     """The CPU time per check and the floor of a round: every target answers after DELAY_S,
-    and the probe's CPU work for all the checks runs on one core; nor can `used` checks at a
-    time do better than count / used round trips."""
+    and the probe's CPU work for all the checks is spread over `processes` cores; nor can
+    `used` checks at a time do better than count / used round trips."""
     cpu_per_check_ms = plain_round.checks_cpu_s / count * 1000
-    cpu_floor_s = DELAY_S + plain_round.checks_cpu_s
+    cpu_floor_s = DELAY_S + plain_round.checks_cpu_s / processes
     concurrency_floor_s = math.ceil(count / used) * DELAY_S
     floor_s = max(cpu_floor_s, concurrency_floor_s)
     print(
         f"floor: {floor_s:.2f} s (slowest target {DELAY_S:.2f} s + CPU {cpu_per_check_ms:.3f} ms "
-        f"x {count:,} = {cpu_floor_s:.2f} s; {count:,} / concurrency {used} round trips = "
+        f"x {count:,} / {processes} processes = {cpu_floor_s:.2f} s; "
+        f"{count:,} / concurrency {used} round trips = "
         f"{concurrency_floor_s:.2f} s); the round's checks took {plain_round.checks_s:.2f} s"
     )
     return cpu_per_check_ms, floor_s
@@ -300,6 +374,7 @@ def measure(
     ports: tuple[int, int],
     cafile: Path,
     concurrency: int | None,
+    server: int,
 ) -> dict[str, object]:
     count = len(addresses)
     plain = [f"http://{host}:{ports[0]}/" for host in addresses]
@@ -311,15 +386,20 @@ def measure(
         f"connection limit {HTTP_CONNECTIONS}"
     )
 
-    plain_round = vigil_round(plain, folder / "data", concurrency)
-    print(f"vigil check round, http: {plain_round}")
+    processes = process_count(None, count)  # what `auto` uses
+    plain_round = vigil_round(plain, folder / "data", concurrency, server)
+    print(f"vigil check round, http, {processes} process(es) (auto): {plain_round}")
+    one_round = vigil_round(plain, folder / "data-one", concurrency, server, processes=1)
+    print(f"the same in 1 process (processes: 1): {one_round}")
+    ratio = one_round.wall_s / plain_round.wall_s
+    print(f"auto is {ratio:.2f} times as fast as 1 process; load average {os.getloadavg()}")
     tls_round = None
     if count <= MONITORS:
         os.environ["SSL_CERT_FILE"] = str(cafile)  # the probe's TLS context trusts the CA
-        tls_round = vigil_round(secure, folder / "data-tls", concurrency)
+        tls_round = vigil_round(secure, folder / "data-tls", concurrency, server)
         print(f"vigil check round, https verified (CA via SSL_CERT_FILE): {tls_round}")
 
-    cpu_per_check_ms, floor_s = _floor(plain_round, count, used)
+    cpu_per_check_ms, floor_s = _floor(plain_round, count, used, processes)
 
     one_by_one = sequential(plain[:SEQUENTIAL])
     sequential_s = one_by_one * count / SEQUENTIAL
@@ -329,7 +409,16 @@ def measure(
         label = f"{count:,} at once, http"
         print(timed_engine(lambda: bare_aiohttp(plain), f"bare aiohttp, {label}", count))
         print(timed_engine(lambda: httpx_async(plain), f"httpx.AsyncClient, {label}", count))
-    return _figures(count, plain_round, tls_round, sequential_s, cpu_per_check_ms, floor_s)
+    figures = _figures(count, plain_round, tls_round, sequential_s, cpu_per_check_ms, floor_s)
+    return figures | {
+        "processes": processes,
+        "wall_s_one_process": round(one_round.wall_s, 3),
+        "checks_cpu_s_one_process": round(one_round.checks_cpu_s, 3),
+        "server_cpu_s": round(plain_round.server_cpu_s, 3),
+        "server_cpu_s_one_process": round(one_round.server_cpu_s, 3),
+        "ratio": round(ratio, 2),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }
 
 
 def _figures(

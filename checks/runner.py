@@ -48,6 +48,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class FixedClock:
+    """A clock that always says `now` (`--now`); unlike a lambda, it can be sent to a
+    worker process."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 def run_checks(
     monitors: Sequence[MonitorBase], settings: RunSettings, clock: Clock = utc_now
 ) -> list[Result]:
@@ -222,6 +233,15 @@ def _result(
             for outcome in assessment.conditions
         ),
     )
+
+
+def not_checked(
+    monitor: MonitorBase, settings: RunSettings, checked_at: datetime, reason: str
+) -> Result:
+    """The result of a monitor whose check never reported (its worker process was lost):
+    unknown, counted as no data, never down."""
+    observation = Observation.failed(ErrorKind.INTERNAL, f"not checked: {reason}")
+    return replace(_result(monitor, settings, checked_at, observation, 1), status=Status.UNKNOWN)
 
 
 def _deadline_observation(task: asyncio.Task[Result], settings: RunSettings) -> Observation:

@@ -15,8 +15,9 @@ from typing import TypeVar
 
 import click
 
+from checks.processes import run_in_processes
 from checks.result import Result
-from checks.runner import RunSettings, run_checks, utc_now
+from checks.runner import FixedClock, RunSettings, utc_now
 from checks.schedule import due_monitors, in_shard, parse_shard, run_rounds
 from commands.common import (
     HEARTBEATS_FOLDER,
@@ -124,7 +125,7 @@ def check(
             last = store.last_checked(region)
             due = plan.monitors if check_all else due_monitors(plan.monitors, last, now)
             settings = _run_settings(config, region, new_run_id(region, now), data_dir)
-            results = run_checks(due, settings, clock=clock)
+            results = run_in_processes(due, settings, _processes(config), clock)
             done.append(CheckRound(region, settings.run_id, results, store.append(results)))
             on_round(done[-1])
             if plan.notify:
@@ -172,6 +173,12 @@ def _run_settings(config: Config, region: str, run_id: str, data_dir: Path) -> R
     )
 
 
+def _processes(config: Config) -> int | None:
+    """`runner.processes`; None for `auto`."""
+    processes = config.runner.processes
+    return None if processes == "auto" else processes
+
+
 def _describe(result: Result) -> str:
     message = escape_control(result.error_message or "")  # a target's text, not a terminal's
     detail = f" ({result.error_kind}: {message})" if result.error_kind else ""
@@ -189,8 +196,7 @@ def _print_round(done: CheckRound) -> None:
 def _clock_from(now_text: str | None) -> Callable[[], datetime]:
     if now_text is None:
         return utc_now
-    fixed = parse_now(now_text)
-    return lambda: fixed
+    return FixedClock(parse_now(now_text))
 
 
 @click.command("check")

@@ -220,6 +220,14 @@ class Runner(Options):
     """How `vigil check` runs: concurrency, time limits, retries and the canary."""
 
     concurrency: int = Field(256, ge=1, le=10000, description="Checks in flight at once.")
+    processes: Literal["auto"] | Annotated[int, Field(ge=1, le=64)] = Field(
+        "auto",
+        description="Processes a run is split over (`vigil check` and workers it starts), "
+        "each checking a share of the due monitors (the `--shard` rule) with its part of "
+        "`concurrency`, the results written to one file: `auto` is one per core when 4,000 "
+        "or more monitors are due, else one; `1` checks everything in `vigil check` itself. "
+        "A process manages about 2,000 checks a second (see docs/scaling.md).",
+    )
     deadline: Duration = Field(
         timedelta(minutes=4),
         description="A run ends by then, so it is over before the next one is due; "
