@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from configuration.impacts import STATE, Impact
-from configuration.incidents import Incident, written_stretches
+from configuration.incidents import Incident
 from configuration.models import Config
+from configuration.written import written_stretches
 from history.model import MonitorSpec, Window
 
 

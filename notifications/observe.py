@@ -2,7 +2,7 @@
 consensus status, what the open incidents and maintenance say of it, and the details of the
 newest failure (error, status code, response time, regions).
 
-What is written follows the site's one rule (`configuration.incidents.written_status`, and
+What is written follows the site's one rule (`configuration.written.written_status`, and
 `history.specs.written_windows` for the history): one-off windows and every occurrence of a
 recurring one as their updates changed them, and each incident's `affects` while it is open,
 so a window freezes the alerts exactly as it greys the page, and a written outage changes
@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from configuration.impacts import Impact
-from configuration.incidents import Incident, written_status
+from configuration.incidents import Incident
 from configuration.models import Config
+from configuration.written import written_status
 from history.location import open_store
 from history.model import MonitorTimeline
 from history.specs import monitor_specs, written_windows

@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 
 from commands.common import parse_now
 from configuration.impacts import Impact
-from configuration.incidents import load_incidents, written_status
+from configuration.incidents import load_incidents
+from configuration.written import written_status
 from generator import main
 from tests.conftest import SMALL_CONFIG
 from tests.test_cli import http_port  # noqa: F401  (a fixture: a server on loopback)

@@ -11,7 +11,8 @@ import pytest
 
 from checks.result import ErrorKind, Result, Status
 from configuration.errors import ConfigError
-from configuration.incidents import Incident, load_incidents, maintenance_windows
+from configuration.incidents import Incident, load_incidents
+from configuration.written import maintenance_windows
 from history.store import ResultStore
 from history.timeline import MonitorSpec, Window, monitor_timelines
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from configuration.errors import ConfigError
-from configuration.incidents import load_incidents, maintenance_windows
+from configuration.incidents import load_incidents
+from configuration.written import maintenance_windows
 
 WriteFile = Callable[[str, str], Path]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from checks.result import Status
-from configuration.incidents import Incident, in_maintenance
+from configuration.incidents import Incident
+from configuration.written import in_maintenance
 from generator import main
 from history.store import ResultStore
 from rendering.site import build_site, collect

@@ -38,8 +38,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from configuration.incidents import Incident, maintenance_windows
+from configuration.incidents import Incident
 from configuration.models import Config
+from configuration.written import maintenance_windows
 from history.timeline import MonitorTimeline, Outage
 from rendering.text.display import human_duration
 from rendering.text.i18n import Locale

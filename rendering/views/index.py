@@ -12,10 +12,11 @@ from markupsafe import Markup
 from checks.result import Status
 from configuration.announcements import Announcement
 from configuration.impacts import PARTIAL, Impact, shown_state
-from configuration.incidents import Incident, written_status
+from configuration.incidents import Incident
 from configuration.models import Config, Site
 from configuration.monitor import MonitorBase
 from configuration.times import utc_iso
+from configuration.written import written_status
 from history.timeline import UPTIME_WINDOWS, MonitorTimeline
 from rendering.text.i18n import N_, Locale
 from rendering.text.markdown import render_markdown
