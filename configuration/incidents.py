@@ -182,7 +182,7 @@ class Incident(Options):
         when no range is given (an open-ended recurrence: `RECURRENCE_HORIZON` ahead).
 
         The windows are the "when" of the one rule of what a maintenance says of its
-        monitors (`written_stretches`, and from it `in_maintenance` and
+        monitors (`written.written_stretches`, and from it `in_maintenance` and
         `maintenance_windows`), which the page, the history and the alerts all follow: the
         scheduled windows
         (every occurrence of a recurrence) as its timed updates change them. `completed` at

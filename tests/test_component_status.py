@@ -12,13 +12,8 @@ import pytest
 from checks.result import ErrorKind, Result, Status
 from configuration.errors import ConfigError
 from configuration.impacts import Impact, shown_state
-from configuration.incidents import (
-    in_maintenance,
-    load_incidents,
-    parse_incident_text,
-    written_status,
-    written_stretches,
-)
+from configuration.incidents import load_incidents, parse_incident_text
+from configuration.written import in_maintenance, written_status, written_stretches
 from history.compact import compact
 from history.specs import written_windows
 from history.store import ResultStore
